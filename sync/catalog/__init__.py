@@ -1,0 +1,1 @@
+"""Domain model of the catalog and the pure planner that syncs it into HubDB."""

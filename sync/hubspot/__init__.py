@@ -1,0 +1,1 @@
+"""HubSpot adapter: HubDB tables and CMS source code through the official SDK."""

@@ -1,0 +1,1 @@
+"""Embedded default: SQLite stand-ins for Shopify, HubDB and the service state."""

@@ -1,0 +1,1 @@
+"""Shared plumbing: clocks, retries, pacing, redaction, logging and progress."""

@@ -1,0 +1,1 @@
+"""Lambda handlers and the local `serve` edge of the inventory microservice."""

@@ -1,0 +1,1 @@
+"""Shopify Admin GraphQL adapter: transport, throttle, paginated reads."""

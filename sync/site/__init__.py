@@ -1,0 +1,1 @@
+"""Local HubL renderer, site build and theme deployment."""

@@ -1,0 +1,1 @@
+"""Warehouse adapters: the warehouse is the source of truth for physical stock."""
