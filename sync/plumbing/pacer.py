@@ -18,7 +18,7 @@ from typing import Any
 from sync.plumbing.clock import SYSTEM_CLOCK, Clock
 
 HEADROOM_S = 0.001
-"""Added to every cost wait, so float rounding never leaves a query a hair short of points."""
+"""Added to waits so float rounding never lands a call a hair too early."""
 
 
 class TokenBucket:
@@ -72,8 +72,9 @@ class RollingWindowPacer:
     """At most ``limit`` calls in any ``window`` seconds, counted the way HubSpot does.
 
     Keeps the grant times of the last ``limit`` calls; call *k* may start no
-    earlier than ``window + margin`` after call *k - limit*. ``margin`` (default
-    0) buys slack against network jitter on a real clock.
+    earlier than ``window + margin`` after call *k - limit*. The default margin
+    of 1 ms keeps float rounding from putting call *k - limit* back inside the
+    window; raise it for slack against network jitter on a real clock.
     """
 
     def __init__(
@@ -82,7 +83,7 @@ class RollingWindowPacer:
         window: float = 10.0,
         clock: Clock = SYSTEM_CLOCK,
         *,
-        margin: float = 0.0,
+        margin: float = HEADROOM_S,
     ) -> None:
         if limit < 1 or window <= 0 or margin < 0:
             raise ValueError(f"RollingWindowPacer needs limit >= 1, window > 0 and margin >= 0, "
