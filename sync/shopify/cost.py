@@ -1,0 +1,92 @@
+"""Estimate a GraphQL document's cost the way Shopify's published rules do.
+
+Knowing the cost before sending lets the pacer wait just long enough and lets
+readers choose the largest page that stays under the 1,000-point cap. Rules:
+scalars and enums cost 0, objects 1, a connection (a field taking ``first`` or
+``last``) 2 plus ``first`` times the cost of one node, mutations 10.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    VariableNode,
+    parse,
+    value_from_ast_untyped,
+)
+
+MAX_QUERY_COST = 1000
+MUTATION_COST = 10
+CONNECTION_WRAPPERS = frozenset({"edges", "node", "nodes", "pageInfo"})
+
+
+def estimate_cost(document: str | DocumentNode, variables: Mapping[str, Any] | None = None) -> int:
+    """The requested cost of the document's (first) operation, before it is sent."""
+    doc = parse(document) if isinstance(document, str) else document
+    fragments = {d.name.value: d for d in doc.definitions if hasattr(d, "type_condition")}
+    operation = next(d for d in doc.definitions if isinstance(d, OperationDefinitionNode))
+    variables = dict(variables or {})
+    if operation.operation == OperationType.MUTATION:
+        return MUTATION_COST * len(operation.selection_set.selections)
+    return _selection_cost(operation.selection_set, fragments, variables)
+
+
+def _selection_cost(
+    selection_set: SelectionSetNode | None, fragments: dict, variables: dict[str, Any]
+) -> int:
+    if selection_set is None:
+        return 0
+    total = 0
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            total += _field_cost(selection, fragments, variables)
+        elif isinstance(selection, InlineFragmentNode):
+            total += _selection_cost(selection.selection_set, fragments, variables)
+        elif isinstance(selection, FragmentSpreadNode):
+            fragment = fragments[selection.name.value]
+            total += _selection_cost(fragment.selection_set, fragments, variables)
+    return total
+
+
+def _field_cost(field: FieldNode, fragments: dict, variables: dict[str, Any]) -> int:
+    if field.selection_set is None:
+        return 0
+    children = _selection_cost(field.selection_set, fragments, variables)
+    size = _page_size(field, variables)
+    if size is None:
+        if field.name.value in CONNECTION_WRAPPERS:
+            return children  # wrappers inside a connection are part of the node's cost
+        return 1 + children
+    return 2 + size * children
+
+
+def _page_size(field: FieldNode, variables: dict[str, Any]) -> int | None:
+    for argument in field.arguments or ():
+        if argument.name.value in ("first", "last"):
+            if isinstance(argument.value, VariableNode):
+                value = variables.get(argument.value.name.value)
+            else:
+                value = value_from_ast_untyped(argument.value)
+            return int(value) if value is not None else 0
+    return None
+
+
+def largest_page(document: str | DocumentNode, variable: str = "first", **variables: Any) -> int:
+    """The largest ``first`` (≤ 250, Shopify's page cap) keeping the document ≤ 1,000 points."""
+    low, high = 1, 250
+    while low < high:
+        mid = (low + high + 1) // 2
+        if estimate_cost(document, {**variables, variable: mid}) <= MAX_QUERY_COST:
+            low = mid
+        else:
+            high = mid - 1
+    return low
