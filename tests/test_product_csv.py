@@ -1,0 +1,215 @@
+"""Shopify product and inventory CSVs: both dialects, errors with their places, round-trips."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from sync.catalog.csv_write import (
+    header,
+    inventory_csv_text,
+    product_csv_text,
+    write_inventory_csv,
+    write_product_csv,
+)
+from sync.catalog.inventory_csv import parse_inventory_csv, read_inventory_csv
+from sync.catalog.model import InventoryPolicy, ProductStatus
+from sync.catalog.product_csv import (
+    category_name,
+    parse_product_csv,
+    read_product_csv,
+)
+from sync.errors import InputErrors
+
+FIXTURES = Path(__file__).parent / "fixtures" / "csv"
+LEGACY = FIXTURES / "legacy_products.csv"
+CURRENT = FIXTURES / "current_products.csv"
+
+
+def problems(call, *args) -> list[str]:
+    with pytest.raises(InputErrors) as caught:
+        call(*args)
+    return [f"{e.where}: {e.problem}" for e in caught.value.errors]
+
+
+def test_legacy_export_continuation_rows_add_variants_and_images():
+    # given a legacy export whose shirt spans four rows (two variants, a third, an image-only row)
+    # when it is read
+    shirt, candle = read_product_csv(LEGACY)
+    # then the rows fold into one product with its options, variants and images in order
+    assert shirt.handle == "ridge-flannel-shirt"
+    assert [o.name for o in shirt.options] == ["Size", "Colour"]
+    assert [o.values for o in shirt.options] == [("S", "M"), ("Moss", "Rust")]
+    assert [v.title for v in shirt.variants] == ["S / Moss", "M / Moss", "M / Rust"]
+    assert [v.position for v in shirt.variants] == [1, 2, 3]
+    assert [i.src for i in shirt.images] == [
+        "images/ridge-moss.svg", "images/ridge-rust.svg", "images/ridge-detail.svg"]
+    assert shirt.images[1].alt == "Ridge Flannel Shirt in Rust"
+    assert shirt.body_html == (
+        "<p>Brushed organic cotton flannel.</p>\n<ul><li>Two chest pockets</li></ul>")
+    assert shirt.tags == ["organic", "bestseller"]
+    assert shirt.category == "Apparel & Accessories > Clothing > Clothing Tops > Shirts"
+    first = shirt.variants[0]
+    assert (first.price, first.compare_at_price) == (Decimal("69.00"), Decimal("89.00"))
+    assert first.grams == 320
+    assert first.barcode == "8712345000011"
+    assert first.image_src == "images/ridge-moss.svg"
+    # and an empty SKU is allowed
+    assert shirt.variants[2].sku == ""
+
+
+def test_single_default_title_variant_has_no_options():
+    # given a candle with Option1 Name "Title" / "Default Title", draft and unpublished
+    _, candle = read_product_csv(LEGACY)
+    # then it has no options, one Default Title variant, and its status and policy as written
+    assert candle.options == []
+    assert [v.title for v in candle.variants] == ["Default Title"]
+    assert candle.variants[0].options == {}
+    assert candle.variants[0].inventory_policy is InventoryPolicy.CONTINUE
+    assert candle.status is ProductStatus.DRAFT
+    assert candle.published is False
+    assert (candle.seo_title, candle.seo_description) == ("Beeswax candle", "A slow-burning candle")
+
+
+def test_current_dialect_reads_to_the_same_products_as_legacy():
+    # given the same catalog exported in both header dialects (current one with extra columns)
+    # when both are read
+    # then they give equal products
+    assert read_product_csv(CURRENT) == read_product_csv(LEGACY)
+
+
+def test_bom_and_crlf_are_handled(tmp_path):
+    # given the legacy export saved by a spreadsheet: a byte-order mark and CRLF line ends
+    crlf = tmp_path / "products.csv"
+    crlf.write_bytes(b"\xef\xbb\xbf" + LEGACY.read_bytes().replace(b"\n", b"\r\n"))
+    # when it is read
+    # then nothing changes, not even the newline inside the description
+    assert read_product_csv(crlf) == read_product_csv(LEGACY)
+
+
+def test_every_problem_is_reported_with_file_line_and_column():
+    # given a file with six problems (line 2's description spans two physical lines)
+    # when it is read
+    found = problems(read_product_csv, FIXTURES / "bad_products.csv")
+    # then each is named by physical line, column number and header, all at once
+    source = str(FIXTURES / "bad_products.csv")
+    assert [p.replace(source, "bad.csv") for p in found] == [
+        "bad.csv:4:14 (Variant Price): '12,5O' is not an amount of money",
+        "bad.csv:4:13 (Variant Inventory Qty): negative quantity -2",
+        "bad.csv:5:9 (Option1 Value): variant 'S' of 'good-tee' repeats line 2",
+        "bad.csv:6:11 (Option2 Value): Option2 Value 'Blue' has no Option2 Name",
+        "bad.csv:7:2 (Title): handle 'lost-socks' continues a product that never had a Title",
+        "bad.csv:8:17 (Status): unknown Status 'retired'",
+    ]
+
+
+def test_errors_carry_a_fix():
+    with pytest.raises(InputErrors) as caught:
+        read_product_csv(FIXTURES / "bad_products.csv")
+    assert all(error.fix for error in caught.value.errors)
+    assert "12.50" in caught.value.errors[0].fix
+
+
+def test_a_header_of_neither_dialect_names_what_was_expected():
+    # given a CSV that is not a Shopify product export
+    # when it is read
+    found = problems(parse_product_csv, "Name,Price\nTee,10\n", "other.csv")
+    # then the message names both dialects' key columns
+    assert len(found) == 1
+    assert found[0].startswith("other.csv:1:1: ")
+    assert "'Handle'" in found[0] and "'URL handle'" in found[0]
+
+
+def test_unknown_columns_and_extra_metafields_are_ignored():
+    # given a minimal legacy file with a metafield column
+    text = ("Handle,Title,Custom (product.metafields.custom.fit),Variant Price\n"
+            "mug,Mug,relaxed,9.50\n")
+    # when it is read
+    (mug,) = parse_product_csv(text, "mini.csv")
+    # then the metafield is ignored and the defaults fill the rest
+    assert (mug.handle, mug.title, mug.variants[0].price) == ("mug", "Mug", Decimal("9.50"))
+    assert mug.status is ProductStatus.ACTIVE and mug.variants[0].inventory_tracked
+
+
+def test_option_value_without_option_name_on_first_row():
+    text = "Handle,Title,Option1 Name,Option1 Value,Variant Price\ncap,Cap,,Red,10\n"
+    assert problems(parse_product_csv, text, "p.csv") == [
+        "p.csv:2:4 (Option1 Value): Option1 Value 'Red' has no Option1 Name"]
+
+
+def test_a_row_past_the_header_width_is_an_error():
+    text = "Handle,Title,Variant Price\ncap,Cap,10,oops\n"
+    assert problems(parse_product_csv, text, "p.csv") == [
+        "p.csv:2:4: a value in column 4 but the header has only 3 columns"]
+
+
+def test_current_dialect_derives_the_handle_from_the_title():
+    text = "Title,URL handle,Price\nTrail Mug 2.0,,12\n"
+    (mug,) = parse_product_csv(text, "p.csv")
+    assert mug.handle == "trail-mug-2-0"
+
+
+def test_category_name_is_the_last_segment_of_the_taxonomy_path():
+    assert category_name("Apparel & Accessories > Clothing > Shirts & Tops") == "Shirts & Tops"
+    assert category_name("Candles") == "Candles"
+
+
+@pytest.mark.parametrize("dialect", ["legacy", "current"])
+def test_write_then_read_gives_equal_products(tmp_path, dialect):
+    # given products read from the fixture
+    products = read_product_csv(LEGACY)
+    # when they are written in a dialect and read back
+    path = write_product_csv(products, tmp_path / "out.csv", dialect=dialect)
+    # then nothing is lost, and the header is the dialect's
+    assert read_product_csv(path) == products
+    assert path.read_text(encoding="utf-8").splitlines()[0] == ",".join(header(dialect))
+
+
+def test_writing_an_unknown_dialect_is_refused():
+    with pytest.raises(ValueError, match="legacy"):
+        product_csv_text([], "2019")
+
+
+def test_inventory_rows_per_variant_and_location():
+    # given an inventory export with a row per variant and location, one "not stocked"
+    rows = read_inventory_csv(FIXTURES / "inventory.csv")
+    # then stocked rows come back with their quantities and options; "not stocked" is left out
+    figures = [(r.sku, r.location, r.available, r.committed, r.unavailable, r.on_hand)
+               for r in rows]
+    assert figures == [
+        ("RFS-S-MOSS", "Fernhill Warehouse", 3, 1, 0, 4),
+        ("RFS-S-MOSS", "Fernhill Flagship Store", 1, 0, 1, 2),
+        ("RFS-M-MOSS", "Fernhill Warehouse", 0, 0, 0, 0),
+        ("", "Fernhill Warehouse", 12, 0, 0, 12),
+    ]
+    assert rows[0].options == {"Size": "S", "Colour": "Moss"}
+    assert rows[3].options == {} and rows[3].handle == "beeswax-candle"
+    assert (rows[2].incoming, rows[2].on_hand_new) == (5, 6)
+
+
+def test_inventory_errors_are_collected_with_places():
+    source = str(FIXTURES / "bad_inventory.csv")
+    found = [p.replace(source, "inv.csv")
+             for p in problems(read_inventory_csv, FIXTURES / "bad_inventory.csv")]
+    assert found == [
+        "inv.csv:2:9 (Available (not editable)): negative quantity -1",
+        "inv.csv:2:10 (On hand (current)): negative quantity -1",
+        "inv.csv:3:10 (On hand (current)): On hand 4 is not available 3 + committed 2 "
+        "+ unavailable 0 = 5",
+        "inv.csv:3:6 (Location): 'K-S' at 'Fernhill Warehouse' repeats line 2",
+        "inv.csv:4:6 (Location): the Location is empty",
+    ]
+
+
+def test_inventory_header_must_be_shopifys():
+    found = problems(parse_inventory_csv, "sku,qty\nA,1\n", "stock.csv")
+    assert len(found) == 1 and "Handle, Location, Available (not editable)" in found[0]
+
+
+def test_inventory_round_trip(tmp_path):
+    rows = read_inventory_csv(FIXTURES / "inventory.csv")
+    path = write_inventory_csv(rows, tmp_path / "inventory.csv")
+    assert read_inventory_csv(path) == rows
+    assert parse_inventory_csv(inventory_csv_text(rows), "again.csv") == rows
