@@ -14,7 +14,7 @@ import sqlite3
 import threading
 from typing import Any
 
-from sync.local.db import register, transaction
+from sync.local.db import apply_migrations, connect, register, transaction
 from sync.local.hubdb_errors import HubDBError, bad_request, not_found
 from sync.local.hubdb_query import QueryInput, encode_after, parse_query, run_query
 from sync.local.hubdb_rows import RowOps
@@ -82,6 +82,13 @@ class LocalHubDB(RowOps):
         self.conn = conn
         self.clock = clock
         self.lock = threading.RLock()
+
+    @classmethod
+    def in_memory(cls, clock: Clock = SYSTEM_CLOCK) -> LocalHubDB:
+        """A throwaway store holding only HubDB's tables (tests, the loopback fake)."""
+        conn = connect(":memory:", migrate=False)
+        apply_migrations(conn)
+        return cls(conn, clock)
 
     # -- tables ---------------------------------------------------------------
 
