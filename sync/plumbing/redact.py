@@ -106,6 +106,14 @@ def redacted_exception(exc: BaseException, *, with_traceback: bool = False) -> s
     return redact(f"{type(exc).__name__}: {exc}")
 
 
+STANDARD_RECORD_ATTRS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
+    "message",
+    "asctime",
+    "taskName",
+}
+"""A LogRecord's own attributes; anything else on a record came from ``extra=``."""
+
+
 class RedactingFilter(logging.Filter):
     """A logging filter that masks secrets in the message, its args, extras and exception text.
 
@@ -114,11 +122,6 @@ class RedactingFilter(logging.Filter):
     merged into the message, exception info becomes redacted ``exc_text``), so
     every formatter downstream only ever sees the masked text.
     """
-
-    _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
-        "message",
-        "asctime",
-    }
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = redact(record.getMessage())
@@ -132,7 +135,7 @@ class RedactingFilter(logging.Filter):
         if record.stack_info:
             record.stack_info = redact(record.stack_info)
         for key, value in list(vars(record).items()):
-            if key not in self._STANDARD and isinstance(value, str):
+            if key not in STANDARD_RECORD_ATTRS and isinstance(value, str):
                 setattr(record, key, redact(value))
         return True
 
