@@ -160,3 +160,12 @@ def test_level_filters_quieter_records(configure):
     configure("terminal", level="warning", stream=stream)
     logging.getLogger("sync").info("chatter")
     assert stream.getvalue() == ""
+
+
+def test_terminal_shows_structured_events_by_their_message_alone(configure):
+    stream = io.StringIO()
+    configure("terminal", stream=stream)
+    logging.getLogger("sync.progress").info(
+        "Pages: 3/3 (100%)", extra={"event": "progress", "done": 3, "total": 3, "pct": 100.0}
+    )
+    assert stream.getvalue() == "Pages: 3/3 (100%)\n"

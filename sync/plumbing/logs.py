@@ -57,7 +57,9 @@ class TerminalFormatter(logging.Formatter):
     """Short human lines: the message, prefixed only when it is not plain information.
 
     ``warning: …`` and ``error: …`` stand out; debug lines name their logger;
-    ``extra`` fields follow as ``key=value``. Colour only on a TTY and never
+    ``extra`` fields follow as ``key=value``, except on structured events
+    (records with an ``event`` field, like progress), whose message already
+    says in words what their fields say to machines. Colour only on a TTY and never
     when ``NO_COLOR`` is set.
     """
 
@@ -74,7 +76,7 @@ class TerminalFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         text = record.getMessage()
         extras = extra_fields(record)
-        if extras:
+        if extras and "event" not in extras:
             text += " " + " ".join(f"{k}={v}" for k, v in extras.items())
         if record.levelno >= logging.WARNING:
             prefix = f"{record.levelname.lower()}: "
