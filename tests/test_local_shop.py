@@ -76,7 +76,7 @@ def test_ids_and_quantities_survive_reopening_the_file(tmp_path, clock: VirtualC
     path = tmp_path / "store.sqlite3"
     first = LocalShop(db.connect(path), clock)
     first.add_location("Warehouse")
-    created = first.upsert_product(tee())
+    created = first.upsert_product(tee(), stock_at="Warehouse")
     first.conn.close()
     # when
     again = LocalShop(db.connect(path), clock)
@@ -111,18 +111,18 @@ def test_upsert_is_idempotent_and_bumps_updated_at_only_on_change(
 
 def test_upsert_replaces_variants_whole_but_keeps_ids_for_the_same_sku(shop: LocalShop) -> None:
     # given
-    first = shop.upsert_product(tee(sizes=("S", "M")))
+    first = shop.upsert_product(tee(sizes=("S", "M")), stock_at="Warehouse")
     by_sku = {v.sku: v for v in first.variants}
     shop.hand_edit(by_sku["TEE-M"].inventory_item_id, loc(shop), available=9)
     # when: S dropped, M kept (and moved first), L added
-    second = shop.upsert_product(tee(sizes=("M", "L"), qty=2))
+    second = shop.upsert_product(tee(sizes=("M", "L"), qty=2), stock_at="Warehouse")
     # then
     assert [v.sku for v in second.variants] == ["TEE-M", "TEE-L"]
     assert second.variants[0].id == by_sku["TEE-M"].id
     assert second.variants[0].inventory_item_id == by_sku["TEE-M"].inventory_item_id
     assert second.variants[0].inventory_quantity == 9  # stock untouched by the upsert
     assert second.variants[1].id == "gid://shopify/ProductVariant/42000000000003"
-    assert second.variants[1].inventory_quantity == 2  # new variant stocked at first location
+    assert second.variants[1].inventory_quantity == 2  # new variant stocked where asked
     assert shop.get_variant("TEE-S") is None
     assert shop.level(by_sku["TEE-S"].inventory_item_id, loc(shop)) is None
 
@@ -192,7 +192,7 @@ def test_collections_smart_by_tag_and_manual_by_handle(shop: LocalShop) -> None:
 
 def test_delete_product_removes_its_stock_and_says_so(shop: LocalShop) -> None:
     # given
-    product = shop.upsert_product(tee())
+    product = shop.upsert_product(tee(), stock_at="Warehouse")
     # when
     deleted = shop.delete_product("tee")
     # then
@@ -208,7 +208,7 @@ def test_delete_product_removes_its_stock_and_says_so(shop: LocalShop) -> None:
 
 def test_set_available_with_change_from_is_compare_and_swap(shop: LocalShop) -> None:
     # given
-    shop.upsert_product(tee(qty=5))
+    shop.upsert_product(tee(qty=5), stock_at="Warehouse")
     item = item_of(shop, "TEE-S")
     # when
     level = shop.set_quantity(item, loc(shop), name="available", quantity=8, change_from=5,
@@ -227,7 +227,7 @@ def test_set_available_with_change_from_is_compare_and_swap(shop: LocalShop) -> 
 
 def test_set_on_hand_moves_available_by_the_same_delta(shop: LocalShop) -> None:
     # given five available, two committed by an order
-    shop.upsert_product(tee(qty=5))
+    shop.upsert_product(tee(qty=5), stock_at="Warehouse")
     item = item_of(shop, "TEE-S")
     shop.place_order([("TEE-S", 2)])
     # when
@@ -241,7 +241,7 @@ def test_set_on_hand_moves_available_by_the_same_delta(shop: LocalShop) -> None:
 
 def test_order_commits_cancel_restocks_fulfil_ships(shop: LocalShop) -> None:
     # given
-    shop.upsert_product(tee(qty=5))
+    shop.upsert_product(tee(qty=5), stock_at="Warehouse")
     item, where = item_of(shop, "TEE-S"), loc(shop)
     # when an order is placed
     order = shop.place_order([("TEE-S", 2)])
@@ -266,7 +266,7 @@ def test_order_commits_cancel_restocks_fulfil_ships(shop: LocalShop) -> None:
 
 def test_cancel_without_restock_takes_units_off_hand(shop: LocalShop) -> None:
     # given
-    shop.upsert_product(tee(qty=5))
+    shop.upsert_product(tee(qty=5), stock_at="Warehouse")
     order = shop.place_order([("TEE-S", 2)])
     # when
     shop.cancel_order(order.id, restock=False)
@@ -279,7 +279,7 @@ def test_orders_cannot_oversell_deny_variants_but_continue_ones_can(shop: LocalS
     # given
     product = tee(qty=1)
     product.variants[1].inventory_policy = InventoryPolicy.CONTINUE
-    shop.upsert_product(product)
+    shop.upsert_product(product, stock_at="Warehouse")
     # when / then
     with pytest.raises(ShopError) as error:
         shop.place_order([("TEE-S", 1), ("TEE-S", 1)])
@@ -291,7 +291,7 @@ def test_orders_cannot_oversell_deny_variants_but_continue_ones_can(shop: LocalS
 
 def test_hand_edit_is_a_correction_by_the_admin(shop: LocalShop) -> None:
     # given
-    shop.upsert_product(tee(qty=5))
+    shop.upsert_product(tee(qty=5), stock_at="Warehouse")
     item = item_of(shop, "TEE-S")
     # when
     shop.hand_edit(item, loc(shop), available=4)
@@ -303,7 +303,7 @@ def test_hand_edit_is_a_correction_by_the_admin(shop: LocalShop) -> None:
 
 def test_quantities_need_a_stocked_tracked_item_and_a_real_reason(shop: LocalShop) -> None:
     # given
-    shop.upsert_product(tee())
+    shop.upsert_product(tee(), stock_at="Warehouse")
     item = item_of(shop, "TEE-S")
     # then
     with pytest.raises(NotStocked):
@@ -325,7 +325,7 @@ def test_quantities_need_a_stocked_tracked_item_and_a_real_reason(shop: LocalSho
 
 def test_adjust_unavailable_moves_on_hand_not_available(shop: LocalShop) -> None:
     # given
-    shop.upsert_product(tee(qty=5))
+    shop.upsert_product(tee(qty=5), stock_at="Warehouse")
     item = item_of(shop, "TEE-S")
     updates = len(shop.events(topic="inventory_levels/update"))
     # when
@@ -340,7 +340,7 @@ def test_adjust_unavailable_moves_on_hand_not_available(shop: LocalShop) -> None
 
 def test_events_carry_shopify_shaped_payloads(shop: LocalShop) -> None:
     # given
-    shop.upsert_product(tee(qty=5))
+    shop.upsert_product(tee(qty=5), stock_at="Warehouse")
     # when
     order = shop.place_order([("TEE-S", 2)])
     # then

@@ -37,12 +37,14 @@ be cancelled or fulfilled. Each history row records one quantity that moved.
 Catalog: ``upsert_product`` is ``productSet``: keyed by id, else handle; list
 fields (variants, options, images, tags) replaced whole; variants matched to
 stored ones by SKU, then by options, so variant and inventory-item ids survive
-re-syncs. Quantities of existing variants are never touched by an upsert; a new
-tracked variant is stocked at the first location with its
-``inventory_quantity``. ``Product.collections`` replaces the product's manual
-collection memberships when non-empty and is left alone when empty (smart
-collections follow tags). ``updated_at`` moves, and a webhook is queued, only
-when something changed. Every write runs in one transaction.
+re-syncs. An upsert never touches quantities (``Variant.inventory_quantity`` is
+read-only: the sum of ``available``), except that ``stock_at=location`` stocks
+each *new* tracked variant there with its ``inventory_quantity``; a variant
+dropped by an upsert loses its inventory item and levels.
+``Product.collections`` replaces the product's manual collection memberships
+when non-empty and is left alone when empty (smart collections follow tags).
+``updated_at`` moves, and a webhook is queued, only when something changed.
+Every write runs in one transaction.
 """
 
 from __future__ import annotations

@@ -22,13 +22,18 @@ class ShopCatalog(ShopOrders):
 
     # products --------------------------------------------------------------------------
 
-    def upsert_product(self, product: Product) -> Product:
+    def upsert_product(self, product: Product, *, stock_at: str | None = None) -> Product:
         """Create or replace a product the way ``productSet`` does (see the module docstring).
 
         Returns the stored product with its ids; running it twice changes nothing.
+        Quantities are separate (``activate``/``set_quantity``), except that with
+        ``stock_at`` (a location gid or name) each *new* tracked variant is
+        activated there with its ``inventory_quantity``, like productSet's
+        ``inventoryQuantities``.
         """
         _check_product(product)
         with transaction(self.conn):
+            location = self._loc(stock_at) if stock_at is not None else None
             number = self._upsert_target(product)
             existing = self._products([number])[0] if number else None
             old_variants = existing.variants if existing else []
@@ -53,7 +58,7 @@ class ShopCatalog(ShopOrders):
                     self._delete_variant(old)
             for position, (variant, match) in enumerate(zip(product.variants, matches,
                                                             strict=True), start=1):
-                self._write_variant(number, position, variant, match, now)
+                self._write_variant(number, position, variant, match, now, location)
             if members is not None:
                 self._set_memberships(product.handle, members)
             stored = self._products([number])[0]
@@ -256,7 +261,7 @@ class ShopCatalog(ShopOrders):
         return number
 
     def _write_variant(self, product: int, position: int, variant: Variant,
-                       match: Variant | None, now: datetime) -> None:
+                       match: Variant | None, now: datetime, location: int | None) -> None:
         row = _variant_row(variant)
         if match is not None:
             number = parse_number("ProductVariant", match.id)
@@ -273,9 +278,8 @@ class ShopCatalog(ShopOrders):
             f"INSERT INTO shop_variants (num, product_num, position, item_num, created_at,"
             f" updated_at, {', '.join(row)}) VALUES (?, ?, ?, ?, ?, ?{', ?' * len(row)})",
             (number, product, position, item, iso(now), iso(now), *row.values()))
-        first = self.conn.execute("SELECT num FROM shop_locations ORDER BY num LIMIT 1").fetchone()
-        if variant.inventory_tracked and first is not None:
-            self.activate(make_gid("InventoryItem", item), make_gid("Location", first["num"]),
+        if variant.inventory_tracked and location is not None:
+            self.activate(make_gid("InventoryItem", item), make_gid("Location", location),
                           variant.inventory_quantity)
 
     def _delete_variant(self, variant: Variant) -> None:
