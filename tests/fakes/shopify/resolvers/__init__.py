@@ -1,0 +1,11 @@
+"""Importing this package registers every resolver of the Shopify fake."""
+
+from . import (  # noqa: F401 - imported for their @resolves registrations
+    bulk,
+    catalog,
+    inventory,
+    inventory_mutations,
+    payments,
+    product_set,
+    webhooks,
+)

@@ -1,0 +1,162 @@
+"""Bulk query operations: CREATED → RUNNING → COMPLETED on the clock, JSONL in Shopify's shape.
+
+The query runs with every connection unpaged; each node becomes one JSONL line
+and nodes of nested connections get their own lines with ``__parentId`` (the
+enclosing node's id), parent first, exactly as Shopify writes the file.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import graphql
+
+from sync.catalog.model import numeric_id
+
+from ..registry import field_resolver, resolves, type_resolver, user_error
+from ..state import timestamp
+
+MAX_CONCURRENT = 5
+BASE_SECONDS = 1.0
+OBJECTS_PER_SECOND = 5000.0
+
+
+class BulkQueryError(ValueError):
+    """The bulk query cannot run (Shopify answers with a userError of code INVALID)."""
+
+
+@resolves("Mutation", "bulkOperationRunQuery")
+def run_query(_: Any, info: Any, query: str, groupObjects: bool = False) -> dict:  # noqa: N803
+    state = info.context
+    running = [op for op in state.bulk_operations.values()
+               if op["type"] == "QUERY" and _status(state, op) in ("CREATED", "RUNNING")]
+    if len(running) >= MAX_CONCURRENT:
+        error = user_error(f"A shop can run at most {MAX_CONCURRENT} bulk queries at once.",
+                           None, "LIMIT_REACHED")
+        return {"bulkOperation": None, "userErrors": [error]}
+    try:
+        lines, roots = _lines(state, query)
+    except BulkQueryError as problem:
+        return {"bulkOperation": None, "userErrors": [user_error(str(problem), ["query"],
+                                                                 "INVALID")]}
+    op_id = state.next_gid("BulkOperation")
+    content = "".join(json.dumps(line, separators=(",", ":")) + "\n" for line in lines).encode()
+    url = f"{state.bulk_host}/{numeric_id(op_id)}.jsonl"
+    if lines:
+        state.bulk_files[url] = content
+    record = {
+        "_started": state.clock.monotonic(),
+        "_created": state.now(),
+        "_seconds": BASE_SECONDS + len(lines) / OBJECTS_PER_SECOND,
+        "type": "QUERY",
+        "id": op_id,
+        "query": query,
+        "objectCount": len(lines),
+        "rootObjectCount": roots,
+        "fileSize": len(content) if lines else None,
+        "url": url if lines else None,
+    }
+    state.bulk_operations[op_id] = record
+    return {"bulkOperation": view(state, record), "userErrors": []}
+
+
+@resolves("QueryRoot", "currentBulkOperation")
+def current(_: Any, info: Any, type: str = "QUERY") -> dict | None:  # noqa: A002
+    state = info.context
+    mine = [op for op in state.bulk_operations.values() if op["type"] == (type or "QUERY")]
+    return view(state, mine[-1]) if mine else None
+
+
+@resolves("QueryRoot", "bulkOperation")
+def by_id(_: Any, info: Any, id: str) -> dict | None:  # noqa: A002
+    record = info.context.bulk_operations.get(id)
+    return view(info.context, record) if record else None
+
+
+def view(state: Any, record: dict) -> dict:
+    """The ``BulkOperation`` as of now on the fake's clock."""
+    status = _status(state, record)
+    done = status == "COMPLETED"
+    completed = record["_created"] + timedelta(seconds=record["_seconds"])
+    return {
+        "__typename": "BulkOperation",
+        "id": record["id"],
+        "type": record["type"],
+        "query": record["query"],
+        "status": status,
+        "errorCode": None,
+        "createdAt": timestamp(record["_created"]),
+        "completedAt": timestamp(completed) if done else None,
+        "objectCount": str(record["objectCount"] if done else 0),
+        "rootObjectCount": str(record["rootObjectCount"] if done else 0),
+        "fileSize": str(record["fileSize"]) if done and record["fileSize"] else None,
+        "url": record["url"] if done else None,
+        "partialDataUrl": None,
+    }
+
+
+def _status(state: Any, record: dict) -> str:
+    elapsed = state.clock.monotonic() - record["_started"]
+    if elapsed <= 0:
+        return "CREATED"
+    return "COMPLETED" if elapsed >= record["_seconds"] else "RUNNING"
+
+
+def _lines(state: Any, query: str) -> tuple[list[dict], int]:
+    try:
+        document = graphql.parse(query)
+    except graphql.GraphQLError as error:
+        raise BulkQueryError(f"Invalid bulk query: {error.message}") from None
+    problems = graphql.validate(state.schema, document)
+    if problems:
+        raise BulkQueryError(f"Invalid bulk query: {problems[0].message}")
+    operation = next(d for d in document.definitions
+                     if isinstance(d, graphql.OperationDefinitionNode))
+    if operation.operation is not graphql.OperationType.QUERY:
+        raise BulkQueryError("Invalid bulk query: bulkOperationRunQuery takes a query.")
+    result = graphql.execute(state.schema, document, context_value=state.for_bulk(),
+                             field_resolver=field_resolver, type_resolver=type_resolver)
+    if result.errors:
+        raise BulkQueryError(f"Invalid bulk query: {result.errors[0].message}")
+    lines: list[dict] = []
+    roots = 0
+    for value in (result.data or {}).values():
+        nodes = _nodes(value)
+        if nodes is None:
+            raise BulkQueryError("Bulk queries must contain at least one connection.")
+        for node in nodes:
+            roots += 1
+            _emit(node, None, lines)
+    return lines, roots
+
+
+def _emit(node: dict, parent_id: str | None, lines: list[dict]) -> None:
+    line: dict[str, Any] = {}
+    children: list[dict] = []
+    for key, value in node.items():
+        nested = _nodes(value)
+        if nested is None:
+            line[key] = value
+        else:
+            children.extend(nested)
+    if children and "id" not in node:
+        raise BulkQueryError("The parent 'node' field for a nested connection must select the"
+                             " 'id' field.")
+    if parent_id is not None:
+        line["__parentId"] = parent_id
+    lines.append(line)
+    for child in children:
+        _emit(child, node["id"], lines)
+
+
+def _nodes(value: Any) -> list[dict] | None:
+    """A connection's nodes (from ``nodes`` or ``edges.node``); None for anything else."""
+    if not isinstance(value, dict):
+        return None
+    if isinstance(value.get("edges"), list):
+        return [edge["node"] for edge in value["edges"] if edge.get("node") is not None]
+    if isinstance(value.get("nodes"), list):
+        return list(value["nodes"])
+    return None
