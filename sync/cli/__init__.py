@@ -1,0 +1,55 @@
+"""The ``hubshop`` command: thin click commands over the library.
+
+Each command parses options, calls one library function and renders its
+result; library errors become ``click.ClickException`` only here.
+"""
+
+from __future__ import annotations
+
+import click
+
+from sync import __version__
+from sync.cli.context import AppContext
+from sync.plumbing.clock import SYSTEM_CLOCK
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog="Example:\n\n  hubshop demo",
+)
+@click.version_option(__version__, prog_name="hubshop")
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False),
+    help="Where the embedded default keeps its state (env HUBSHOP_HOME, default .hubshop/).",
+)
+@click.option("--account", help="HubSpot account (name or id) from hubspot.config.yml.")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.pass_context
+def main(ctx: click.Context, home: str | None, account: str | None, verbose: int) -> None:
+    """Run a brand's shop across Shopify, a HubSpot website and the warehouse.
+
+    With no credentials every command works on the embedded default: a local
+    SQLite store and the demo data shipped with hubshop.
+
+    \b
+    Example:
+      hubshop demo
+    """
+    from sync.plumbing.logs import configure_logging
+
+    configure_logging("terminal", level=("WARNING", "INFO", "DEBUG")[min(verbose, 2)])
+    app = AppContext(flags={"home": home} if home else {}, account=account, clock=SYSTEM_CLOCK)
+    ctx.obj = app
+    ctx.call_on_close(app.close)
+
+
+def _register() -> None:
+    from sync.cli.demo import demo
+    from sync.cli.store import store
+
+    main.add_command(demo)
+    main.add_command(store)
+
+
+_register()

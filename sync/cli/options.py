@@ -1,0 +1,28 @@
+"""Options shared by many commands, as decorator factories so they read the same everywhere."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+
+def json_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``--json``: print one JSON object on stdout for scripts, nothing else on stdout."""
+    return click.option(
+        "--json", "as_json", is_flag=True, help="Print one JSON object for scripts."
+    )(fn)
+
+
+def dry_run_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``--dry-run``: plan and show, change nothing."""
+    return click.option(
+        "--dry-run", is_flag=True, help="Show what would change; change nothing."
+    )(fn)
+
+
+def emit_json(data: Any) -> None:
+    """Write ``data`` as indented JSON (Decimals and dates as strings)."""
+    click.echo(json.dumps(data, indent=2, sort_keys=True, default=str))
