@@ -18,6 +18,7 @@ from pathlib import Path
 from sync.catalog.model import Collection, Product, ProductStatus
 from sync.local.load import load_inventory_csv, load_product_csv
 from sync.local.shop import LocalShop
+from sync.local.state import StateStore
 from sync.paths import DEMO_DIR
 from sync.plumbing.clock import VirtualClock
 
@@ -164,15 +165,11 @@ def _category(path: str | None, product_type: str) -> str:
 
 
 def _marker(conn: sqlite3.Connection) -> str | None:
-    conn.execute("CREATE TABLE IF NOT EXISTS demo_meta (key TEXT PRIMARY KEY, value TEXT)")
-    row = conn.execute("SELECT value FROM demo_meta WHERE key = ?", (MARKER,)).fetchone()
-    return row["value"] if row else None
+    return StateStore(conn).flag(MARKER)
 
 
 def _set_marker(conn: sqlite3.Connection) -> None:
-    conn.execute(
-        "INSERT OR REPLACE INTO demo_meta (key, value) VALUES (?, ?)", (MARKER, DEMO_VERSION)
-    )
+    StateStore(conn).set_flag(MARKER, DEMO_VERSION)
 
 
 def reset_store(database: Path) -> None:
