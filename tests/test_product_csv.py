@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import string
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sync.catalog.csv_write import (
     header,
@@ -15,7 +18,7 @@ from sync.catalog.csv_write import (
     write_product_csv,
 )
 from sync.catalog.inventory_csv import parse_inventory_csv, read_inventory_csv
-from sync.catalog.model import InventoryPolicy, ProductStatus
+from sync.catalog.model import Image, InventoryPolicy, Option, Product, ProductStatus, Variant
 from sync.catalog.product_csv import (
     category_name,
     parse_product_csv,
@@ -213,3 +216,48 @@ def test_inventory_round_trip(tmp_path):
     path = write_inventory_csv(rows, tmp_path / "inventory.csv")
     assert read_inventory_csv(path) == rows
     assert parse_inventory_csv(inventory_csv_text(rows), "again.csv") == rows
+
+
+words = st.text(alphabet=string.ascii_letters + string.digits + " -&'é", min_size=1,
+                max_size=12).map(str.strip).filter(bool)
+html = st.text(alphabet=string.printable.replace("\r", "").replace("\x0b", "").replace("\x0c", ""),
+               max_size=40)
+amounts = st.decimals(min_value=0, max_value=9999, places=2, allow_nan=False)
+
+
+@st.composite
+def catalogs(draw) -> list[Product]:
+    products = []
+    for number in range(draw(st.integers(1, 4))):
+        names = draw(st.lists(words, max_size=3, unique=True))
+        options = [Option(n, tuple(draw(st.lists(words, min_size=1, max_size=3, unique=True))))
+                   for n in names if n != "Title"]
+        combos: list[dict[str, str]] = [{}]
+        for option in options:
+            combos = [{**c, option.name: v} for c in combos for v in option.values]
+        variants = [Variant(
+            sku=draw(st.sampled_from(["", f"SKU-{number}-{i}"])), price=draw(amounts),
+            options=combo, title=" / ".join(combo.values()) or "Default Title",
+            compare_at_price=draw(st.none() | amounts), inventory_quantity=draw(st.integers(0, 99)),
+            inventory_tracked=draw(st.booleans()),
+            inventory_policy=draw(st.sampled_from(list(InventoryPolicy))),
+            grams=draw(st.none() | st.integers(0, 5000)), requires_shipping=draw(st.booleans()),
+            taxable=draw(st.booleans()), position=i + 1,
+        ) for i, combo in enumerate(combos)]
+        images = [Image(f"https://cdn.example/{number}-{i}.png", draw(words), i + 1)
+                  for i in range(draw(st.integers(0, len(variants) + 2)))]
+        products.append(Product(
+            handle=f"product-{number}", title=draw(words), body_html=draw(html),
+            vendor=draw(words), product_type=draw(words), category=draw(st.none() | words),
+            tags=draw(st.lists(words, max_size=3, unique=True)),
+            status=draw(st.sampled_from(list(ProductStatus))), published=draw(st.booleans()),
+            options=options, variants=variants, images=images,
+        ))
+    return products
+
+
+@settings(max_examples=60, deadline=None)
+@given(catalogs(), st.sampled_from(["legacy", "current"]))
+def test_any_catalog_round_trips_in_both_dialects(products, dialect):
+    text = product_csv_text(products, dialect)
+    assert parse_product_csv(text, "generated.csv") == products
