@@ -256,7 +256,7 @@ def catalogs(draw) -> list[Product]:
     return products
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(catalogs(), st.sampled_from(["legacy", "current"]))
 def test_any_catalog_round_trips_in_both_dialects(products, dialect):
     text = product_csv_text(products, dialect)
