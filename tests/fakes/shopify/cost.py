@@ -190,7 +190,7 @@ class _Walker:
 
     def _size(self, field: FieldNode) -> int:
         size = 0
-        for argument in field.arguments:
+        for argument in field.arguments or ():
             if argument.name.value in ("first", "last"):
                 value = graphql.value_from_ast(argument.value, GraphQLInt, self.variables)
                 if isinstance(value, int):

@@ -144,6 +144,8 @@ def _product(state: Any, data: dict, existing: Product | None,
             if quantities:
                 stock = stock or quantities[0]["locationId"]
             variants.append(_variant(item, position, quantities))
+    if not variants:  # Shopify gives every product a "Default Title" variant
+        variants = [Variant(sku="", price=Decimal("0.00"))]
     pictures = old.images
     if "files" in data:
         pictures = [Image(src=f["originalSource"], alt=f.get("alt") or "", position=index)
