@@ -11,6 +11,9 @@ from sync import env_names
 from sync.paths import contracts_dir
 from sync.plumbing.clock import VirtualClock
 
+# The shared fakes' fixtures (shopify_fake, shopify_shop, shopify_clock, shopify_schema).
+pytest_plugins = ["tests.fakes.shopify.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
