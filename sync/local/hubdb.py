@@ -138,7 +138,7 @@ class LocalHubDB(RowOps):
     def list_tables(self, *, draft: bool = False, query: QueryInput = None) -> dict[str, Any]:
         """``GET /tables`` or ``/tables/draft``: ``limit`` (default 1000), ``after``, ``sort``."""
         params = dict(query.items() if hasattr(query, "items") else query or [])
-        limit = int(_first(params.get("limit"), 1000))
+        limit = parse_query("tables", [], {"limit": _first(params.get("limit"), 1000)}).limit
         after = _first(params.get("after"), None)
         start = int(parse_query("tables", [], {"after": after}).offset) if after else 0
         sort = str(_first(params.get("sort"), "createdAt"))
@@ -263,10 +263,11 @@ class LocalHubDB(RowOps):
         version = "draft" if draft else "published"
         with self.lock:
             table_id = self._resolve(name_or_id, version)
+            name = self._name(table_id)
             columns = self._meta(table_id, version)["columns"]
-            parsed = parse_query(self._name(table_id), columns, query)
+            parsed = parse_query(name, columns, query)
             rows = self._load_rows(table_id, version)
-        return run_query(self._name(table_id), columns, rows, parsed)
+        return run_query(name, columns, rows, parsed)
 
     # -- helpers shared with RowOps ------------------------------------------
 

@@ -211,6 +211,8 @@ class LoopbackServer:
             reply = handler(request)
         except HubDBError as error:
             reply = Reply(error.status, error.body())
+        except Exception as error:  # a bug in a handler answers 500, as a server would
+            reply = Reply(500, error_body(f"{type(error).__name__}: {error}", "INTERNAL_ERROR"))
         reply.headers = {**headers, **reply.headers}
         return reply
 
