@@ -38,7 +38,7 @@ def test_migrations_apply_on_a_fresh_file_and_connecting_twice_changes_nothing(t
     first.close()
     again = db.connect(path)
     # then
-    assert versions["state"] == 1 and versions["shop"] == 1
+    assert versions["state"] == 1 and versions["shop"] >= 1
     assert dict(again.execute("SELECT component, version FROM schema_versions").fetchall()) == (
         versions)
     assert StateStore(again).paused

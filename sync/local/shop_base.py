@@ -146,9 +146,13 @@ class ShopBase:
     def _collections_by_product(self, rows: Sequence[sqlite3.Row]) -> dict[str, list[str]]:
         """Collection handles per product handle: manual memberships plus smart tag rules."""
         found: dict[str, set[str]] = {r["handle"]: set() for r in rows}
+        if not found:
+            return {}
         for m in self.conn.execute(
             "SELECT m.collection_handle, m.product_handle FROM shop_memberships m"
             " JOIN shop_collections c ON c.handle = m.collection_handle AND c.rule_tag IS NULL"
+            f" WHERE m.product_handle IN ({','.join('?' * len(found))})",
+            list(found),
         ):
             if m["product_handle"] in found:
                 found[m["product_handle"]].add(m["collection_handle"])

@@ -128,4 +128,7 @@ CREATE TABLE shop_events (
 CREATE INDEX shop_events_topic ON shop_events (topic, id)
 """
 
-db.register("shop", [V1])
+# Listing a product's manual collections looks memberships up by product.
+V2 = "CREATE INDEX shop_memberships_product ON shop_memberships (product_handle)"
+
+db.register("shop", [V1, V2])
