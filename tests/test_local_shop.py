@@ -380,3 +380,45 @@ def test_loading_the_same_products_twice_gives_the_same_store(clock: VirtualCloc
     # then
     assert first.snapshot() == second.snapshot()
     assert first.snapshot()["shop"]["domain"] == "acme.myshopify.com"
+
+
+def test_snapshot_without_times_ignores_when_the_store_was_loaded() -> None:
+    # given two stores loaded a day apart
+    early, late = VirtualClock(), VirtualClock()
+    late.advance(86400)
+    stores = [LocalShop(db.connect(":memory:"), clock) for clock in (early, late)]
+    for store in stores:
+        store.add_location("Warehouse")
+        store.upsert_product(tee(), stock_at="Warehouse")
+    # then
+    assert stores[0].snapshot() != stores[1].snapshot()
+    assert stores[0].snapshot(times=False) == stores[1].snapshot(times=False)
+
+
+def test_upserting_the_same_collection_again_changes_nothing(shop: LocalShop) -> None:
+    # given
+    first = shop.upsert_collection(Collection(handle="picks", title="Picks", product_handles=[]))
+    events = len(shop.events())
+    # when
+    again = shop.upsert_collection(Collection(handle="picks", title="Picks", product_handles=[]))
+    # then
+    assert again == first and len(shop.events()) == events
+
+
+def test_empty_id_lists_select_nothing(shop: LocalShop) -> None:
+    # given
+    shop.upsert_product(tee(), stock_at="Warehouse")
+    # then
+    assert shop.list_products(ids=[]) == [] and shop.levels(inventory_item_ids=[]) == []
+
+
+def test_set_on_hand_compares_change_from_with_on_hand(shop: LocalShop) -> None:
+    # given five available and two committed: on_hand is 5
+    shop.upsert_product(tee(qty=5), stock_at="Warehouse")
+    shop.place_order([("TEE-S", 2)])
+    item = item_of(shop, "TEE-S")
+    # when / then: the available figure (3) is stale for on_hand
+    with pytest.raises(StaleQuantity) as error:
+        shop.set_quantity(item, loc(shop), name="on_hand", quantity=6, change_from=3,
+                          reason="correction")
+    assert (error.value.expected, error.value.actual) == (3, 5)

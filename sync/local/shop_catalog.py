@@ -211,7 +211,7 @@ class ShopCatalog(ShopOrders):
             where.add("p.num > ?", number)
         if ids is not None:
             numbers = [parse_number("Product", i) for i in ids]
-            where.add(f"p.num IN ({','.join('?' * len(numbers))})", *numbers)
+            where.add(f"p.num IN ({','.join('?' * len(numbers))})" if numbers else "0", *numbers)
         if updated_since is not None:
             where.add("p.updated_at >= ?", iso(updated_since))
         if status is not None:

@@ -108,7 +108,7 @@ def collection(number: int, handle: str, title: str, at: datetime) -> dict:
 def order(item: Order, *, updated_at: datetime) -> dict:
     """``orders/create`` and ``orders/cancelled``: the REST order with its line items."""
     number = int(numeric_id(item.id))
-    total = sum(float(line.price) * line.quantity for line in item.lines)
+    total = sum((Decimal(line.price) * line.quantity for line in item.lines), Decimal(0))
     fulfilled = item.status == "fulfilled"
     return {
         "id": number,

@@ -58,7 +58,7 @@ class ShopStock(ShopBase):
         params: list[object] = []
         if inventory_item_ids is not None:
             numbers = [parse_number("InventoryItem", i) for i in inventory_item_ids]
-            sql += f" AND l.item_num IN ({','.join('?' * len(numbers))})"
+            sql += f" AND l.item_num IN ({','.join('?' * len(numbers))})" if numbers else " AND 0"
             params.extend(numbers)
         if location_id is not None:
             sql += " AND l.location_num = ?"
