@@ -43,8 +43,8 @@ def _answer(data=None, errors=None, available=1990.0, requested=1):
 def test_cost_follows_shopify_rules() -> None:
     doc = """query P($first: Int!) { products(first: $first) { nodes { id title
         variants(first: 10) { nodes { id sku } } } pageInfo { hasNextPage endCursor } } }"""
-    # each product: object 1 ... here nodes are wrappers; variants connection = 2 + 10*0
-    assert estimate_cost(doc, {"first": 5}) == 2 + 5 * (2 + 10 * 0) + 0
+    # a product node costs 1 plus its variants connection: 2 + 10 variant nodes of 1 each
+    assert estimate_cost(doc, {"first": 5}) == 2 + 5 * (1 + (2 + 10 * 1))
     assert estimate_cost("mutation { a: shop { name } }") == 10
     assert 1 <= largest_page(doc) <= 250
 
