@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from hubspot import HubSpot
+from urllib3.util.retry import Retry
 
 from sync.config import HubSpotSettings
 from sync.errors import ConfigError
@@ -57,8 +58,13 @@ class HubSpotClient:
         self.policy = policy
         self.stats = HubSpotStats()
         # The SDK's generated APIs read ``host``; its generic ``api_request`` reads ``base_url``.
+        # ``retry=Retry(total=0)``: the SDK would otherwise sleep through 429s itself, in
+        # real time and unseen; our pacer and retry policy own that decision.
         self.sdk = HubSpot(
-            access_token=self.tokens.get(), host=settings.api_base, base_url=settings.api_base
+            access_token=self.tokens.get(),
+            host=settings.api_base,
+            base_url=settings.api_base,
+            retry=Retry(total=0),
         )
         self._apis: dict[str, Any] = {}
 
