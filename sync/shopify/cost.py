@@ -1,9 +1,11 @@
 """Estimate a GraphQL document's cost the way Shopify's published rules do.
 
 Knowing the cost before sending lets the pacer wait just long enough and lets
-readers choose the largest page that stays under the 1,000-point cap. Rules:
-scalars and enums cost 0, objects 1, a connection (a field taking ``first`` or
-``last``) 2 plus ``first`` times the cost of one node, mutations 10.
+readers choose the largest page that stays under the 1,000-point cap. Rules
+(shopify.dev, "GraphQL Admin API rate limits"): scalars and enums cost 0,
+objects 1, a connection (a field taking ``first`` or ``last``) 2 plus ``first``
+times the cost of one node, where each node is an object (1) plus its own
+selection, so nested connections multiply; mutations 10.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ from graphql import (
 
 MAX_QUERY_COST = 1000
 MUTATION_COST = 10
-CONNECTION_WRAPPERS = frozenset({"edges", "node", "nodes", "pageInfo"})
 
 
 def estimate_cost(document: str | DocumentNode, variables: Mapping[str, Any] | None = None) -> int:
@@ -60,13 +61,41 @@ def _selection_cost(
 def _field_cost(field: FieldNode, fragments: dict, variables: dict[str, Any]) -> int:
     if field.selection_set is None:
         return 0
-    children = _selection_cost(field.selection_set, fragments, variables)
     size = _page_size(field, variables)
     if size is None:
-        if field.name.value in CONNECTION_WRAPPERS:
-            return children  # wrappers inside a connection are part of the node's cost
-        return 1 + children
-    return 2 + size * children
+        return 1 + _selection_cost(field.selection_set, fragments, variables)
+    return 2 + size * _node_cost(field.selection_set, fragments, variables)
+
+
+def _node_cost(
+    connection: SelectionSetNode, fragments: dict, variables: dict[str, Any]
+) -> int:
+    """One node of a connection: the object itself (1) plus what is selected on it.
+
+    ``nodes { … }`` and ``edges { node { … } }`` select the same node, so the
+    dearer of the two counts; ``pageInfo`` and ``cursor`` are free.
+    """
+    selections: list[SelectionSetNode] = []
+    for item in _flatten(connection, fragments):
+        if item.name.value == "nodes" and item.selection_set:
+            selections.append(item.selection_set)
+        elif item.name.value == "edges" and item.selection_set:
+            for inner in _flatten(item.selection_set, fragments):
+                if inner.name.value == "node" and inner.selection_set:
+                    selections.append(inner.selection_set)
+    return 1 + max((_selection_cost(s, fragments, variables) for s in selections), default=0)
+
+
+def _flatten(selection_set: SelectionSetNode, fragments: dict) -> list[FieldNode]:
+    found: list[FieldNode] = []
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            found.append(selection)
+        elif isinstance(selection, InlineFragmentNode):
+            found.extend(_flatten(selection.selection_set, fragments))
+        elif isinstance(selection, FragmentSpreadNode):
+            found.extend(_flatten(fragments[selection.name.value].selection_set, fragments))
+    return found
 
 
 def _page_size(field: FieldNode, variables: dict[str, Any]) -> int | None:
