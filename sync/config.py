@@ -184,7 +184,7 @@ class Settings:
         if self.embedded:
             return (
                 f"No Shopify or HubSpot credentials: using the embedded default in {self.home}/ "
-                "(see README, 'Real services')."
+                "(README: 'Configuration for real services')."
             )
         parts = []
         parts.append(f"Shopify {self.shopify.store}" if self.shopify.configured else "local shop")
