@@ -1,0 +1,136 @@
+"""Jinja2 bent to HubL (Jinjava): map keys before attributes, bare dict keys, relative paths.
+
+Jinjava differs from Jinja2 in ways real themes rely on: ``{r: 255, a: 1}``
+has string keys, ``module.items`` reads the field called ``items``, an
+undefined value prints as nothing (but calling one is an error), ``null``
+prints as nothing, and ``include``/``extends`` paths are relative to the
+including template.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChainableUndefined, Environment, FileSystemLoader, TemplateNotFound, nodes
+from jinja2.parser import Parser
+
+from sync.site.hubl.errors import HublProblem
+
+# HubL functions whose path argument is relative to the template that calls them.
+PATH_FUNCTIONS = frozenset({"get_asset_url", "get_asset_version", "require_css", "require_js",
+                            "include_css", "include_javascript", "get_public_template_url"})
+TEMPLATE_KEYWORD = "_hubl_template"
+
+
+class HublUndefined(ChainableUndefined):
+    """Prints as nothing and chains like Jinjava, but calling it names what is missing."""
+
+    __slots__ = ()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        name = self._undefined_name or "value"
+        raise HublProblem(f"unknown function: {name}()",
+                          "use a HubL function this renderer knows (`hubshop theme coverage`)")
+
+
+class HublParser(Parser):
+    """Jinja's parser with Jinjava's literal rules."""
+
+    def parse_dict(self) -> nodes.Dict:
+        token = self.stream.expect("lbrace")
+        items: list[nodes.Pair] = []
+        while self.stream.current.type != "rbrace":
+            if items:
+                self.stream.expect("comma")
+            if self.stream.current.type == "rbrace":
+                break
+            if self.stream.current.type == "name" and self.stream.look().type == "colon":
+                name_token = next(self.stream)
+                key: nodes.Expr = nodes.Const(name_token.value, lineno=name_token.lineno)
+            else:
+                key = self.parse_expression()
+            self.stream.expect("colon")
+            value = self.parse_expression()
+            items.append(nodes.Pair(key, value, lineno=key.lineno))
+        self.stream.expect("rbrace")
+        return nodes.Dict(items, lineno=token.lineno)
+
+    def parse_call(self, node: nodes.Expr) -> nodes.Call:
+        call = super().parse_call(node)
+        if isinstance(node, nodes.Name) and node.name in PATH_FUNCTIONS and self.name:
+            call.kwargs.append(nodes.Keyword(TEMPLATE_KEYWORD, nodes.Const(self.name)))
+        return call
+
+
+class ThemeLoader(FileSystemLoader):
+    """Loads templates by theme-relative path and remembers filename → name for errors."""
+
+    def __init__(self, theme_dir: Path, modules_dirs: list[Path] | None = None) -> None:
+        super().__init__(str(theme_dir), encoding="utf-8", followlinks=True)
+        self.theme_dir = theme_dir
+        self.modules_dirs = [FileSystemLoader(str(d), encoding="utf-8")
+                             for d in modules_dirs or []]
+        self.filenames: dict[str, str] = {}
+
+    def get_source(self, environment: Environment, template: str) -> Any:
+        try:
+            source, filename, uptodate = super().get_source(environment, template)
+        except TemplateNotFound:
+            if not template.startswith("modules/"):
+                raise
+            source, filename, uptodate = self._from_modules_dirs(environment, template)
+        self.filenames[filename] = template
+        return source, filename, uptodate
+
+    def _from_modules_dirs(self, environment: Environment, template: str) -> Any:
+        """``modules/x.module/module.html`` from a module source folder (merged at build)."""
+        rest = template.removeprefix("modules/")
+        for loader in self.modules_dirs:
+            try:
+                return loader.get_source(environment, rest)
+            except TemplateNotFound:
+                continue
+        raise TemplateNotFound(template)
+
+
+class HublJinja(Environment):
+    """The Jinja environment the renderer compiles HubL with."""
+
+    theme_dir: Path
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        return HublParser(self, source, name, filename).parse()
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, dict) and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+    def join_path(self, template: str, parent: str) -> str:
+        return resolve_theme_path(self.theme_dir, template, parent)
+
+
+def resolve_theme_path(theme_dir: Path, path: str, parent: str | None) -> str:
+    """A HubL path (``../x``, ``./x``, ``x`` or ``/Theme/x``) as a theme-relative path.
+
+    Relative paths start from the folder of ``parent`` (the template using
+    them); an absolute design-manager path may start with the theme's folder
+    name. A bare name that does not exist beside the parent falls back to the
+    theme root.
+    """
+    if path.startswith("/"):
+        parts = path.strip("/").split("/")
+        if parts and parts[0] == theme_dir.name:
+            parts = parts[1:]
+        return "/".join(parts)
+    base = posixpath.dirname(parent or "")
+    joined = posixpath.normpath(posixpath.join(base, path))
+    if joined.startswith("../") or joined == "..":
+        raise HublProblem(f"path {path!r} leaves the theme folder (from {parent})",
+                          "relative paths start from the folder of the template using them")
+    beside_parent = (theme_dir / joined).exists()
+    if not path.startswith(".") and not beside_parent and (theme_dir / path).exists():
+        return posixpath.normpath(path)
+    return joined
