@@ -1,0 +1,109 @@
+"""Shopify bulk query operations: start, poll on the clock, stream the JSONL result.
+
+Above ``[catalog] bulk_threshold`` products, paging costs more calls and
+throttle time than one bulk operation: Shopify runs the query server-side and
+writes one JSON object per line, children after their parent with
+``__parentId``. The file is streamed, never held whole.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from sync.errors import ConfigError, RemoteError
+from sync.shopify.client import ShopifyClient, load_document
+
+log = logging.getLogger(__name__)
+
+FIRST_POLL_S = 1.0
+MAX_POLL_S = 30.0
+MAX_WAIT_S = 6 * 3600.0
+"""Give up after six hours; Shopify expires a bulk operation's file after a week."""
+FINISHED_BADLY = ("FAILED", "CANCELED", "EXPIRED")
+
+
+def run_bulk_query(client: ShopifyClient, query: str) -> str | None:
+    """Run ``query`` as a bulk operation and return its JSONL URL (None: no objects).
+
+    Raises:
+        ShopifyUserErrors: Shopify refused to start it (shown whole).
+        ConfigError: the operation failed with ACCESS_DENIED (a missing scope).
+        RemoteError: it failed, was cancelled or expired, or ran over six hours.
+    """
+    payload = client.mutate(
+        load_document("bulk_run_query"), {"query": query}, root="bulkOperationRunQuery"
+    )
+    operation = payload.get("bulkOperation") or {}
+    op_id = operation.get("id")
+    if not op_id:
+        raise RemoteError("Shopify started no bulk operation and gave no reason")
+    waited, interval = 0.0, FIRST_POLL_S
+    status_doc = load_document("bulk_operation")
+    while True:
+        client.clock.sleep(interval)
+        waited += interval
+        current = client.execute(status_doc, {"id": op_id}).get("bulkOperation") or {}
+        status = current.get("status")
+        if status == "COMPLETED":
+            log.info("bulk operation %s: %s objects", op_id, current.get("objectCount"))
+            return current.get("url")
+        if status in FINISHED_BADLY:
+            code = current.get("errorCode")
+            if code == "ACCESS_DENIED":
+                raise ConfigError(
+                    f"Shopify's bulk operation {op_id} was denied access: grant the app the"
+                    " read_products and read_inventory scopes and reinstall it"
+                )
+            raise RemoteError(f"Shopify's bulk operation {op_id} ended {status} ({code})")
+        if waited >= MAX_WAIT_S:
+            raise RemoteError(f"Shopify's bulk operation {op_id} still {status} after 6 hours")
+        interval = min(MAX_POLL_S, interval * 1.5)
+
+
+def stream_lines(client: ShopifyClient, url: str) -> Iterator[dict[str, Any]]:
+    """The JSONL file's objects, one at a time, as the download arrives."""
+    with client.session.get(url, stream=True, timeout=60) as response:
+        if not response.ok:
+            status = response.status_code
+            raise RemoteError(f"downloading the bulk result failed with HTTP {status}")
+        for number, raw in enumerate(response.iter_lines(), start=1):
+            if not raw:
+                continue
+            try:
+                yield json.loads(raw)
+            except json.JSONDecodeError:
+                raise RemoteError(f"bulk result line {number} is not JSON") from None
+
+
+def nest(lines: Iterable[dict[str, Any]], children: dict[str, str]) -> Iterator[dict[str, Any]]:
+    """Root objects with their children put back under connection keys.
+
+    Args:
+        lines: JSONL objects, each child after its parent (Shopify's order).
+        children: gid type -> connection name, e.g. ``{"ProductVariant": "variants"}``.
+
+    Yields:
+        Each root with ``{connection: {"nodes": [...]}}`` filled, once its
+        children have all been read.
+    """
+    root: dict[str, Any] | None = None
+    for line in lines:
+        parent = line.pop("__parentId", None)
+        if parent is None:
+            if root is not None:
+                yield root
+            root = line
+            for key in children.values():
+                root[key] = {"nodes": [], "pageInfo": {"hasNextPage": False}}
+            continue
+        if root is None or parent != root.get("id"):
+            raise RemoteError(f"bulk result: child of {parent} arrived outside its parent")
+        kind = str(line.get("id", "")).split("/")[-2] if "/" in str(line.get("id", "")) else ""
+        key = children.get(kind)
+        if key is not None:
+            root[key]["nodes"].append(line)
+    if root is not None:
+        yield root

@@ -1,0 +1,253 @@
+"""Paginated and bulk reads of Shopify's catalog, as ``Product`` objects.
+
+Pages are as large as Shopify's 1,000-point query cost allows, worked out from
+the document itself (``largest_page``); above ``bulk_threshold`` products one
+bulk operation replaces the pages. Reads by ids or ``updated_at`` serve
+incremental refreshes and webhooks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from sync.catalog.model import (
+    Image,
+    InventoryPolicy,
+    Option,
+    Product,
+    ProductStatus,
+    Variant,
+)
+from sync.catalog.rows import ShopFacts
+from sync.config import ShopifySettings
+from sync.plumbing.clock import Clock
+from sync.plumbing.pacer import CostPacer
+from sync.shopify.bulk import nest, run_bulk_query, stream_lines
+from sync.shopify.client import ShopifyClient, load_document
+from sync.shopify.cost import largest_page
+
+VARIANTS_PAGE = 10
+"""Variants read with each product; a product with more gets follow-up pages.
+
+Every variant slot multiplies the page's requested cost, so this trades page
+size (19 products at 10 variants, 12 at 20) against follow-up calls."""
+COLLECTIONS_PAGE = 5
+MORE_PAGE = 100
+IDS_PER_CALL = 250
+"""Shopify's cap on ``nodes(ids:)``; the cost cap usually binds first."""
+FRAGMENTS = {"CatalogProduct": "catalog_product_fields", "CatalogVariant": "catalog_variant_fields"}
+_SPREAD = re.compile(r"\.\.\.(\w+)")
+
+
+class RoundedStatusPacer(CostPacer):
+    """A cost pacer that reads ``currentlyAvailable`` as up to one point too high.
+
+    Shopify reports whole points; a bucket holding 991.6 shows as 992, and a
+    992-point page sent on that figure comes back THROTTLED with a computed
+    wait of zero. Taking one point off keeps the pacer on the safe side.
+    """
+
+    def after(self, throttle_status: Any) -> None:
+        status = dict(throttle_status.get("throttleStatus", throttle_status))
+        if status.get("currentlyAvailable") is not None:
+            status["currentlyAvailable"] = max(0.0, float(status["currentlyAvailable"]) - 1.0)
+        super().after(status)
+
+
+def catalog_client(settings: ShopifySettings, *, clock: Clock) -> ShopifyClient:
+    """The Shopify client the catalog reader uses (paced on the safe side of rounding)."""
+    return ShopifyClient(settings, clock=clock, pacer=RoundedStatusPacer(clock))
+
+
+@cache
+def catalog_document(name: str) -> str:
+    """A catalog document with the fragment files it spreads appended (transitively)."""
+    text = load_document(name)
+    included: set[str] = set()
+    while True:
+        wanted = {m for m in _SPREAD.findall(text) if m in FRAGMENTS} - included
+        if not wanted:
+            return text
+        for fragment in sorted(wanted):
+            text += "\n" + load_document(FRAGMENTS[fragment])
+            included.add(fragment)
+
+
+class ShopifyCatalog:
+    """Reads products from one shop through a :class:`ShopifyClient` (the ``shopify`` source)."""
+
+    name = "shopify"
+
+    def __init__(
+        self,
+        client: ShopifyClient,
+        *,
+        bulk_threshold: int = 5000,
+        variants_page: int = VARIANTS_PAGE,
+        collections_page: int = COLLECTIONS_PAGE,
+    ) -> None:
+        self.client = client
+        self.bulk_threshold = bulk_threshold
+        self.inner = {"variantsFirst": variants_page, "collectionsFirst": collections_page}
+        self._facts: ShopFacts | None = None
+        self.used_bulk = False
+
+    @property
+    def calls(self) -> int:
+        return self.client.stats.calls
+
+    def page_size(self) -> int:
+        """Products per page: the most that keep one page within 1,000 points."""
+        return largest_page(catalog_document("catalog_products"), "first", **self.inner)
+
+    def shop_facts(self) -> ShopFacts:
+        if self._facts is None:
+            shop = self.client.execute(load_document("catalog_shop")).get("shop") or {}
+            self._facts = ShopFacts(
+                domain=str(shop.get("myshopifyDomain") or self.client.settings.store),
+                currency=str(shop.get("currencyCode") or ""),
+            )
+        return self._facts
+
+    def products(
+        self, *, ids: Sequence[str] | None = None, since: datetime | None = None
+    ) -> Iterator[Product]:
+        """Every product, the products with ``ids``, or those updated at/after ``since``."""
+        if ids is not None:
+            yield from self._by_ids(list(ids))
+            return
+        query = None
+        if since is not None:
+            moment = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            query = f"updated_at:>='{moment}'"
+        if query is None and self.count() > self.bulk_threshold:
+            yield from self.bulk_products()
+            return
+        yield from self._pages(query)
+
+    def count(self, query: str | None = None) -> int:
+        """Products matching ``query``, counted up to just past the bulk threshold."""
+        data = self.client.execute(
+            load_document("catalog_products_count"),
+            {"query": query, "limit": self.bulk_threshold + 1},
+        )
+        return int((data.get("productsCount") or {}).get("count") or 0)
+
+    def bulk_products(self) -> Iterator[Product]:
+        """Every product through one bulk operation, streamed from its JSONL."""
+        self.used_bulk = True
+        url = run_bulk_query(self.client, load_document("catalog_bulk_products"))
+        if url is None:
+            return
+        lines = stream_lines(self.client, url)
+        for node in nest(lines, {"ProductVariant": "variants", "Collection": "collections"}):
+            yield product_from_node(node)
+
+    def _pages(self, query: str | None) -> Iterator[Product]:
+        document = catalog_document("catalog_products")
+        first = self.page_size()
+        after = None
+        while True:
+            variables = {"first": first, "after": after, "query": query, **self.inner}
+            connection = self.client.execute(document, variables).get("products") or {}
+            for node in connection.get("nodes") or []:
+                yield product_from_node(self._complete(node))
+            info = connection.get("pageInfo") or {}
+            if not info.get("hasNextPage"):
+                return
+            after = info.get("endCursor")
+
+    def _by_ids(self, ids: list[str]) -> Iterator[Product]:
+        document = catalog_document("catalog_products_by_id")
+        per_call = min(IDS_PER_CALL, self.page_size())
+        for start in range(0, len(ids), per_call):
+            variables = {"ids": ids[start : start + per_call], **self.inner}
+            for node in self.client.execute(document, variables).get("nodes") or []:
+                if node and node.get("id"):
+                    yield product_from_node(self._complete(node))
+
+    def _complete(self, node: dict[str, Any]) -> dict[str, Any]:
+        """Fetch the variants/collections beyond the first page, for the rare big product."""
+        document = catalog_document("catalog_product_more")
+        for key in ("variants", "collections"):
+            connection = node.get(key) or {}
+            info = connection.get("pageInfo") or {}
+            while info.get("hasNextPage"):
+                variables = {
+                    "id": node["id"],
+                    "variantsFirst": MORE_PAGE if key == "variants" else 0,
+                    "collectionsFirst": MORE_PAGE if key == "collections" else 0,
+                    f"{key}After": info.get("endCursor"),
+                }
+                more = (self.client.execute(document, variables).get("product") or {}).get(key)
+                more = more or {}
+                connection.setdefault("nodes", []).extend(more.get("nodes") or [])
+                info = more.get("pageInfo") or {}
+        return node
+
+
+def product_from_node(node: dict[str, Any]) -> Product:
+    """A ``Product`` from the catalog fragment's JSON (paged or rebuilt from bulk JSONL)."""
+    media = (node.get("featuredMedia") or {}).get("image")
+    images = []
+    if media and media.get("url"):
+        images.append(
+            Image(
+                src=media["url"],
+                alt=media.get("altText") or "",
+                width=media.get("width"),
+                height=media.get("height"),
+            )
+        )
+    seo = node.get("seo") or {}
+    category = node.get("category") or {}
+    return Product(
+        id=node["id"],
+        handle=node["handle"],
+        title=node.get("title") or "",
+        body_html=node.get("descriptionHtml") or "",
+        vendor=node.get("vendor") or "",
+        product_type=node.get("productType") or "",
+        category=category.get("fullName") or category.get("name"),
+        tags=list(node.get("tags") or []),
+        status=ProductStatus(node.get("status") or "ACTIVE"),
+        published=node.get("publishedAt") is not None,
+        options=[
+            Option(o["name"], tuple(o.get("values") or ()))
+            for o in node.get("options") or ()
+        ],
+        variants=[_variant(v) for v in (node.get("variants") or {}).get("nodes") or []],
+        images=images,
+        collections=[c["handle"] for c in (node.get("collections") or {}).get("nodes") or []],
+        seo_title=seo.get("title") or "",
+        seo_description=seo.get("description") or "",
+        created_at=_time(node.get("createdAt")),
+        updated_at=_time(node.get("updatedAt")),
+    )
+
+
+def _variant(node: dict[str, Any]) -> Variant:
+    compare = node.get("compareAtPrice")
+    return Variant(
+        id=node.get("id"),
+        sku=node.get("sku") or "",
+        title=node.get("title") or "Default Title",
+        price=Decimal(str(node.get("price") or "0")),
+        compare_at_price=Decimal(str(compare)) if compare not in (None, "") else None,
+        options={o["name"]: o["value"] for o in node.get("selectedOptions") or []},
+        inventory_quantity=int(node.get("inventoryQuantity") or 0),
+        inventory_tracked=bool((node.get("inventoryItem") or {}).get("tracked", True)),
+        inventory_policy=InventoryPolicy(node.get("inventoryPolicy") or "DENY"),
+        position=int(node.get("position") or 1),
+    )
+
+
+def _time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
