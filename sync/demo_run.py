@@ -58,3 +58,17 @@ def run_demo(settings: Settings, *, reset: bool = False) -> DemoReport:
     for step in STEPS:
         report.steps.append(step(settings))
     return report
+
+
+def _register_steps() -> None:
+    from sync.catalog.demo_step import catalog_step
+
+    STEPS.append(catalog_step)
+    from sync.inventory.demo_step import inventory_step
+
+    STEPS.append(inventory_step)
+    NEXT_STEPS.append("hubshop inventory sync --dry-run        # what the warehouse would change")
+    NEXT_STEPS.append("hubshop catalog sync --dry-run          # what a sync would change now")
+
+
+_register_steps()

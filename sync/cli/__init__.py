@@ -45,10 +45,14 @@ def main(ctx: click.Context, home: str | None, account: str | None, verbose: int
 
 
 def _register() -> None:
+    from sync.cli.catalog import catalog
     from sync.cli.demo import demo
+    from sync.cli.inventory import inventory_group
     from sync.cli.store import store
 
+    main.add_command(catalog)
     main.add_command(demo)
+    main.add_command(inventory_group)
     main.add_command(store)
 
 
