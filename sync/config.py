@@ -374,21 +374,16 @@ def _hubspot(environ: Mapping[str, str], account: str | None, cwd: Path) -> HubS
     api_base = (environ.get(E.HUBSPOT_API_BASE) or HUBSPOT_API_BASE).rstrip("/")
     config_path = Path(environ.get(E.HUBSPOT_CONFIG) or cwd / HUBSPOT_CONFIG_FILE)
     if account is None:
+        account_id = environ.get(E.HUBSPOT_ACCOUNT_ID) or None
         token = _secret(environ, E.HUBSPOT_ACCESS_TOKEN)
-        if token:
-            return HubSpotSettings(
-                account_id=environ.get(E.HUBSPOT_ACCOUNT_ID) or None,
-                access_token=token,
-                api_base=api_base,
-                source=E.HUBSPOT_ACCESS_TOKEN,
-            )
         key = _secret(environ, E.HUBSPOT_PERSONAL_ACCESS_KEY)
-        if key:
+        if token or key:
             return HubSpotSettings(
-                account_id=environ.get(E.HUBSPOT_ACCOUNT_ID) or None,
-                personal_access_key=key,
+                account_id=account_id,
+                access_token=token,
+                personal_access_key=None if token else key,
                 api_base=api_base,
-                source=E.HUBSPOT_PERSONAL_ACCESS_KEY,
+                source=E.HUBSPOT_ACCESS_TOKEN if token else E.HUBSPOT_PERSONAL_ACCESS_KEY,
             )
     if config_path.exists():
         return replace(read_hubspot_config(config_path, account), api_base=api_base)

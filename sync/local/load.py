@@ -108,20 +108,30 @@ def _set_quantities(shop: LocalShop, source: Product, stored: Product, location_
     for wanted, variant in zip(source.variants, stored.variants, strict=True):
         if not variant.inventory_tracked or not variant.inventory_item_id:
             continue
-        level = shop.activate(variant.inventory_item_id, location_id)
-        if level.available != wanted.inventory_quantity:
-            shop.set_quantity(
-                variant.inventory_item_id,
-                location_id,
-                name="available",
-                quantity=wanted.inventory_quantity,
-                change_from=level.available,
-                reason="correction",
-                reference="gid://hubshop/ProductImport/csv",
-                source="admin",
-            )
-            changed += 1
+        changed += _set_available(
+            shop, variant.inventory_item_id, location_id, wanted.inventory_quantity, "ProductImport"
+        )
     return changed
+
+
+def _set_available(
+    shop: LocalShop, item_id: str, location_id: str, quantity: int, document: str
+) -> int:
+    """Stock the item there and set ``available`` as an admin import would; 1 if changed."""
+    level = shop.activate(item_id, location_id)
+    if level.available == quantity:
+        return 0
+    shop.set_quantity(
+        item_id,
+        location_id,
+        name="available",
+        quantity=quantity,
+        change_from=level.available,
+        reason="correction",
+        reference=f"gid://hubshop/{document}/csv",
+        source="admin",
+    )
+    return 1
 
 
 def load_inventory_rows(shop: LocalShop, rows: Iterable[InventoryRow]) -> int:
@@ -136,19 +146,9 @@ def load_inventory_rows(shop: LocalShop, rows: Iterable[InventoryRow]) -> int:
             location = shop.get_location(row.location) or shop.add_location(row.location)
             if not variant.inventory_item_id or not location.id:
                 continue
-            level = shop.activate(variant.inventory_item_id, location.id)
-            if level.available != row.available:
-                shop.set_quantity(
-                    variant.inventory_item_id,
-                    location.id,
-                    name="available",
-                    quantity=row.available,
-                    change_from=level.available,
-                    reason="correction",
-                    reference="gid://hubshop/InventoryImport/csv",
-                    source="admin",
-                )
-                changed += 1
+            changed += _set_available(
+                shop, variant.inventory_item_id, location.id, row.available, "InventoryImport"
+            )
     return changed
 
 
