@@ -1,0 +1,109 @@
+"""``hubshop theme validate``: structure, field types, annotations and HubL syntax, as file:line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sync.site.validate import validate_theme
+from tests.site.theme_fixtures import MODULES, THEME
+
+
+@pytest.fixture
+def theme_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "theme"
+    shutil.copytree(THEME, target)
+    shutil.copytree(MODULES, target / "modules")
+    return target
+
+
+def problems(theme: Path) -> list[str]:
+    return [str(e) for e in validate_theme(theme)]
+
+
+def test_our_theme_with_its_modules_is_valid():
+    assert validate_theme(THEME, [MODULES]) == []
+
+
+def test_broken_json_names_file_line_and_column(theme_copy: Path):
+    # given a trailing comma on line 3 of a module's fields.json
+    path = theme_copy / "modules" / "product-grid.module" / "fields.json"
+    path.write_text('[\n  {"name": "title", "type": "text", "default": "x"},\n]\n')
+    # when / then
+    assert f"{path}:3:1: invalid JSON: Expecting value (fix the JSON syntax)" in problems(
+        theme_copy)
+
+
+def test_an_unknown_field_type_is_reported_at_its_field(theme_copy: Path):
+    # given
+    path = theme_copy / "fields.json"
+    fields = json.loads(path.read_text())
+    fields[2]["children"].append({"name": "opening_hours", "label": "Hours", "type": "clock"})
+    path.write_text(json.dumps(fields, indent=2))
+    # when
+    found = [p for p in problems(theme_copy) if "opening_hours" in p]
+    # then
+    line = path.read_text().splitlines().index('        "name": "opening_hours",') + 1
+    assert len(found) == 1
+    assert found[0].startswith(f"{path}:{line}: field 'shop.opening_hours' has unknown type")
+
+
+def test_a_choice_default_must_be_one_of_its_choices(theme_copy: Path):
+    # given
+    path = theme_copy / "modules" / "shopify-buy-button.module" / "fields.json"
+    path.write_text(path.read_text().replace('"default": "vertical"', '"default": "diagonal"'))
+    # when / then
+    assert any("choice field 'layout' defaults to 'diagonal'" in p for p in problems(theme_copy))
+
+
+def test_a_template_without_annotation_is_reported(theme_copy: Path):
+    # given
+    path = theme_copy / "templates" / "about.html"
+    path.write_text("\n".join(path.read_text().splitlines()[5:]))
+    # when / then
+    assert any(p.startswith(f"{path}:1: no annotation header") for p in problems(theme_copy))
+
+
+def test_an_unknown_template_type_is_reported(theme_copy: Path):
+    # given
+    path = theme_copy / "templates" / "contact.html"
+    path.write_text(path.read_text().replace("templateType: page", "templateType: landing"))
+    # when / then
+    assert any(p.startswith(f"{path}:2: unknown templateType 'landing'")
+               for p in problems(theme_copy))
+
+
+def test_a_hubl_syntax_error_names_the_template_line(theme_copy: Path):
+    # given an unclosed if on line 9
+    path = theme_copy / "templates" / "home.html"
+    lines = path.read_text().splitlines()
+    lines.insert(8, "{% if content.name %}")
+    path.write_text("\n".join(lines))
+    # when
+    found = [p for p in problems(theme_copy) if p.startswith(str(path))]
+    # then
+    assert len(found) == 1 and "if" in found[0]
+
+
+def test_meta_json_needs_a_label_and_known_host_types(theme_copy: Path):
+    # given
+    path = theme_copy / "modules" / "shopify-collection.module" / "meta.json"
+    meta = json.loads(path.read_text())
+    del meta["label"]
+    meta["host_template_types"] = ["PAGE", "SPACESHIP"]
+    path.write_text(json.dumps(meta, indent=2))
+    # when
+    found = [p for p in problems(theme_copy) if p.startswith(str(path))]
+    # then
+    assert any("missing 'label'" in p for p in found)
+    assert any("unknown host_template_types ['SPACESHIP']" in p for p in found)
+
+
+def test_a_module_missing_its_html_is_reported(theme_copy: Path):
+    # given
+    (theme_copy / "modules" / "shopify-collection.module" / "module.html").unlink()
+    # when / then
+    assert any("shopify-collection.module/module.html: missing" in p for p in problems(theme_copy))
