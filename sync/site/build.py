@@ -1,0 +1,210 @@
+"""Render a HubSpot theme to a static site: every page template, one page per product row, assets.
+
+The static site is what the browser tests, Lighthouse and a quick look need:
+no HubSpot account, the same HTML HubSpot would serve for the page's default
+content. Any HubSpot theme folder works; ours additionally gets the top-level
+``modules/`` merged in, as upload does.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sync.errors import HubshopError, InputError
+from sync.site.hubl.environment import HublEnvironment
+from sync.site.hubl.hubdb import HubDBSource
+from sync.site.hubl.page import RequestContext
+from sync.site.routes import PageTemplate, output_file, page_templates, row_url
+
+BUILD_MARKER = ".hubshop-build"
+SKIPPED_FILES = frozenset({"fields.json", "theme.json", "meta.json", "module.html", "brand.yml"})
+SKIPPED_SUFFIXES = frozenset({".md", ".yml", ".yaml"})
+
+
+@dataclass
+class BuildResult:
+    """What a build produced: pages rendered, templates that failed (with why), assets copied."""
+
+    out_dir: Path
+    rendered: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    assets: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    """How to render: where rows come from and what the pages believe their address is.
+
+    Args:
+        hubdb: the HubDB source (``LocalHubDBSource``); ``None`` renders pages without data
+            and fails those that need it.
+        modules_dirs: folders of ``name.module`` directories merged into the theme.
+        base_url: scheme and host the pages are rendered for (canonical URLs, ``request``).
+        theme_settings: overrides of the theme's ``fields.json`` defaults.
+        dynamic_table: the table dynamic pages list; defaults to the theme's
+            ``shop.product_table`` setting, else ``products``.
+        static_dirs: extra folders copied to URL prefixes (``{"/demo": DEMO_DIR}``).
+        portal_id: the HubSpot account id pages see as ``hub_id``.
+    """
+
+    hubdb: HubDBSource | None = None
+    modules_dirs: tuple[Path, ...] = ()
+    base_url: str = "http://localhost:8000"
+    theme_settings: Mapping[str, Any] = field(default_factory=dict)
+    dynamic_table: str | None = None
+    static_dirs: Mapping[str, Path] = field(default_factory=dict)
+    portal_id: int = 0
+
+
+def make_environment(theme_dir: Path, options: SiteOptions) -> HublEnvironment:
+    """The renderer for a theme with these options (shared with the preview server)."""
+    return HublEnvironment(
+        theme_dir,
+        hubdb=options.hubdb,
+        theme_settings=dict(options.theme_settings),
+        modules_dirs=list(options.modules_dirs),
+        request=RequestContext.from_url(options.base_url + "/"),
+        portal_id=options.portal_id,
+    )
+
+
+def dynamic_table(env: HublEnvironment, options: SiteOptions) -> str:
+    """The table dynamic pages read: the option, the theme's setting, else ``products``."""
+    if options.dynamic_table:
+        return options.dynamic_table
+    shop = env.theme_settings.get("shop")
+    table = shop.get("product_table") if isinstance(shop, dict) else None
+    return table if isinstance(table, str) and table else "products"
+
+
+def dynamic_rows(env: HublEnvironment, options: SiteOptions) -> list[dict[str, Any]]:
+    """Every published row of the dynamic table, page by page (HubDB's 1,000-row pages)."""
+    if options.hubdb is None:
+        return []
+    table = dynamic_table(env, options)
+    rows: list[dict[str, Any]] = []
+    offset = 0
+    while True:
+        page = options.hubdb.rows(table, [("limit", "1000"), ("offset", str(offset))])
+        results = page.get("results", [])
+        rows.extend(results)
+        offset += len(results)
+        if not results or offset >= int(page.get("total", offset)):
+            return rows
+
+
+def build_site(theme_dir: Path, out_dir: Path, options: SiteOptions | None = None) -> BuildResult:
+    """Render every page template and dynamic row of ``theme_dir`` into ``out_dir``.
+
+    ``out_dir`` must be empty, missing, or an earlier build (which is replaced),
+    so a typo never deletes someone's folder.
+
+    Raises:
+        InputError: ``out_dir`` holds files that are not an earlier build.
+    """
+    options = options or SiteOptions()
+    started = time.perf_counter()
+    theme_dir, out_dir = Path(theme_dir), Path(out_dir)
+    _prepare(out_dir)
+    result = BuildResult(out_dir)
+    env = make_environment(theme_dir, options)
+    pages = page_templates(theme_dir, env.theme_settings)
+    rows: list[dict[str, Any]] | None = None
+    for page in pages:
+        _render_one(env, options, page, page.url, None, result)
+        if page.dynamic:
+            if rows is None:
+                try:
+                    rows = dynamic_rows(env, options)
+                except HubshopError as exc:
+                    result.failed.append((f"{page.template} (rows)", str(exc)))
+                    rows = []
+            for row in rows:
+                _render_one(env, options, page, row_url(page, row.get("path") or str(row["id"])),
+                            row, result)
+    result.assets = copy_assets(env, theme_dir, out_dir, options, result)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _prepare(out_dir: Path) -> None:
+    if out_dir.exists():
+        if (out_dir / BUILD_MARKER).exists():
+            shutil.rmtree(out_dir)
+        elif any(out_dir.iterdir()):
+            raise InputError(str(out_dir), "is not empty and is not an earlier build",
+                             "pick an empty or new folder for --out")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / BUILD_MARKER).write_text("built by hubshop theme build\n", encoding="utf-8")
+
+
+def _render_one(env: HublEnvironment, options: SiteOptions, page: PageTemplate, url: str,
+                row: dict[str, Any] | None, result: BuildResult) -> None:
+    label = page.template if row is None else f"{page.template} [{row.get('path')}]"
+    try:
+        html = env.render_template(
+            page.template,
+            dynamic_row=row,
+            request=RequestContext.from_url(options.base_url + url),
+        )
+    except HubshopError as exc:
+        result.failed.append((label, str(exc)))
+        return
+    target = result.out_dir / output_file(url)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(html, encoding="utf-8")
+    result.rendered.append(output_file(url))
+
+
+def copy_assets(env: HublEnvironment, theme_dir: Path, out_dir: Path, options: SiteOptions,
+                result: BuildResult) -> int:
+    """Theme files (CSS rendered as HubL, like HubSpot does), merged modules, static folders."""
+    count = 0
+    for source, relative in asset_files(theme_dir, options.modules_dirs):
+        target = out_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.suffix == ".css" and source.is_relative_to(theme_dir):
+            try:
+                css = env.render_string(source.read_text(encoding="utf-8"), name=relative)
+            except HubshopError as exc:
+                result.failed.append((relative, str(exc)))
+                continue
+            target.write_text(css, encoding="utf-8")
+        else:
+            shutil.copyfile(source, target)
+        count += 1
+    for prefix, folder in options.static_dirs.items():
+        destination = out_dir / prefix.strip("/")
+        shutil.copytree(folder, destination, dirs_exist_ok=True)
+        count += sum(1 for p in Path(folder).rglob("*") if p.is_file())
+    return count
+
+
+def asset_files(theme_dir: Path, modules_dirs: Iterable[Path]) -> list[tuple[Path, str]]:
+    """``(file, site path)`` for each file a browser may fetch; templates and JSON stay out."""
+    found: dict[str, Path] = {}
+    roots = [(theme_dir, "")] + [(Path(d), "modules/") for d in modules_dirs]
+    for root, prefix in roots:
+        for path in sorted(Path(root).rglob("*")):
+            relative = path.relative_to(root).as_posix()
+            if not path.is_file() or relative.startswith("templates/") or _skipped(Path(relative)):
+                continue
+            found.setdefault(prefix + relative, path)
+    return [(path, relative) for relative, path in sorted(found.items())]
+
+
+def _skipped(path: Path) -> bool:
+    """Not served: theme metadata, module templates, docs, dot-files (relative ``path``)."""
+    return (path.name in SKIPPED_FILES or path.suffix in SKIPPED_SUFFIXES
+            or path.name.startswith(".") or any(p.startswith(".") for p in path.parts[:-1])
+            or (path.suffix == ".html" and path.parent.suffix == ".module"))

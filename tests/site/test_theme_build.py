@@ -1,0 +1,197 @@
+"""``hubshop theme build``: every page template and product row to static HTML, with assets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from sync.catalog.model import Product, Variant
+from sync.errors import InputError
+from sync.local.hubdb import LocalHubDB
+from sync.site.build import BuildResult, SiteOptions, build_site
+from sync.site.hubl import LocalHubDBSource
+from sync.site.product_table import fill_product_table
+from tests.site.theme_fixtures import (
+    MODULES,
+    SHOP,
+    THEME,
+    built_site,
+    demo_products_by_csv,
+    product_hub,
+    read,
+)
+
+__all__ = ["built_site", "product_hub"]  # fixtures used by name
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(read(path), "html.parser")
+
+
+def test_every_page_template_and_every_product_row_is_rendered(built_site: BuildResult):
+    # given the demo catalogue's visible products
+    handles = set(demo_products_by_csv())
+    # then: no failures, one page per template, one per product
+    assert built_site.failed == []
+    pages = set(built_site.rendered)
+    assert {"index.html", "about/index.html", "contact/index.html", "collection/index.html",
+            "product-listing/index.html", "products/index.html", "404.html"} <= pages
+    assert {f"products/{h}/index.html" for h in handles} <= pages
+    assert len(pages) == 7 + len(handles)
+
+
+def test_assets_are_copied_with_css_rendered_and_modules_merged(built_site: BuildResult):
+    out = built_site.out_dir
+    css = read(out / "css" / "main.css")
+    assert "{%" not in css and "{{" not in css
+    assert "--color-primary: #1F4E79;" in css
+    assert (out / "js" / "main.js").exists()
+    assert (out / "modules" / "shopify-buy-button.module" / "module.css").exists()
+    assert (out / "modules" / "product-grid.module" / "module.js").exists()
+    assert not (out / "modules" / "product-grid.module" / "module.html").exists()
+    assert not (out / "fields.json").exists() and not (out / "brand.yml").exists()
+
+
+def test_every_local_link_and_asset_in_the_built_pages_exists(built_site: BuildResult):
+    # given every page's href/src that points into the site
+    out = built_site.out_dir
+    missing = set()
+    for page in built_site.rendered:
+        for tag in soup(out / page).find_all(["a", "link", "script", "img"]):
+            url = tag.get("href") or tag.get("src") or ""
+            if url.startswith("/") and not url.startswith("//"):
+                target = out / url.split("?")[0].lstrip("/")
+                if not (target.is_file() or (target / "index.html").is_file()):
+                    missing.add(url)
+    # then none is broken
+    assert missing == set()
+
+
+def test_product_page_has_json_ld_offer_and_canonical(built_site: BuildResult):
+    # given a product read independently from the CSV
+    expected = demo_products_by_csv()["willow-overshirt"]
+    page = soup(built_site.out_dir / "products" / "willow-overshirt" / "index.html")
+    # when
+    data = json.loads(page.find("script", type="application/ld+json").string)
+    canonical = page.find("link", rel="canonical")["href"]
+    # then
+    assert canonical == "http://localhost/products/willow-overshirt"
+    assert data["@type"] == "Product" and data["name"] == expected["title"]
+    assert data["offers"]["price"] == f"{expected['price_min']:.2f}"
+    assert data["offers"]["priceCurrency"] == "EUR"
+    assert data["offers"]["availability"] == "https://schema.org/InStock"
+    assert page.find("h1").get_text(strip=True) == expected["title"]
+
+
+def test_buy_button_has_reserved_slot_and_a_cart_link_fallback(built_site: BuildResult):
+    page = soup(built_site.out_dir / "products" / "willow-overshirt" / "index.html")
+    embed = page.find(attrs={"data-shopify-embed": "product"})
+    link = embed.find("a", attrs={"data-shopify-fallback": True})
+    assert embed.find(attrs={"data-shopify-slot": True}) is not None
+    assert link["href"].startswith(f"https://{SHOP}/cart/")
+    assert link["href"].endswith(":1")
+    assert link["href"].split("/cart/")[1][:-2].isdigit()
+
+
+def test_listing_page_points_its_canonical_at_itself(built_site: BuildResult):
+    page = soup(built_site.out_dir / "product-listing" / "index.html")
+    assert page.find("link", rel="canonical")["href"] == "http://localhost/product-listing/"
+
+
+def test_pages_have_one_h1_a_skip_link_and_landmarks(built_site: BuildResult):
+    for name in ("index.html", "products/index.html", "products/willow-overshirt/index.html",
+                 "about/index.html", "404.html"):
+        page = soup(built_site.out_dir / name)
+        assert len(page.find_all("h1")) == 1, name
+        assert page.find("a", class_="skip-link")["href"] == "#main-content"
+        assert page.find("main", id="main-content") and page.find("header") and page.find(
+            "footer")
+
+
+def test_product_text_is_escaped_and_cannot_inject_script(tmp_path: Path):
+    # given a product whose title and description try to inject script
+    hub = LocalHubDB.in_memory()
+    evil = Product(handle="evil", title='<script>alert("t")</script>',
+                   body_html='<p onclick="x()">Hi</p><script>alert("d")</script>',
+                   variants=[Variant(sku="E-1", price=10, inventory_quantity=1)])
+    fill_product_table(hub, [evil], shop_domain=SHOP, currency="EUR")
+    # when
+    result = build_site(THEME, tmp_path / "out", SiteOptions(
+        hubdb=LocalHubDBSource(hub), modules_dirs=(MODULES,)))
+    # then the page renders and holds no executable script from the product
+    assert result.failed == []
+    html = read(tmp_path / "out" / "products" / "evil" / "index.html")
+    assert "<script>alert" not in html and "onclick" not in html
+    assert "&lt;script&gt;alert(&#34;t&#34;)&lt;/script&gt;" in html or \
+        "&lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt;" in html
+
+
+def test_a_failing_template_is_reported_and_the_rest_still_render(tmp_path: Path):
+    # given a foreign theme with one good and one broken page
+    theme = tmp_path / "their-theme"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "theme.json").write_text('{"label": "Theirs"}')
+    header = "<!--\n  templateType: page\n  isAvailableForNewContent: true\n  label: P\n-->\n"
+    (theme / "templates" / "home.html").write_text(header + "<h1>{{ content.name }}</h1>")
+    (theme / "templates" / "broken.html").write_text(header + "{{ 1|no_such_filter }}")
+    # when
+    result = build_site(theme, tmp_path / "out")
+    # then
+    assert result.rendered == ["index.html"]
+    assert len(result.failed) == 1
+    template, error = result.failed[0]
+    assert template == "templates/broken.html"
+    assert "templates/broken.html:6" in error and "no_such_filter" in error
+
+
+def test_a_boilerplate_style_theme_builds(tmp_path: Path):
+    # given a theme laid out like HubSpot's cms-theme-boilerplate (layouts, partials, system)
+    theme = tmp_path / "boilerplate"
+    for folder in ("templates/layouts", "templates/partials", "templates/system", "css",
+                   "modules/card.module"):
+        (theme / folder).mkdir(parents=True)
+    (theme / "theme.json").write_text('{"label": "Boilerplate"}')
+    (theme / "fields.json").write_text(json.dumps([{"name": "global_colors", "type": "group",
+        "label": "Colours", "children": [{"name": "primary", "type": "color", "label": "P",
+                                          "default": {"color": "#00a4bd", "opacity": 100}}]}]))
+    (theme / "css" / "main.css").write_text("a { color: {{ theme.global_colors.primary.color }}; }")
+    (theme / "templates" / "layouts" / "base.html").write_text(
+        "<!--\n  templateType: none\n-->\n<!doctype html><html><head>"
+        "{{ require_css(get_asset_url('../../css/main.css')) }}{{ standard_header_includes }}"
+        "</head><body>{% include '../partials/header.html' %}{% block body %}{% endblock %}"
+        "{{ standard_footer_includes }}</body></html>")
+    (theme / "templates" / "partials" / "header.html").write_text(
+        "<!--\n  templateType: global_partial\n  label: Header\n-->\n<header>{% menu 'main' %}"
+        "</header>")
+    (theme / "modules" / "card.module" / "module.html").write_text("<p>{{ module.text }}</p>")
+    (theme / "modules" / "card.module" / "meta.json").write_text('{"label": "Card"}')
+    (theme / "modules" / "card.module" / "fields.json").write_text(
+        '[{"name": "text", "label": "Text", "type": "text", "default": "Hello"}]')
+    page = "<!--\n  templateType: page\n  isAvailableForNewContent: true\n  label: {0}\n-->\n"
+    (theme / "templates" / "home.html").write_text(
+        page.format("Home") + "{% extends './layouts/base.html' %}{% block body %}"
+        "{% dnd_area 'main' %}{% dnd_section %}{% dnd_module path='../modules/card' %}"
+        "{% end_dnd_module %}{% end_dnd_section %}{% end_dnd_area %}{% endblock %}")
+    (theme / "templates" / "system" / "404.html").write_text(
+        page.replace("page", "error_page", 1).format("404")
+        + "{% extends '../layouts/base.html' %}{% block body %}<h1>Gone</h1>{% endblock %}")
+    # when
+    result = build_site(theme, tmp_path / "out")
+    # then
+    assert result.failed == []
+    assert sorted(result.rendered) == ["404.html", "index.html"]
+    assert "<p>Hello</p>" in read(tmp_path / "out" / "index.html")
+    assert read(tmp_path / "out" / "css" / "main.css") == "a { color: #00a4bd; }"
+
+
+def test_build_refuses_a_folder_that_is_not_an_earlier_build(tmp_path: Path):
+    # given
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "notes.txt").write_text("mine")
+    # when / then
+    with pytest.raises(InputError, match="is not empty and is not an earlier build"):
+        build_site(THEME, tmp_path / "docs")
+    assert (tmp_path / "docs" / "notes.txt").exists()

@@ -1,0 +1,85 @@
+"""Shared fixtures for the theme tests: the demo catalogue in a local HubDB, a build, a preview.
+
+Import the fixtures a test file needs by name (``from tests.site.theme_fixtures import …``).
+The expected products come from :func:`demo_products_by_csv`, a reading of the
+demo CSV with the ``csv`` module alone, independent of hubshop's CSV reader and
+of the HubDB query engine the site uses.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sync.catalog.product_csv import read_product_csv
+from sync.local.hubdb import LocalHubDB
+from sync.paths import DEMO_DIR, asset_dir
+from sync.site.build import BuildResult, SiteOptions, build_site
+from sync.site.hubl import LocalHubDBSource
+from sync.site.preview import PreviewSite, start_preview
+from sync.site.product_table import fill_product_table
+
+THEME = asset_dir("theme")
+MODULES = asset_dir("modules")
+SHOP = "fernhill-demo.myshopify.com"
+
+
+def demo_products_by_csv() -> dict[str, dict]:
+    """handle -> {title, category, price_min, available} read straight from the demo CSV."""
+    products: dict[str, dict] = {}
+    with open(DEMO_DIR / "products.csv", newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            key = row["Handle"]
+            if row["Title"]:
+                products[key] = {
+                    "title": row["Title"],
+                    "category": row["Product Category"].rsplit(">", 1)[-1].strip(),
+                    "visible": row["Status"] == "active" and row["Published"] == "TRUE",
+                    "prices": [],
+                }
+            if row["Variant Price"]:
+                products[key]["prices"].append(float(row["Variant Price"]))
+    return {
+        key: {"title": p["title"], "category": p["category"], "price_min": min(p["prices"])}
+        for key, p in products.items()
+        if p["visible"]
+    }
+
+
+def demo_hub() -> LocalHubDB:
+    """A fresh in-memory HubDB holding the demo catalogue's product table."""
+    hub = LocalHubDB.in_memory()
+    fill_product_table(hub, read_product_csv(DEMO_DIR / "products.csv"), shop_domain=SHOP,
+                       currency="EUR", image_url=lambda src: "/demo/" + src)
+    return hub
+
+
+def site_options(hub: LocalHubDB, base_url: str = "http://localhost:8000") -> SiteOptions:
+    return SiteOptions(hubdb=LocalHubDBSource(hub), modules_dirs=(MODULES,), base_url=base_url,
+                       static_dirs={"/demo/images": DEMO_DIR / "images"})
+
+
+@pytest.fixture(scope="session")
+def product_hub() -> LocalHubDB:
+    return demo_hub()
+
+
+@pytest.fixture(scope="session")
+def built_site(product_hub: LocalHubDB, tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    out = tmp_path_factory.mktemp("site") / "out"
+    return build_site(THEME, out, site_options(product_hub))
+
+
+@pytest.fixture(scope="session")
+def preview_url(product_hub: LocalHubDB) -> Iterator[str]:
+    server, url = start_preview(PreviewSite(THEME, site_options(product_hub), live_reload=False))
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+def read(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
