@@ -1,0 +1,123 @@
+"""The site in real headless Chromium: filtering, product pages, the Buy Button, axe-core."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.site.browser_support import (
+    CLS_OBSERVER,
+    SDK_ROUTE,
+    ConsoleLog,
+    StorefrontStub,
+    browser,
+    route_storefront,
+    run_axe,
+    serve_sdk,
+    storefront,
+    storefront_schema,
+)
+from tests.site.theme_fixtures import SHOP, demo_products_by_csv, preview_url, product_hub
+
+pytestmark = pytest.mark.browser
+__all__ = ["browser", "preview_url", "product_hub", "storefront", "storefront_schema"]
+
+PRODUCT = "willow-overshirt"
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.add_init_script(CLS_OBSERVER)
+    yield tab
+    context.close()
+
+
+def shown_handles(page: Any) -> set[str]:
+    return set(page.eval_on_selector_all(
+        "[data-product-grid-list] .product-card", "cards => cards.map(c => c.dataset.handle)"))
+
+
+def test_shopper_filters_by_category_and_price_without_a_reload(page: Any, preview_url: str):
+    # given the listing, and what an independent reading of the demo CSV says should match
+    expected = {h for h, p in demo_products_by_csv().items()
+                if p["category"] == "Boots" and 100 <= p["price_min"] <= 150}
+    console = ConsoleLog(page)
+    page.goto(preview_url + "/products/")
+    page.evaluate("window.__sameDocument = true")
+    # when the shopper picks a category and a price range
+    page.select_option("select[name=category]", "Boots")
+    page.fill("input[name=min]", "100")
+    page.fill("input[name=max]", "150")
+    page.press("input[name=max]", "Enter")
+    page.wait_for_function(
+        "() => location.search.includes('max=150') && !document.querySelector('[aria-busy]')")
+    # then exactly those products show, the URL holds the filters, the page never reloaded
+    assert expected and shown_handles(page) == expected
+    assert "category=Boots" in page.url and "min=100" in page.url
+    assert page.evaluate("window.__sameDocument") is True
+    assert console.errors == []
+    # and the same URL opened fresh (server-rendered, no JavaScript needed) shows the same
+    page.goto(page.url)
+    assert shown_handles(page) == expected
+
+
+def test_buy_button_mounts_the_real_sdk_with_no_layout_shift(
+        page: Any, preview_url: str, storefront: StorefrontStub):
+    # given the SDK served from npm and a Storefront stub typed by the 2026-04 schema
+    sdk_requests: list[str] = []
+    page.on("request", lambda r: sdk_requests.append(r.url)
+            if r.url.startswith("https://sdks.shopifycdn.com/") else None)
+    page.route(SDK_ROUTE, serve_sdk)
+    route_storefront(page, SHOP, storefront)
+    console = ConsoleLog(page)
+    # when the product page opens
+    page.goto(f"{preview_url}/products/{PRODUCT}/")
+    page.wait_for_selector("[data-shopify-state=mounted]", timeout=15000)
+    frame = page.wait_for_selector("[data-shopify-slot] iframe")
+    frame.content_frame().wait_for_selector("button", timeout=15000)
+    page.wait_for_timeout(500)
+    # then it mounted in its slot from one SDK load, without errors or layout shift
+    assert storefront.errors == [] and storefront.documents
+    assert [u for u in sdk_requests if u.endswith(".js")] == [
+        "https://sdks.shopifycdn.com/buy-button/latest/buy-button-storefront.min.js"]
+    assert page.evaluate("window.__layoutShifts.reduce((a, b) => a + b, 0)") == 0
+    assert page.is_hidden("[data-shopify-fallback]")
+    assert console.errors == []
+
+
+def test_with_the_sdk_blocked_the_cart_link_reaches_checkout(page: Any, preview_url: str):
+    # given Shopify's CDN unreachable, and Shopify's cart permalink redirecting to checkout
+    page.route(SDK_ROUTE, lambda route: route.abort())
+    page.route(f"https://{SHOP}/cart/**", lambda route: route.fulfill(
+        status=302, headers={"Location": f"https://{SHOP}/checkouts/cn/demo"}))
+    page.route(f"https://{SHOP}/checkouts/**", lambda route: route.fulfill(
+        status=200, content_type="text/html", body="<title>Checkout</title><h1>Checkout</h1>"))
+    page.goto(f"{preview_url}/products/{PRODUCT}/")
+    page.wait_for_selector("[data-shopify-state=fallback]", timeout=15000)
+    # when the shopper uses the button
+    link = page.locator("a[data-shopify-fallback]")
+    href = link.get_attribute("href")
+    link.click()
+    page.wait_for_url(f"https://{SHOP}/checkouts/**")
+    # then the cart permalink for the default variant took them to checkout
+    assert href.startswith(f"https://{SHOP}/cart/") and href.endswith(":1")
+    assert page.title() == "Checkout"
+
+
+@pytest.mark.parametrize("path", ["/", "/products/", f"/products/{PRODUCT}/"])
+def test_axe_finds_no_violations(page: Any, preview_url: str, storefront: StorefrontStub,
+                                 path: str):
+    # given the page with the Buy Button mounted where there is one
+    page.route(SDK_ROUTE, serve_sdk)
+    route_storefront(page, SHOP, storefront)
+    console = ConsoleLog(page)
+    page.goto(preview_url + path)
+    if path.count("/") == 3:
+        page.wait_for_selector("[data-shopify-state=mounted]", timeout=15000)
+    # when / then
+    assert run_axe(page) == []
+    assert console.errors == []
