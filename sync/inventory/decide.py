@@ -1,0 +1,121 @@
+"""The decision for one (SKU, location): from warehouse, Shopify and ledger to a write or not.
+
+Shopify keeps ``on_hand = available + committed + unavailable``; an order
+moves units ``available -> committed``, a restocking cancel moves them back,
+a fulfilment lowers ``committed`` and ``on_hand`` together. The ledger holds
+the figures last agreed with Shopify (``a0``, ``c0``) and the order traffic
+noted since (placed ``P``, released ``R``, shipped ``S``, returned ``T``).
+With Shopify now at ``a1``, ``c1``, ``u1``:
+
+=====================================  ==================================================
+situation                              decision
+=====================================  ==================================================
+no ledger entry (first sight)          baseline: no hand edit; plan from the warehouse
+pending write ``p`` and ``a1 - a0 + P  the write of a killed run landed: ``a0 := p``
+- R - T == p - a0``
+``c1 - c0 != P - R - S``               order traffic not known yet: no write, ``unexplained``
+                                       (the next run catches orders up); after
+                                       ``max_deferrals`` runs: re-baseline, reported
+hand edit ``H = a1 - a0 + P - R - T``  ``H == 0``: none. Otherwise by policy:
+  ``offset``                           ``offset += H`` (kept store-side)
+  ``forward``                          warehouse ``adjust(H)`` with reason and reference;
+                                       its figure moves by ``H`` (no adjust: as ``offset``)
+  ``overwrite``                        logged with before and after; the warehouse wins
+target                                 ``max(0, wh_on_hand - max(wh_allocated, c1 + u1)
+                                       - buffer(sku) + offset)``
+``target == a1``                       unchanged
+otherwise                              write ``available = target`` if still ``a1``
+                                       (``changeFromQuantity``); stale: re-read, re-decide
+=====================================  ==================================================
+
+``max(wh_allocated, c1 + u1)`` counts an order Shopify committed before the
+warehouse allocated it (and an allocation the store has not seen), so an
+order placed between the warehouse's count and our write is never sold twice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import datetime
+
+from sync.catalog.model import InventoryLevel
+from sync.inventory.policy import FORWARD, OFFSET, OVERWRITE, Policy
+from sync.inventory.ports import LedgerEntry, StockRecord
+from sync.inventory.report import HandEdit
+
+WRITE, UNCHANGED, UNEXPLAINED = "write", "unchanged", "unexplained"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What to do for one key, and the ledger entry to keep if it is done.
+
+    ``forward`` is the delta to send to the warehouse as an adjustment.
+    ``consumed`` is the order traffic this decision accounted for, to be
+    subtracted from the ledger's counters when it is stored (traffic noted
+    meanwhile stays for the next read).
+    """
+
+    kind: str
+    target: int
+    entry: LedgerEntry
+    hand_edit: HandEdit | None = None
+    forward: int = 0
+    consumed: tuple[int, int, int, int] = (0, 0, 0, 0)
+    rebaselined: bool = False
+
+
+def decide(
+    entry: LedgerEntry | None,
+    level: InventoryLevel,
+    record: StockRecord,
+    policy: Policy,
+    *,
+    can_forward: bool,
+    now: datetime | None = None,
+) -> Decision:
+    """Decide one key; pure, so the table above is what the tests assert."""
+    entry = entry or LedgerEntry(sku=record.sku, location=record.location)
+    consumed = (entry.placed, entry.released, entry.shipped, entry.returned)
+    offset, hand, forward, rebaselined = entry.offset, None, 0, False
+    if entry.available is not None and entry.pending is not None:
+        moved = level.available - entry.available + entry.placed - entry.released \
+            - entry.returned
+        if moved == entry.pending - entry.available:
+            entry = dataclasses.replace(entry, available=entry.pending)
+        entry = dataclasses.replace(entry, pending=None)
+    if entry.available is not None:
+        expected = entry.placed - entry.released - entry.shipped
+        if level.committed - entry.committed != expected:
+            if entry.deferrals + 1 < policy.max_deferrals:
+                kept = dataclasses.replace(entry, deferrals=entry.deferrals + 1)
+                return Decision(UNEXPLAINED, level.available, kept)
+            rebaselined = True
+        else:
+            delta = level.available - entry.available + entry.placed - entry.released \
+                - entry.returned
+            if delta:
+                mode = policy.hand_edits
+                if mode == FORWARD and not can_forward:
+                    mode = OFFSET
+                if mode == OFFSET:
+                    offset += delta
+                elif mode == FORWARD:
+                    forward = delta
+                before = level.available - delta
+                hand = HandEdit(record.sku, record.location, delta, mode, before, level.available)
+    on_hand = record.on_hand + forward
+    held = max(record.allocated, level.committed + level.unavailable)
+    target = max(0, on_hand - held - policy.buffer_for(record.sku) + offset)
+    kept = dataclasses.replace(
+        entry, available=level.available, committed=level.committed,
+        unavailable=level.unavailable, offset=offset, deferrals=0,
+        warehouse=on_hand - record.allocated, inventory_item_id=level.inventory_item_id,
+        updated_at=now or entry.updated_at,
+        source="hand_edit" if hand else entry.source or "reconcile",
+    )
+    if hand is not None and hand.policy == OVERWRITE:
+        hand = dataclasses.replace(hand, before=level.available, after=target)
+    kind = UNCHANGED if target == level.available else WRITE
+    return Decision(kind, target, kept, hand, forward, consumed, rebaselined)

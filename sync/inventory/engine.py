@@ -1,0 +1,320 @@
+"""Read, decide, write: one inventory pass over warehouse records, with bounded stale re-reads.
+
+The pass reads Shopify's levels for the records' items, decides each (SKU,
+location) with :func:`sync.inventory.decide.decide`, stores the agreed figures
+and the intended write in the ledger, then sends ``inventorySetQuantities``
+batches with ``changeFromQuantity`` and an idempotency key derived from each
+batch's contents. A stale compare costs one re-read and a re-decision of the
+stale items, at most ``policy.max_rereads`` times; refused items are reported
+once, never retried in a loop.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+
+from sync.catalog.model import InventoryLevel, numeric_id
+from sync.inventory.decide import UNEXPLAINED, WRITE, Decision, decide
+from sync.inventory.events import apply_lines, remember_locations
+from sync.inventory.overlay import DryRunState
+from sync.inventory.policy import Policy
+from sync.inventory.ports import (
+    NON_MUTABLE,
+    NOT_STOCKED,
+    STALE,
+    InventoryStore,
+    ItemInfo,
+    QuantityChange,
+    StateStore,
+    StockRecord,
+    Warehouse,
+)
+from sync.inventory.report import Drift, Problem, RunReport, StatusReport
+from sync.plumbing.clock import Clock
+
+ORDERS_CURSOR = "orders_cursor"
+Key = tuple[str, str]
+
+
+@dataclasses.dataclass
+class _Pass:
+    """What one pass carries between its steps."""
+
+    store: InventoryStore
+    warehouse: Warehouse | None
+    state: StateStore
+    policy: Policy
+    clock: Clock
+    dry_run: bool
+    report: RunReport
+    location_ids: dict[str, str]  # warehouse code -> Shopify location gid
+    codes: dict[str, str]  # Shopify location gid / numeric id -> warehouse code
+    items: Mapping[str, ItemInfo]
+    caught_up: bool = False
+
+
+def run(
+    records: Sequence[StockRecord],
+    store: InventoryStore,
+    warehouse: Warehouse | None,
+    state: StateStore,
+    policy: Policy,
+    *,
+    full: bool,
+    dry_run: bool,
+    clock: Clock,
+    items: Mapping[str, ItemInfo] | None = None,
+) -> RunReport:
+    """One pass over ``records``; ``full`` catches order traffic up before reading."""
+    calls_before = store.calls
+    report = RunReport(dry_run=dry_run)
+    work = DryRunState(state) if dry_run else state
+    location_ids, codes = _locations(store, policy)
+    if not dry_run:
+        remember_locations(state, codes)
+    wanted = [r for r in records if _mapped(r, location_ids, report)]
+    if items is None:
+        items = store.items_by_sku(sorted({r.sku for r in wanted})) if wanted else {}
+    p = _Pass(store, warehouse, work, policy, clock, dry_run, report, location_ids, codes, items)
+    keyed: dict[Key, StockRecord] = {}
+    for record in wanted:
+        info = items.get(record.sku)
+        if info is None:
+            _skip(report, record.sku, record.location, "unknown_sku",
+                  "Shopify has no variant with this SKU")
+        elif not info.tracked:
+            _skip(report, record.sku, record.location, "untracked",
+                  "Shopify does not track this item's inventory; turn tracking on to sync it")
+        else:
+            keyed[(record.sku, record.location)] = record
+    if full and keyed:
+        _catch_up(p)
+    pending = keyed
+    for _ in range(policy.max_rereads + 1):
+        if not pending:
+            break
+        decisions = _decide_all(p, pending)
+        stale = _write(p, decisions)
+        pending = {k: keyed[k] for k in stale}
+        p.caught_up = False  # what made a compare stale may be an order: catch up again
+    for sku, location in pending:
+        report.conflicts += 1
+        report.problems.append(Problem(sku, location, "stale", "Shopify kept changing during "
+                                       f"{policy.max_rereads} re-reads; the next run retries"))
+    report.api_calls = store.calls - calls_before
+    return report
+
+
+def status(state: StateStore, store: InventoryStore, warehouse: Warehouse, policy: Policy, *,
+           dead_letters: int | None, paused: bool, clock: Clock | None) -> StatusReport:
+    """Drift from a dry run over the warehouse snapshot, plus what the state holds."""
+    from sync.plumbing.clock import SYSTEM_CLOCK
+
+    clock = clock or SYSTEM_CLOCK
+    plan = run(warehouse.snapshot(), store, warehouse, state, policy, full=True, dry_run=True,
+               clock=clock)
+    entries = state.items()
+    runs = state.runs(1)
+    return StatusReport(
+        paused=paused,
+        pending=len(state.pending()) + sum(1 for e in entries if e.pending is not None),
+        offsets={f"{e.sku}@{e.location}": e.offset for e in entries if e.offset},
+        drift=[Drift(w.sku, w.location, w.change_from, w.quantity) for w in plan.writes],
+        unexplained=sum(1 for x in plan.problems if x.code == "unexplained"),
+        last_run=runs[0] if runs else None,
+        dead_letters=dead_letters,
+        checked_at=clock.now(),
+    )
+
+
+# --------------------------------------------------------------------------- steps
+
+
+def _locations(store: InventoryStore, policy: Policy) -> tuple[dict[str, str], dict[str, str]]:
+    by_name = {loc.name: loc.id for loc in store.locations() if loc.id}
+    location_ids = {code: by_name[name] for code, name in policy.location_map.items()
+                    if name in by_name}
+    codes: dict[str, str] = {}
+    for code, location_id in location_ids.items():
+        codes[location_id] = code
+        codes[numeric_id(location_id)] = code
+    return location_ids, codes
+
+
+def _mapped(record: StockRecord, location_ids: Mapping[str, str], report: RunReport) -> bool:
+    if record.location in location_ids:
+        return True
+    _skip(report, record.sku, record.location, "unmapped_location",
+          f"warehouse location {record.location!r} has no Shopify location in [inventory]"
+          " location_map (or the mapped name does not exist in Shopify)")
+    return False
+
+
+def _skip(report: RunReport, sku: str, location: str, code: str, message: str) -> None:
+    report.skipped += 1
+    report.problems.append(Problem(sku, location, code, message))
+
+
+def _catch_up(p: _Pass) -> None:
+    """Read order lines changed since the cursor into the ledger (once per pass)."""
+    page = p.store.order_lines(p.state.flag(ORDERS_CURSOR))
+    apply_lines(page.lines, p.state, p.codes, p.clock.now())
+    if page.cursor is not None:
+        p.state.set_flag(ORDERS_CURSOR, page.cursor)
+    p.caught_up = True
+
+
+def _read(p: _Pass, keys: Sequence[Key]) -> dict[Key, InventoryLevel]:
+    item_ids = sorted({p.items[sku].inventory_item_id for sku, _ in keys})
+    by_pair = {(lv.inventory_item_id, lv.location_id): lv for lv in p.store.read_levels(item_ids)}
+    found: dict[Key, InventoryLevel] = {}
+    for sku, code in keys:
+        level = by_pair.get((p.items[sku].inventory_item_id, p.location_ids[code]))
+        if level is not None:
+            found[(sku, code)] = level
+    return found
+
+
+def _decide_all(p: _Pass, records: Mapping[Key, StockRecord]) -> dict[Key, Decision]:
+    """Read and decide; unexplained keys get one order catch-up and a re-read."""
+    levels = _read(p, list(records))
+    for key in [k for k in records if k not in levels]:
+        level = _unstocked(p, records[key])
+        if level is not None:
+            levels[key] = level
+    decisions = {k: _decide(p, records[k], levels[k]) for k in records if k in levels}
+    puzzling = [k for k, d in decisions.items() if d.kind == UNEXPLAINED]
+    if puzzling and not p.caught_up:
+        _catch_up(p)
+        again = _read(p, puzzling)
+        decisions.update({k: _decide(p, records[k], again[k]) for k in puzzling if k in again})
+    for key, decision in list(decisions.items()):
+        if decision.kind == UNEXPLAINED:
+            p.report.conflicts += 1
+            p.report.problems.append(Problem(
+                key[0], key[1], "unexplained", "Shopify's committed figure moved in a way the"
+                " order traffic seen so far does not explain; left alone until it does"))
+            p.state.put([decision.entry])
+            del decisions[key]
+        elif decision.rebaselined:
+            p.report.problems.append(Problem(
+                key[0], key[1], "rebaselined", f"unexplained for {p.policy.max_deferrals} runs;"
+                " Shopify's figures taken as the new baseline"))
+    return decisions
+
+
+def _unstocked(p: _Pass, record: StockRecord) -> InventoryLevel | None:
+    info, location_id = p.items[record.sku], p.location_ids[record.location]
+    if not p.policy.activate_unstocked:
+        _skip(p.report, record.sku, record.location, "not_stocked",
+              "Shopify does not stock this item at the mapped location (set"
+              " [inventory] activate_unstocked = true to stock it)")
+        return None
+    if not p.dry_run:
+        p.store.activate(info.inventory_item_id, location_id)
+    return InventoryLevel(info.inventory_item_id, location_id, record.sku, 0)
+
+
+def _decide(p: _Pass, record: StockRecord, level: InventoryLevel) -> Decision:
+    can_forward = bool(p.warehouse is not None and p.warehouse.can_adjust)
+    return decide(p.state.get(record.sku, record.location), level, record, p.policy,
+                  can_forward=can_forward, now=p.clock.now())
+
+
+def _commit(p: _Pass, decision: Decision, *, consume: bool = True, **changes: object) -> None:
+    """Store a decision's entry, keeping order traffic noted since it was read.
+
+    The traffic the decision accounted for is subtracted once (``consume``);
+    later updates of the same decision (after its write) keep the counters.
+    """
+    entry = dataclasses.replace(decision.entry, **changes)
+    current = p.state.get(entry.sku, entry.location)
+    if current is not None and not consume:
+        entry.placed, entry.released = current.placed, current.released
+        entry.shipped, entry.returned = current.shipped, current.returned
+    elif current is not None:
+        placed, released, shipped, returned = decision.consumed
+        entry.placed = current.placed - placed
+        entry.released = current.released - released
+        entry.shipped = current.shipped - shipped
+        entry.returned = current.returned - returned
+    p.state.put([entry])
+
+
+def _write(p: _Pass, decisions: Mapping[Key, Decision]) -> list[Key]:
+    """Account every decision, send the writes; return the keys whose compare went stale."""
+    changes: list[QuantityChange] = []
+    chosen: dict[Key, Decision] = {}
+    for key, decision in decisions.items():
+        if decision.hand_edit is not None:
+            p.report.hand_edits.append(decision.hand_edit)
+        if decision.forward and not p.dry_run:
+            reference = f"hubshop:hand-edit:{key[0]}:{key[1]}:{decision.entry.version}"
+            p.warehouse.adjust(key[0], key[1], decision.forward, "shopify_hand_edit", reference)
+        if decision.kind != WRITE:
+            p.report.unchanged += 1
+            _commit(p, decision)
+            continue
+        _commit(p, decision, pending=decision.target)
+        chosen[key] = decision
+        changes.append(QuantityChange(key[0], key[1], decision.entry.inventory_item_id or "",
+                                      p.location_ids[key[1]], decision.target,
+                                      decision.entry.available or 0))
+    if p.dry_run:
+        p.report.writes.extend(changes)
+        p.report.written += len(changes)
+        return []
+    stale: list[Key] = []
+    size = p.policy.batch_size
+    for start in range(0, len(changes), size):
+        stale += _send(p, changes[start:start + size], chosen)
+    return stale
+
+
+def _send(p: _Pass, batch: list[QuantityChange], chosen: Mapping[Key, Decision]) -> list[Key]:
+    """Send one batch; drop refused items and resend the rest until it applies."""
+    stale: list[Key] = []
+    while batch:
+        result = p.store.set_available(batch, idempotency_key=batch_key(batch, chosen))
+        if result.applied:
+            for change in batch:
+                decision = chosen[(change.sku, change.location)]
+                _commit(p, decision, consume=False, available=change.quantity, pending=None,
+                        version=decision.entry.version + 1, source="warehouse")
+            p.report.written += len(batch)
+            p.report.writes.extend(batch)
+            return stale
+        refused = {f.index: f for f in result.failures if 0 <= f.index < len(batch)}
+        if not refused:
+            for change in batch:
+                _commit(p, chosen[(change.sku, change.location)], consume=False, pending=None)
+                _skip(p.report, change.sku, change.location, "refused",
+                      "Shopify refused the batch without naming an item")
+            return stale
+        for index, failure in refused.items():
+            change = batch[index]
+            key = (change.sku, change.location)
+            _commit(p, chosen[key], consume=False, pending=None)
+            if failure.code == STALE:
+                stale.append(key)
+            else:
+                code = {NOT_STOCKED: "not_stocked", NON_MUTABLE: "non_mutable"}.get(
+                    failure.code, "refused")
+                _skip(p.report, change.sku, change.location, code, failure.message)
+        batch = [c for i, c in enumerate(batch) if i not in refused]
+    return stale
+
+
+def batch_key(batch: Sequence[QuantityChange], chosen: Mapping[Key, Decision]) -> str:
+    """The ``@idempotent`` key: a digest of what the batch sets, from what, at which version.
+
+    A killed run resending the same batch gets Shopify's first answer back;
+    a later, different decision (even to the same figures) has a new version.
+    """
+    body = [(c.inventory_item_id, c.location_id, c.quantity, c.change_from,
+             chosen[(c.sku, c.location)].entry.version) for c in batch]
+    digest = hashlib.sha256(json.dumps(body, separators=(",", ":")).encode()).hexdigest()
+    return f"hubshop-inv-{digest[:40]}"

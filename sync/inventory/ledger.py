@@ -1,0 +1,178 @@
+"""The inventory engine's state in the shared SQLite file (the embedded default's StateStore).
+
+Tables are the ``inventory`` component's own: ledger per (SKU, warehouse
+location), order-line counts, seen webhook ids, flags, the pause queue,
+products to refresh and run history. DynamoDB holds the same records in AWS.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sync.inventory.ports import LedgerEntry, StockRecord
+from sync.local import db
+from sync.local.db import transaction
+
+db.register(
+    "inventory",
+    [
+        """
+        CREATE TABLE inventory_ledger (
+          sku TEXT NOT NULL,
+          location TEXT NOT NULL,
+          data TEXT NOT NULL,
+          PRIMARY KEY (sku, location)
+        );
+        CREATE TABLE inventory_lines (line_id TEXT PRIMARY KEY, counts TEXT NOT NULL);
+        CREATE TABLE inventory_seen (id TEXT PRIMARY KEY, at TEXT NOT NULL);
+        CREATE TABLE inventory_flags (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE inventory_pending (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          record TEXT NOT NULL
+        );
+        CREATE TABLE inventory_products (id TEXT PRIMARY KEY);
+        CREATE TABLE inventory_runs (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          summary TEXT NOT NULL
+        )
+        """
+    ],
+)
+
+_FIELDS = [f.name for f in dataclasses.fields(LedgerEntry)]
+
+
+class SqliteState:
+    """A :class:`sync.inventory.ports.StateStore` on a ``sync.local.db`` connection."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        db.apply_migrations(conn)
+
+    # ledger ----------------------------------------------------------------------------
+
+    def get(self, sku: str, location: str) -> LedgerEntry | None:
+        row = self.conn.execute(
+            "SELECT data FROM inventory_ledger WHERE sku = ? AND location = ?", (sku, location)
+        ).fetchone()
+        return _entry(row["data"]) if row else None
+
+    def put(self, entries: Iterable[LedgerEntry]) -> None:
+        with transaction(self.conn):
+            self.conn.executemany(
+                "INSERT INTO inventory_ledger (sku, location, data) VALUES (?, ?, ?)"
+                " ON CONFLICT(sku, location) DO UPDATE SET data = excluded.data",
+                [(e.sku, e.location, _dump(e)) for e in entries],
+            )
+
+    def items(self) -> list[LedgerEntry]:
+        return [_entry(r["data"]) for r in
+                self.conn.execute("SELECT data FROM inventory_ledger ORDER BY sku, location")]
+
+    # order lines -----------------------------------------------------------------------
+
+    def line_state(self, line_id: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT counts FROM inventory_lines WHERE line_id = ?", (line_id,)
+        ).fetchone()
+        return row["counts"] if row else None
+
+    def set_line_state(self, line_id: str, counts: str) -> None:
+        with transaction(self.conn):
+            self.conn.execute(
+                "INSERT INTO inventory_lines (line_id, counts) VALUES (?, ?)"
+                " ON CONFLICT(line_id) DO UPDATE SET counts = excluded.counts", (line_id, counts))
+
+    # webhooks --------------------------------------------------------------------------
+
+    def seen(self, event_id: str) -> bool:
+        return self.conn.execute(
+            "SELECT 1 FROM inventory_seen WHERE id = ?", (event_id,)).fetchone() is not None
+
+    def remember(self, event_id: str, at: datetime) -> None:
+        with transaction(self.conn):
+            self.conn.execute("INSERT OR IGNORE INTO inventory_seen (id, at) VALUES (?, ?)",
+                              (event_id, at.isoformat()))
+
+    # flags -----------------------------------------------------------------------------
+
+    def flag(self, name: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT value FROM inventory_flags WHERE name = ?", (name,)).fetchone()
+        return row["value"] if row else None
+
+    def set_flag(self, name: str, value: str | None) -> None:
+        with transaction(self.conn):
+            if value is None:
+                self.conn.execute("DELETE FROM inventory_flags WHERE name = ?", (name,))
+            else:
+                self.conn.execute(
+                    "INSERT INTO inventory_flags (name, value) VALUES (?, ?)"
+                    " ON CONFLICT(name) DO UPDATE SET value = excluded.value", (name, value))
+
+    # pause queue -----------------------------------------------------------------------
+
+    def enqueue(self, records: Sequence[StockRecord]) -> None:
+        with transaction(self.conn):
+            self.conn.executemany("INSERT INTO inventory_pending (record) VALUES (?)",
+                                  [(_dump(r),) for r in records])
+
+    def pending(self) -> list[StockRecord]:
+        rows = self.conn.execute("SELECT record FROM inventory_pending ORDER BY id")
+        return [_record(r["record"]) for r in rows]
+
+    def clear_pending(self) -> None:
+        with transaction(self.conn):
+            self.conn.execute("DELETE FROM inventory_pending")
+
+    # products --------------------------------------------------------------------------
+
+    def mark_products(self, product_ids: Iterable[str]) -> None:
+        with transaction(self.conn):
+            self.conn.executemany("INSERT OR IGNORE INTO inventory_products (id) VALUES (?)",
+                                  [(p,) for p in product_ids])
+
+    def take_products(self) -> list[str]:
+        with transaction(self.conn):
+            ids = [r["id"] for r in self.conn.execute(
+                "SELECT id FROM inventory_products ORDER BY id")]
+            self.conn.execute("DELETE FROM inventory_products")
+        return ids
+
+    # runs ------------------------------------------------------------------------------
+
+    def record_run(self, summary: dict[str, object]) -> None:
+        with transaction(self.conn):
+            self.conn.execute("INSERT INTO inventory_runs (summary) VALUES (?)",
+                              (json.dumps(summary, default=str),))
+
+    def runs(self, limit: int = 10) -> list[dict[str, object]]:
+        rows = self.conn.execute(
+            "SELECT summary FROM inventory_runs ORDER BY id DESC LIMIT ?", (limit,))
+        return [json.loads(r["summary"]) for r in rows]
+
+
+def _dump(value: object) -> str:
+    data = dataclasses.asdict(value)
+    for name, item in data.items():
+        if isinstance(item, datetime):
+            data[name] = item.isoformat()
+    return json.dumps(data, sort_keys=True)
+
+
+def _entry(text: str) -> LedgerEntry:
+    data = {k: v for k, v in json.loads(text).items() if k in _FIELDS}
+    if data.get("updated_at"):
+        data["updated_at"] = datetime.fromisoformat(data["updated_at"])
+    return LedgerEntry(**data)
+
+
+def _record(text: str) -> StockRecord:
+    data = json.loads(text)
+    if data.get("updated_at"):
+        data["updated_at"] = datetime.fromisoformat(data["updated_at"])
+    return StockRecord(**data)

@@ -1,0 +1,245 @@
+"""The ports of the inventory engine: what it needs from Shopify, the warehouse and its state.
+
+The engine (:mod:`sync.inventory.run`) only ever talks to these Protocols, so
+the same code runs on the embedded default (``LocalShop`` + SQLite), against
+Shopify's GraphQL Admin API with a REST or file-drop warehouse, and inside the
+Lambda service with DynamoDB. Locations in the engine are *warehouse location
+codes* (``WH-MAIN``); ``[inventory] location_map`` turns them into Shopify
+location names, and the Shopify adapters turn names into gids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+from sync.catalog.model import InventoryLevel, Location
+
+# Outcome codes of one quantity in a write; Shopify's userError codes where they exist.
+STALE = "CHANGE_FROM_QUANTITY_STALE"
+NOT_STOCKED = "ITEM_NOT_STOCKED_AT_LOCATION"
+NON_MUTABLE = "NON_MUTABLE_INVENTORY_ITEM"
+INVALID = "INVALID"
+
+
+
+@dataclass(frozen=True)
+class StockRecord:
+    """The warehouse's figure for one SKU at one of its locations.
+
+    ``allocated`` is what the warehouse holds for orders (its own view of
+    Shopify's ``committed + unavailable``); sellable is ``on_hand - allocated``.
+    ``where`` names the record's source (``feed.csv:12``, ``body[3]``) for errors.
+    """
+
+    sku: str
+    location: str
+    on_hand: int
+    allocated: int = 0
+    updated_at: datetime | None = None
+    where: str = ""
+
+    @property
+    def sellable(self) -> int:
+        return self.on_hand - self.allocated
+
+
+@dataclass(frozen=True)
+class ItemInfo:
+    """A Shopify inventory item found by SKU."""
+
+    sku: str
+    inventory_item_id: str
+    tracked: bool = True
+    product_id: str | None = None
+
+
+@dataclass(frozen=True)
+class QuantityChange:
+    """One ``inventorySetQuantities`` quantity: set ``available`` if it still is ``change_from``."""
+
+    sku: str
+    location: str  # warehouse code, for reports
+    inventory_item_id: str
+    location_id: str
+    quantity: int
+    change_from: int
+
+
+@dataclass(frozen=True)
+class ItemOutcome:
+    """Why one quantity of a write was refused; ``index`` is its place in the batch."""
+
+    index: int
+    code: str
+    message: str
+    actual: int | None = None
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What a ``set_available`` call did.
+
+    Shopify applies a batch whole or not at all: ``applied`` is False when any
+    quantity was refused, and ``failures`` says which and why (``STALE``,
+    ``NOT_STOCKED``, ``NON_MUTABLE``, ``INVALID``).
+    """
+
+    applied: bool
+    failures: list[ItemOutcome] = field(default_factory=list)
+    calls: int = 1
+
+
+@dataclass(frozen=True)
+class OrderLineState:
+    """Where one order line stands, as cumulative unit counts (idempotent to re-apply).
+
+    ``quantity`` units were ordered (committed); of them ``released`` went back
+    to available (cancelled or refunded with restock), ``shipped`` left the
+    location (fulfilled, or cancelled without restock), and ``returned`` came
+    back into available after shipping. Counts only grow, so a duplicated or
+    late observation changes nothing; read back from Shopify it is the
+    catch-up for lost webhooks.
+    """
+
+    line_id: str
+    order_id: str
+    sku: str
+    location_id: str | None
+    quantity: int
+    released: int = 0
+    shipped: int = 0
+    returned: int = 0
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class OrderPage:
+    """Order lines changed since a cursor, and the cursor to ask from next time."""
+
+    lines: list[OrderLineState]
+    cursor: str | None
+
+
+@dataclass
+class LedgerEntry:
+    """The engine's memory of one (SKU, warehouse location).
+
+    ``available``/``committed``/``unavailable`` are the last figures the engine
+    agreed with Shopify (read and accounted for, or written). ``placed``,
+    ``released``, ``shipped`` and ``returned`` count order traffic noted since
+    then, so the next read can tell a hand edit from orders. ``offset`` is the
+    store-side offset kept under the ``offset`` policy. ``deferrals`` counts
+    runs in a row where Shopify's figures could not be explained yet.
+    """
+
+    sku: str
+    location: str
+    available: int | None = None
+    committed: int = 0
+    unavailable: int = 0
+    offset: int = 0
+    placed: int = 0
+    released: int = 0
+    shipped: int = 0
+    returned: int = 0
+    deferrals: int = 0
+    warehouse: int | None = None  # last warehouse sellable figure seen
+    inventory_item_id: str | None = None
+    pending: int | None = None  # a write sent but not yet confirmed (a killed run)
+    version: int = 0  # accepted writes so far; part of the idempotency key
+    source: str = ""  # what moved it last: reconcile, warehouse, order, hand_edit, …
+    updated_at: datetime | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.sku, self.location)
+
+
+@runtime_checkable
+class InventoryStore(Protocol):
+    """Shopify's side: items, levels, locations, the guarded write, and order lines.
+
+    ``calls`` counts API calls made so far, for run reports and benchmarks.
+    """
+
+    calls: int
+
+    def locations(self) -> list[Location]: ...
+
+    def items_by_sku(self, skus: Sequence[str]) -> dict[str, ItemInfo]: ...
+
+    def read_levels(self, inventory_item_ids: Sequence[str]) -> list[InventoryLevel]: ...
+
+    def set_available(
+        self, changes: Sequence[QuantityChange], *, idempotency_key: str, reason: str = "correction"
+    ) -> WriteResult: ...
+
+    def activate(self, inventory_item_id: str, location_id: str) -> None: ...
+
+    def order_lines(self, since: str | None) -> OrderPage: ...
+
+
+@runtime_checkable
+class Warehouse(Protocol):
+    """The warehouse: the source of truth for physical stock.
+
+    ``adjust`` is optional: adapters that cannot send adjustments leave
+    ``can_adjust`` False and the ``forward`` hand-edit policy falls back to
+    ``offset`` (and says so in the report).
+    """
+
+    can_adjust: bool
+
+    def snapshot(self) -> list[StockRecord]: ...
+
+    def changes(self, since: datetime | None) -> list[StockRecord]: ...
+
+    def adjust(self, sku: str, location: str, delta: int, reason: str, reference: str) -> None: ...
+
+
+@runtime_checkable
+class StateStore(Protocol):
+    """The engine's state: ledger, webhook dedupe, order lines, flags, pending queue, runs."""
+
+    # ledger, per (sku, warehouse location)
+    def get(self, sku: str, location: str) -> LedgerEntry | None: ...
+
+    def put(self, entries: Iterable[LedgerEntry]) -> None: ...
+
+    def items(self) -> list[LedgerEntry]: ...
+
+    # order lines' counts seen so far ("quantity,released,shipped,returned"), so
+    # duplicated or reordered order webhooks count once
+    def line_state(self, line_id: str) -> str | None: ...
+
+    def set_line_state(self, line_id: str, counts: str) -> None: ...
+
+    # webhook dedupe by X-Shopify-Webhook-Id
+    def seen(self, event_id: str) -> bool: ...
+
+    def remember(self, event_id: str, at: datetime) -> None: ...
+
+    # flags: paused, orders cursor, last warehouse poll, …
+    def flag(self, name: str) -> str | None: ...
+
+    def set_flag(self, name: str, value: str | None) -> None: ...
+
+    # warehouse records held while paused
+    def enqueue(self, records: Sequence[StockRecord]) -> None: ...
+
+    def pending(self) -> list[StockRecord]: ...
+
+    def clear_pending(self) -> None: ...
+
+    # products whose availability may have moved, for the site-freshness function
+    def mark_products(self, product_ids: Iterable[str]) -> None: ...
+
+    def take_products(self) -> list[str]: ...
+
+    # run history
+    def record_run(self, summary: dict[str, object]) -> None: ...
+
+    def runs(self, limit: int = 10) -> list[dict[str, object]]: ...

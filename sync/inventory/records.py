@@ -1,0 +1,135 @@
+"""Warehouse stock lines checked one by one: good lines become StockRecords, bad ones a reason."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime
+
+from sync.inventory.ports import StockRecord
+from sync.inventory.report import Rejection
+
+FIELDS = ("sku", "location", "on_hand", "allocated", "available", "updated_at")
+_INTEGER = re.compile(r"^[+-]?\d+$")
+
+
+class _Bad(Exception):
+    pass
+
+
+def parse_records(
+    rows: Sequence[Mapping[str, object] | StockRecord],
+    *,
+    ceiling: int | None = None,
+    locations: Collection[str] | None = None,
+    fields: Mapping[str, str] | None = None,
+    source: str = "body",
+) -> tuple[list[StockRecord], list[Rejection]]:
+    """Check each line; return the good records and a rejection per bad line.
+
+    ``fields`` maps hubshop's names (:data:`FIELDS`) to the payload's. A line
+    needs a SKU, a mapped location code, and ``on_hand`` or ``available``;
+    quantities must be whole numbers from 0 to ``ceiling``; ``locations``
+    (the location map's codes), when given, are the only codes accepted. Every copy of a
+    (SKU, location) that appears more than once is rejected, since which one
+    is right cannot be known.
+    """
+    names = {name: (fields or {}).get(name, name) for name in FIELDS}
+    good: list[StockRecord] = []
+    rejected: list[Rejection] = []
+    for index, row in enumerate(rows):
+        where = row.where if isinstance(row, StockRecord) and row.where else f"{source}[{index}]"
+        try:
+            record = row if isinstance(row, StockRecord) else _record(row, names, where)
+            _check(record, ceiling, locations)
+        except _Bad as bad:
+            sku = row.get(names["sku"], "") if isinstance(row, Mapping) else getattr(row, "sku", "")
+            rejected.append(Rejection(where, str(sku or ""), str(bad)))
+            continue
+        good.append(record if record.where else _with_where(record, where))
+    places: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for record in good:
+        places[(record.sku, record.location)].append(record.where)
+    unique: list[StockRecord] = []
+    for record in good:
+        copies = places[(record.sku, record.location)]
+        if len(copies) > 1:
+            others = ", ".join(w for w in copies if w != record.where)
+            rejected.append(Rejection(record.where, record.sku,
+                                      f"duplicate: {record.sku} at {record.location} also in"
+                                      f" {others}"))
+        else:
+            unique.append(record)
+    return unique, rejected
+
+
+def _record(row: object, names: Mapping[str, str], where: str) -> StockRecord:
+    if not isinstance(row, Mapping):
+        raise _Bad(f"malformed: expected an object with {names['sku']!r} and quantities, got "
+                   f"{type(row).__name__}")
+    sku = row.get(names["sku"])
+    if not isinstance(sku, str) or not sku.strip():
+        raise _Bad(f"malformed: {names['sku']!r} is missing or empty")
+    location = row.get(names["location"])
+    if not isinstance(location, str) or not location.strip():
+        raise _Bad(f"malformed: {names['location']!r} is missing or empty")
+    on_hand = _quantity(row, names["on_hand"])
+    allocated = _quantity(row, names["allocated"])
+    available = _quantity(row, names["available"])
+    if on_hand is None and available is None:
+        raise _Bad(f"malformed: needs {names['on_hand']!r} or {names['available']!r}")
+    if on_hand is None:
+        on_hand, allocated = available, 0
+    elif allocated is None:
+        allocated = on_hand - available if available is not None else 0
+    elif available is not None and available != on_hand - allocated:
+        raise _Bad(f"inconsistent: {names['available']} {available} is not "
+                   f"{names['on_hand']} {on_hand} - {names['allocated']} {allocated}")
+    return StockRecord(sku=sku.strip(), location=location.strip(), on_hand=on_hand,
+                       allocated=allocated, updated_at=_when(row.get(names["updated_at"])),
+                       where=where)
+
+
+def _quantity(row: Mapping[str, object], name: str) -> int | None:
+    value = row.get(name)
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise _Bad(f"{name}: {value!r} is not a whole number")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        raise _Bad(f"{name}: {value!r} is not a whole number (send integers)")
+    if isinstance(value, str) and _INTEGER.match(value.strip()):
+        return int(value.strip())
+    raise _Bad(f"{name}: {value!r} is not a whole number")
+
+
+def _when(value: object) -> datetime | None:
+    if value in (None, ""):
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise _Bad(f"updated_at: {value!r} is not an ISO 8601 time") from None
+    if moment.tzinfo is None:
+        raise _Bad(f"updated_at: {value!r} has no UTC offset")
+    return moment
+
+
+def _check(record: StockRecord, ceiling: int | None, locations: Collection[str] | None) -> None:
+    for name, value in (("on_hand", record.on_hand), ("allocated", record.allocated)):
+        if value < 0:
+            raise _Bad(f"{name}: {value} is negative")
+        if ceiling is not None and value > ceiling:
+            raise _Bad(f"{name}: {value} is over the ceiling {ceiling:,}"
+                       " ([inventory] quantity_ceiling)")
+    if locations and record.location not in locations:
+        raise _Bad(f"location {record.location!r} is not in [inventory] location_map "
+                   f"(known: {', '.join(sorted(locations))})")
+
+
+def _with_where(record: StockRecord, where: str) -> StockRecord:
+    return StockRecord(record.sku, record.location, record.on_hand, record.allocated,
+                       record.updated_at, where)

@@ -1,0 +1,143 @@
+"""What an inventory run, an event or a status check reports back to its edge."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from sync.inventory.ports import QuantityChange
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A (SKU, location) the run did not write, and why (reported once, never retried in a loop).
+
+    ``code``: ``unmapped_location``, ``unknown_sku``, ``not_stocked``,
+    ``untracked``, ``non_mutable``, ``stale`` (re-reads exhausted),
+    ``unexplained`` (Shopify moved in a way order traffic does not explain yet).
+    """
+
+    sku: str
+    location: str
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """One warehouse line refused: where it came from and the reason."""
+
+    where: str
+    sku: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class HandEdit:
+    """A change of ``available`` made in Shopify by hand, and what the policy did with it."""
+
+    sku: str
+    location: str
+    delta: int
+    policy: str
+    before: int
+    after: int
+
+
+@dataclass
+class RunReport:
+    """The result of a reconcile or of applying warehouse records.
+
+    ``writes`` are the quantities sent (or, on a dry run, that would be).
+    """
+
+    written: int = 0
+    unchanged: int = 0
+    conflicts: int = 0
+    skipped: int = 0
+    api_calls: int = 0
+    dry_run: bool = False
+    paused: bool = False
+    queued: int = 0
+    writes: list[QuantityChange] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+    hand_edits: list[HandEdit] = field(default_factory=list)
+    products: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        """The integer counts ``--json`` prints."""
+        return {
+            "written": self.written,
+            "unchanged": self.unchanged,
+            "conflicts": self.conflicts,
+            "skipped": self.skipped,
+            "api_calls": self.api_calls,
+        }
+
+    def as_dict(self) -> dict[str, object]:
+        data: dict[str, object] = dict(self.counts())
+        data.update(
+            dry_run=self.dry_run, paused=self.paused, queued=self.queued,
+            rejected=len(self.rejected),
+            writes=[asdict(w) for w in self.writes],
+            problems=[asdict(p) for p in self.problems],
+            rejections=[asdict(r) for r in self.rejected],
+            hand_edits=[asdict(h) for h in self.hand_edits],
+        )
+        return data
+
+
+@dataclass(frozen=True)
+class EventOutcome:
+    """What noting one Shopify webhook did.
+
+    ``duplicate``: the webhook id was seen before, nothing changed.
+    ``lines``: order lines whose counts moved. ``products``: product ids
+    marked for the site-freshness function. ``skus`` / ``inventory_item_ids``:
+    what a partial reconcile should look at next.
+    """
+
+    topic: str
+    duplicate: bool = False
+    lines: int = 0
+    products: tuple[str, ...] = ()
+    skus: tuple[str, ...] = ()
+    inventory_item_ids: tuple[str, ...] = ()
+    ignored: str = ""
+
+
+@dataclass(frozen=True)
+class Drift:
+    """A (SKU, location) where Shopify's sellable figure differs from the policy's."""
+
+    sku: str
+    location: str
+    shopify: int
+    target: int
+
+
+@dataclass
+class StatusReport:
+    """``hubshop inventory status``: drift, pending changes, offsets, pause, dead letters."""
+
+    paused: bool
+    pending: int
+    offsets: dict[str, int]
+    drift: list[Drift]
+    unexplained: int
+    last_run: dict[str, object] | None
+    dead_letters: int | None = None
+    checked_at: datetime | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "paused": self.paused,
+            "pending": self.pending,
+            "offsets": dict(self.offsets),
+            "drift": [asdict(d) for d in self.drift],
+            "drift_count": len(self.drift),
+            "unexplained": self.unexplained,
+            "last_run": self.last_run,
+            "dead_letters": self.dead_letters,
+        }

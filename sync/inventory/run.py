@@ -1,0 +1,190 @@
+"""The inventory library the edges call: reconcile, apply warehouse records, note webhooks, status.
+
+The CLI (``hubshop inventory …``), ``hubshop serve`` and the Lambda handlers
+each parse their input, call one of these functions with adapters for the
+ports in :mod:`sync.inventory.ports`, and render the report. Nothing here does
+I/O except through those ports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from sync.inventory import engine, events
+from sync.inventory.policy import Policy
+from sync.inventory.ports import InventoryStore, ItemInfo, StateStore, StockRecord, Warehouse
+from sync.inventory.records import parse_records
+from sync.inventory.report import EventOutcome, Rejection, RunReport, StatusReport
+from sync.plumbing.clock import Clock
+
+PAUSED = "paused"
+
+
+def reconcile(
+    store: InventoryStore,
+    warehouse: Warehouse,
+    state: StateStore,
+    policy: Policy,
+    *,
+    skus: Sequence[str] | None = None,
+    inventory_item_ids: Sequence[str] | None = None,
+    dry_run: bool = False,
+    clock: Clock,
+) -> RunReport:
+    """Make Shopify's ``available`` match the warehouse for every mapped (SKU, location).
+
+    A full reconcile reads the warehouse snapshot; ``skus`` or
+    ``inventory_item_ids`` restrict it to those items (a partial reconcile, as
+    after a webhook). While paused, nothing is written: the snapshot's records
+    are queued and the report says ``paused``.
+    """
+    records, rejected = parse_records(warehouse.snapshot(), ceiling=policy.quantity_ceiling,
+                                      locations=policy.location_map)
+    rejected = list(getattr(warehouse, "rejections", [])) + rejected
+    wanted = set(skus or ())
+    if inventory_item_ids:
+        wanted |= {e.sku for e in state.items() if e.inventory_item_id in set(inventory_item_ids)}
+    if skus is not None or inventory_item_ids is not None:
+        records = [r for r in records if r.sku in wanted]
+        rejected = [r for r in rejected if r.sku in wanted]
+    if is_paused(state) and not dry_run:
+        state.enqueue(records)
+        return RunReport(paused=True, queued=len(records), rejected=rejected)
+    report = engine.run(records, store, warehouse, state, policy, full=True,
+                        dry_run=dry_run, clock=clock)
+    report.rejected = rejected + report.rejected
+    report.skipped += len(rejected)
+    if not dry_run:
+        state.record_run({"kind": "reconcile", "at": clock.now().isoformat(), **report.counts()})
+    return report
+
+
+def apply_stock_records(
+    records: Sequence[Mapping[str, object] | StockRecord],
+    store: InventoryStore,
+    state: StateStore,
+    policy: Policy,
+    *,
+    warehouse: Warehouse | None = None,
+    fields: Mapping[str, str] | None = None,
+    source: str = "body",
+    dry_run: bool = False,
+    clock: Clock,
+) -> RunReport:
+    """Apply warehouse stock records (a push, or the changes of a poll) to Shopify.
+
+    Each line is checked on its own: unknown SKU, unmapped location, negative,
+    non-integer or absurd quantities (over ``policy.quantity_ceiling``),
+    duplicates and malformed lines are rejected with a reason in
+    ``report.rejected``; the valid rest is applied. ``fields`` maps hubshop's
+    field names (``sku``, ``location``, ``on_hand``, ``allocated``,
+    ``available``, ``updated_at``) to the payload's. While paused the valid
+    records are queued.
+    """
+    parsed, rejected = parse_records(records, ceiling=policy.quantity_ceiling,
+                                     locations=policy.location_map, fields=fields, source=source)
+    known = _items(parsed, store, state)
+    valid: list[StockRecord] = []
+    for record in parsed:
+        if record.sku in known:
+            valid.append(record)
+        else:
+            rejected.append(Rejection(record.where, record.sku, "unknown SKU: Shopify has no"
+                                      " variant with this SKU"))
+    if is_paused(state) and not dry_run:
+        state.enqueue(valid)
+        return RunReport(paused=True, queued=len(valid), rejected=rejected,
+                         api_calls=store.calls)
+    report = engine.run(valid, store, warehouse, state, policy, full=False, dry_run=dry_run,
+                        clock=clock, items=known)
+    report.rejected = rejected + report.rejected
+    report.skipped += len(rejected)
+    return report
+
+
+def _items(records: Sequence[StockRecord], store: InventoryStore, state: StateStore,
+           ) -> dict[str, ItemInfo]:
+    """Item ids from the ledger where it knows them; one lookup for the rest."""
+    known: dict[str, ItemInfo] = {}
+    for record in records:
+        entry = state.get(record.sku, record.location)
+        if entry is not None and entry.inventory_item_id:
+            known[record.sku] = ItemInfo(record.sku, entry.inventory_item_id)
+    missing = sorted({r.sku for r in records} - set(known))
+    if missing:
+        known.update(store.items_by_sku(missing))
+    return known
+
+
+def note_shopify_event(
+    topic: str,
+    payload: Mapping[str, object],
+    state: StateStore,
+    *,
+    policy: Policy,
+    webhook_id: str | None = None,
+    clock: Clock,
+) -> EventOutcome:
+    """Record what a Shopify webhook says about order traffic, once per webhook id.
+
+    Order lines whose location is known (fulfilments, refunds) move the ledger
+    so the next read can tell a hand edit from orders; the rest are picked up
+    by the order catch-up of the next reconcile. ``products/*`` marks the
+    product for the site-freshness function; ``inventory_levels/update``
+    names the item to reconcile. Personal data in order payloads is never
+    kept or logged.
+    """
+    if webhook_id is not None:
+        if state.seen(webhook_id):
+            return EventOutcome(topic=topic, duplicate=True)
+        outcome = events.note(topic, payload, state, policy, clock)
+        state.remember(webhook_id, clock.now())
+        return outcome
+    return events.note(topic, payload, state, policy, clock)
+
+
+def is_paused(state: StateStore) -> bool:
+    """True while ``hubshop inventory pause`` holds writes."""
+    return state.flag(PAUSED) == "1"
+
+
+def pause(state: StateStore) -> None:
+    """Hold every write (e.g. during a stocktake); warehouse changes queue up meanwhile."""
+    state.set_flag(PAUSED, "1")
+
+
+def resume(
+    store: InventoryStore,
+    warehouse: Warehouse | None,
+    state: StateStore,
+    policy: Policy,
+    *,
+    clock: Clock,
+) -> RunReport:
+    """Lift the pause and apply what queued up meanwhile (latest record per SKU and location)."""
+    state.set_flag(PAUSED, None)
+    queued = state.pending()
+    latest: dict[tuple[str, str], StockRecord] = {}
+    for record in queued:
+        latest[(record.sku, record.location)] = record
+    report = engine.run(list(latest.values()), store, warehouse, state, policy, full=False,
+                        dry_run=False, clock=clock)
+    state.clear_pending()
+    report.queued = len(queued)
+    state.record_run({"kind": "resume", "at": clock.now().isoformat(), **report.counts()})
+    return report
+
+
+def status(
+    state: StateStore,
+    store: InventoryStore,
+    warehouse: Warehouse,
+    policy: Policy | None = None,
+    *,
+    dead_letters: int | None = None,
+    clock: Clock | None = None,
+) -> StatusReport:
+    """Drift (by a dry-run plan), pending changes, offsets, pause state and dead letters."""
+    policy = policy or Policy()
+    return engine.status(state, store, warehouse, policy, dead_letters=dead_letters,
+                         paused=is_paused(state), clock=clock)

@@ -1,0 +1,106 @@
+"""The generic JSON REST warehouse: paths and field names come from ``[warehouse]``, not code.
+
+``paths`` (relative to ``WAREHOUSE_URL``): ``snapshot`` (GET, all stock),
+``changes`` (GET, with ``{since}`` replaced by an ISO time) and, optionally,
+``adjust`` (POST one adjustment). A response is a JSON list of records, or an
+object whose ``items`` (or ``records``/``data``) holds them, with an optional
+``next`` URL for the next page. ``fields`` maps hubshop's field names to the
+warehouse's. The API key goes in a header and never in a log or error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote, urljoin
+
+import requests
+
+from sync.errors import RemoteError
+from sync.inventory.ports import StockRecord
+from sync.inventory.records import parse_records
+from sync.inventory.report import Rejection
+
+DEFAULT_PATHS = {"snapshot": "/stock", "changes": "/stock/changes?since={since}"}
+KEY_HEADER = "X-Api-Key"
+_LIST_KEYS = ("items", "records", "data", "stock")
+MAX_PAGES = 10_000
+
+
+class RestWarehouse:
+    """A :class:`sync.inventory.ports.Warehouse` over a JSON API."""
+
+    def __init__(self, url: str, *, api_key: str | None = None,
+                 fields: Mapping[str, str] | None = None, paths: Mapping[str, str] | None = None,
+                 session: requests.Session | None = None, timeout: float = 30.0,
+                 key_header: str = KEY_HEADER) -> None:
+        self.url = url.rstrip("/") + "/"
+        self.fields = dict(fields or {})
+        self.paths = {**DEFAULT_PATHS, **(paths or {})}
+        self.session = session or requests.Session()
+        self.timeout = timeout
+        self._headers = {"Accept": "application/json"}
+        if api_key:
+            self._headers[key_header] = api_key
+        self.can_adjust = "adjust" in self.paths
+        self.rejections: list[Rejection] = []
+
+    def snapshot(self) -> list[StockRecord]:
+        return self._records(self.paths["snapshot"])
+
+    def changes(self, since: datetime | None) -> list[StockRecord]:
+        if since is None:
+            return self.snapshot()
+        return self._records(self.paths["changes"].format(since=quote(since.isoformat())))
+
+    def adjust(self, sku: str, location: str, delta: int, reason: str, reference: str) -> None:
+        if not self.can_adjust:
+            raise RemoteError("this warehouse has no [warehouse] paths.adjust; it cannot take"
+                              " adjustments")
+        body = {self.fields.get("sku", "sku"): sku,
+                self.fields.get("location", "location"): location,
+                "delta": delta, "reason": reason, "reference": reference}
+        self._call("POST", self._url(self.paths["adjust"]), json=body,
+                   headers={**self._headers, "Idempotency-Key": reference})
+
+    # internals -------------------------------------------------------------------------
+
+    def _records(self, path: str) -> list[StockRecord]:
+        rows: list[Any] = []
+        url: str | None = self._url(path)
+        pages = 0
+        while url and pages < MAX_PAGES:
+            data = self._call("GET", url, headers=self._headers).json()
+            page, url = _page(data, url)
+            rows += page
+            pages += 1
+        good, self.rejections = parse_records(rows, fields=self.fields,
+                                              source=self.paths["snapshot"].split("?")[0])
+        return good
+
+    def _url(self, path: str) -> str:
+        return urljoin(self.url, path.lstrip("/"))
+
+    def _call(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        try:
+            response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+        except requests.RequestException as exc:
+            raise RemoteError(f"warehouse {method} {url.split('?')[0]}: "
+                              f"{type(exc).__name__}") from None
+        if response.status_code >= 400:
+            raise RemoteError(f"warehouse {method} {url.split('?')[0]} answered "
+                              f"{response.status_code}: {response.text[:200]}")
+        return response
+
+
+def _page(data: Any, url: str) -> tuple[list[Any], str | None]:
+    if isinstance(data, list):
+        return data, None
+    if isinstance(data, dict):
+        for key in _LIST_KEYS:
+            if isinstance(data.get(key), list):
+                following = data.get("next")
+                return data[key], urljoin(url, following) if isinstance(following, str) else None
+    raise RemoteError("warehouse answered with neither a list of records nor an object holding"
+                      f" one under {', '.join(_LIST_KEYS)}")
