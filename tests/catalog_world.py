@@ -105,6 +105,7 @@ def world(
     from tests.fakes.shopify.fake import ShopifyFake
 
     clock = VirtualClock(START)
+    tmp_path.mkdir(parents=True, exist_ok=True)
     shutil.copy(_template(products, variants), tmp_path / "shop.sqlite3")
     shop = LocalShop(connect(tmp_path / "shop.sqlite3"), clock)
     shopify = ShopifyFake(shop, clock)

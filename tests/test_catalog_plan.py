@@ -1,0 +1,139 @@
+"""The pure planner, the table contract and the description sanitiser."""
+
+from __future__ import annotations
+
+import pytest
+
+from sync.catalog.apply import apply_plan
+from sync.catalog.model import ProductStatus
+from sync.catalog.plan import plan_sync
+from sync.catalog.rows import ShopFacts
+from sync.catalog.sanitize import plain_summary, sanitize_html
+from sync.catalog.schema import patch_request
+from sync.catalog.table import COLUMNS
+from sync.errors import InputError
+from sync.local.hubdb import LocalHubDB
+from sync.local.product_table import LocalProductTable
+from tests.catalog_world import make_product
+
+SHOP = ShopFacts(domain="fernhill-demo.myshopify.com", currency="EUR")
+
+
+def _products(count: int):
+    items = [make_product(n) for n in range(count)]
+    for n, item in enumerate(items):
+        item.id = f"gid://shopify/Product/{n + 1}"
+        for i, variant in enumerate(item.variants):
+            variant.id = f"gid://shopify/ProductVariant/{(n + 1) * 10 + i}"
+    return items
+
+
+def _synced(products, clock):
+    table = LocalProductTable(LocalHubDB.in_memory(clock), "products")
+    plan = plan_sync(products, [], table="products", table_json=None, shop=SHOP)
+    apply_plan(plan, table)
+    return table
+
+
+def _replan(table, products, **kwargs):
+    return plan_sync(
+        products, table.draft_rows(), table="products", table_json=table.draft_table(),
+        shop=SHOP, **kwargs,
+    )
+
+
+def test_a_new_table_is_created_with_options_before_rows_and_meta_tags(clock) -> None:
+    # when
+    plan = plan_sync(_products(3), [], table="products", table_json=None, shop=SHOP)
+    # then
+    kinds = [c.kind for c in plan.schema]
+    assert kinds[0] == "create_table" and kinds[-1] == "set_meta_tags"
+    assert "add_options" in kinds and len(plan.creates) == 3
+
+
+def test_rows_read_back_in_hubdb_shapes_compare_equal(clock) -> None:
+    # given a table written from these products
+    products = _products(20)
+    table = _synced(products, clock)
+    # when planned again from what HubDB returns
+    plan = _replan(table, products)
+    # then
+    assert plan.empty and plan.unchanged == 20 and not plan.needs_publish
+
+
+def test_an_update_carries_only_the_changed_cells(clock) -> None:
+    # given
+    products = _products(5)
+    table = _synced(products, clock)
+    products[2].tags.append("new-tag")
+    # when
+    plan = _replan(table, products)
+    # then
+    assert [u.values for u in plan.updates] == [{"tags": ("all", "new-tag", "tag-2")}]
+    assert [(c.kind, c.options) for c in plan.schema] == [("add_options", ("new-tag",))]
+
+
+def test_delete_policy_removes_draft_archived_and_gone_rows(clock) -> None:
+    # given
+    products = _products(6)
+    table = _synced(products, clock)
+    products[0].status = ProductStatus.DRAFT
+    products[1].status = ProductStatus.ARCHIVED
+    # when product 5 is gone too
+    plan = _replan(table, products[:5])
+    # then
+    assert sorted(d.reason for d in plan.deletes) == ["archived", "draft", "gone"]
+    kept = _replan(table, products[:5], delete=("gone",))
+    assert [d.reason for d in kept.deletes] == ["gone"]
+
+
+def test_columns_hubshop_did_not_declare_are_kept_and_never_written(clock) -> None:
+    # given a table with a hand-made column
+    products = _products(2)
+    table = _synced(products, clock)
+    live = table.draft_table()
+    columns = [*live["columns"], {"name": "staff_note", "label": "Note", "type": "TEXT"}]
+    table.update_table({"columns": columns})
+    row = table.draft_rows()[0]
+    table.update_rows([{"id": row["id"], "values": {"staff_note": "keep me"}}])
+    products[0].title = "Changed"
+    # when
+    plan = _replan(table, products)
+    apply_plan(plan, table)
+    # then
+    after = {r["id"]: r for r in table.draft_rows()}
+    assert after[row["id"]]["values"]["staff_note"] == "keep me"
+    request = patch_request(table.draft_table(), [])
+    assert request is None
+    assert all("staff_note" not in u.values for u in plan.updates)
+
+
+def test_more_than_ten_thousand_rows_is_refused_before_writing(clock) -> None:
+    # given 10,001 products
+    products = [make_product(n, variants=1) for n in range(10_001)]
+    # when / then
+    with pytest.raises(InputError) as refused:
+        plan_sync(products, [], table="products", table_json=None, shop=SHOP)
+    assert "10001 rows" in str(refused.value) and "[catalog] delete" in str(refused.value)
+
+
+def test_descriptions_lose_scripts_handlers_and_javascript_urls() -> None:
+    # given
+    html = (
+        '<p onclick="x()">Hi <a href=" JaVaScRiPt:alert(1)">there</a>'
+        '<img src="a.jpg" onerror="y()"></p><script>evil()</script><style>p{}</style>'
+    )
+    # when
+    clean = sanitize_html(html)
+    # then
+    assert clean == '<p>Hi <a>there</a><img src="a.jpg"/></p>'
+
+
+def test_summary_is_plain_text_within_300_characters() -> None:
+    summary = plain_summary("<p>" + "word " * 200 + "</p>")
+    assert len(summary) <= 300 and "<" not in summary and summary.endswith("…")
+
+
+def test_the_contract_declares_every_column_once() -> None:
+    names = [c.name for c in COLUMNS]
+    assert len(names) == len(set(names)) == 22
