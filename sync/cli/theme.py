@@ -1,0 +1,285 @@
+"""``hubshop theme``: brand, validate, build, preview, upload and measure the HubSpot theme."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sync.cli.context import AppContext, pass_app
+from sync.cli.options import dry_run_option, emit_json, json_option
+from sync.errors import HubshopError, InputError
+
+theme = click.Group(
+    "theme",
+    help=(
+        "The HubSpot website: brand tokens, checks, a local build and preview, upload.\n\n"
+        "\b\nExample:\n  hubshop theme build --out site/"
+    ),
+)
+
+_theme_dir = click.argument("theme_dir", metavar="[DIR]", required=False,
+                            type=click.Path(exists=True, file_okay=False))
+
+
+def _resolve_theme(app: AppContext, theme_dir: str | None) -> tuple[Path, tuple[Path, ...]]:
+    """The theme folder (argument, ``[site] theme`` setting, or ours) and modules to merge."""
+    from sync.paths import asset_dir
+
+    ours = asset_dir("theme").resolve()
+    configured = theme_dir or app.settings().site.theme
+    folder = Path(configured).resolve() if configured else ours
+    modules = (asset_dir("modules"),) if folder == ours else ()
+    return folder, modules
+
+
+def _fail(exc: HubshopError) -> click.ClickException:
+    return click.ClickException(str(exc))
+
+
+def _report_problems(problems: list[InputError], as_json: bool, ok_text: str) -> None:
+    if as_json:
+        emit_json({"ok": not problems, "problems": [str(p) for p in problems]})
+    elif problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+    else:
+        click.echo(ok_text)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s)")
+
+
+@theme.command("brand")
+@_theme_dir
+@click.option("--check", is_flag=True, help="Only check: contrast, stale files, stray colours.")
+@json_option
+@pass_app
+def brand_command(app: AppContext, theme_dir: str | None, check: bool, as_json: bool) -> None:
+    """Regenerate fields.json defaults and CSS tokens from brand.yml, or check them.
+
+    The check fails on colour pairs below WCAG AA, generated files that are out
+    of date, and any colour or font in CSS that is not a brand token.
+
+    \b
+    Example:
+      hubshop theme brand --check
+    """
+    from sync.site.brand import check_brand, regenerate
+
+    folder, modules = _resolve_theme(app, theme_dir)
+    try:
+        if check:
+            _report_problems(check_brand(folder, modules), as_json, "Brand check passed.")
+            return
+        changed = regenerate(folder)
+    except HubshopError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        emit_json({"changed": [str(p) for p in changed]})
+    else:
+        click.echo("\n".join(f"wrote {p}" for p in changed) or "Already up to date.")
+
+
+@theme.command("validate")
+@_theme_dir
+@json_option
+@pass_app
+def validate_command(app: AppContext, theme_dir: str | None, as_json: bool) -> None:
+    """Check theme.json, fields.json, meta.json, annotations and HubL syntax.
+
+    Works on any HubSpot theme folder; every problem is printed as file:line.
+
+    \b
+    Example:
+      hubshop theme validate ./my-theme
+    """
+    from sync.site.validate import validate_theme
+
+    folder, modules = _resolve_theme(app, theme_dir)
+    _report_problems(validate_theme(folder, modules), as_json, f"{folder}: valid.")
+
+
+def _site_options(app: AppContext, modules: tuple[Path, ...], base_url: str,
+                  static: tuple[str, ...]) -> Any:
+    from sync.site.build import SiteOptions
+    from sync.site.hubl import LocalHubDBSource
+
+    settings = app.settings()
+    static_dirs = {}
+    for item in static:
+        prefix, sep, folder = item.partition("=")
+        if not sep or not Path(folder).is_dir():
+            raise click.BadParameter(f"{item!r}: give PREFIX=DIR with an existing DIR",
+                                     param_hint="--static")
+        static_dirs["/" + prefix.strip("/")] = Path(folder)
+    portal = settings.site.portal_id or settings.hubspot.account_id
+    return SiteOptions(
+        hubdb=LocalHubDBSource(app.connection()),
+        modules_dirs=modules,
+        base_url=base_url.rstrip("/"),
+        dynamic_table=settings.catalog.table,
+        static_dirs=static_dirs,
+        portal_id=int(portal) if portal and str(portal).isdigit() else 0,
+    )
+
+
+_static_option = click.option(
+    "--static", multiple=True, metavar="PREFIX=DIR",
+    help="Also serve DIR at URL PREFIX (e.g. product images); repeatable.")
+
+
+@theme.command("build")
+@_theme_dir
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Output folder (default: [site] out setting, else site/).")
+@click.option("--base-url", default="http://localhost:8000", show_default=True,
+              help="The address pages are rendered for (canonical URLs).")
+@_static_option
+@json_option
+@pass_app
+def build_command(app: AppContext, theme_dir: str | None, out_dir: str | None, base_url: str,
+                  static: tuple[str, ...], as_json: bool) -> None:
+    """Render every page template and one page per product row to static HTML.
+
+    Rows come from the local store's HubDB tables. Exits non-zero if any
+    template failed; each failure names template:line.
+
+    \b
+    Example:
+      hubshop theme build --out site/
+    """
+    from sync.site.build import build_site
+
+    folder, modules = _resolve_theme(app, theme_dir)
+    out = Path(out_dir or app.settings().site.out or "site")
+    try:
+        result = build_site(folder, out, _site_options(app, modules, base_url, static))
+    except HubshopError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        emit_json({"out": str(out), "rendered": result.rendered,
+                   "failed": [{"template": t, "error": e} for t, e in result.failed],
+                   "assets": result.assets, "seconds": round(result.seconds, 3)})
+    else:
+        click.echo(f"Rendered {len(result.rendered)} page(s) and {result.assets} asset(s) "
+                   f"into {out}/ in {result.seconds:.1f}s; {len(result.failed)} failed.")
+        for template, error in result.failed:
+            click.echo(f"  FAILED {template}: {error}", err=True)
+    if result.failed:
+        raise click.exceptions.Exit(1)
+
+
+@theme.command("preview")
+@_theme_dir
+@click.option("--port", type=int, help="Port (default: [site] port setting, 8000).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@_static_option
+@pass_app
+def preview_command(app: AppContext, theme_dir: str | None, port: int | None, host: str,
+                    static: tuple[str, ...]) -> None:
+    """Serve the theme live: pages rendered per request, reloading on every edit.
+
+    The product grid filters with and without JavaScript, because this server
+    also answers HubDB's public rows API from the local store.
+
+    \b
+    Example:
+      hubshop theme preview --port 8000
+    """
+    from sync.site.preview import PreviewSite, make_server
+
+    folder, modules = _resolve_theme(app, theme_dir)
+    port = port or app.settings().site.port
+    options = _site_options(app, modules, f"http://{host}:{port}", static)
+    server = make_server(PreviewSite(folder, options), host, port)
+    click.echo(f"Previewing {folder} at http://{host}:{port}/ (Ctrl+C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+    finally:
+        server.server_close()
+
+
+@theme.command("upload")
+@_theme_dir
+@click.option("--env", "environment", type=click.Choice(["draft", "published"]),
+              default="draft", show_default=True, help="Design manager environment.")
+@click.option("--dest", help="Folder in the design manager (default: hubshop, or DIR's name).")
+@click.option("--prune", is_flag=True, help="Delete remote files that no longer exist locally.")
+@dry_run_option
+@json_option
+@pass_app
+def upload_command(app: AppContext, theme_dir: str | None, environment: str, dest: str | None,
+                   prune: bool, dry_run: bool, as_json: bool) -> None:
+    """Upload the theme through HubSpot's Source Code API, skipping unchanged files.
+
+    Validates first (publishing also asks HubSpot's validator about every file
+    and uploads nothing if one is rejected); --prune removes deleted files.
+
+    \b
+    Example:
+      hubshop theme upload --env published --prune --dry-run
+    """
+    from sync.hubspot.client import shared_client
+    from sync.hubspot.source_code import SourceCode
+    from sync.paths import asset_dir
+    from sync.site.upload import Manifest, manifest_path, upload_theme
+
+    settings = app.settings()
+    if not settings.hubspot.configured:
+        raise click.ClickException("HubSpot is not configured: set "
+                                   + ", ".join(settings.hubspot.missing()))
+    folder, modules = _resolve_theme(app, theme_dir)
+    target = dest or ("hubshop" if folder == asset_dir("theme").resolve() else folder.name)
+    account = settings.hubspot.account_id or settings.hubspot.account_name or "default"
+    app.announce(settings)
+    try:
+        files_api = SourceCode(shared_client(settings.hubspot, clock=app.clock), environment)
+        manifest = Manifest(manifest_path(settings.home, account, environment))
+        report = upload_theme(folder, files_api, dest=target, manifest=manifest,
+                              modules_dirs=modules, prune=prune, dry_run=dry_run)
+    except HubshopError as exc:
+        raise _fail(exc) from None
+    plan = report.plan
+    if as_json:
+        emit_json({"environment": environment, "dest": target, "dry_run": dry_run,
+                   "upload": [f.remote for f in plan.upload],
+                   "unchanged": len(plan.unchanged), "delete": plan.delete})
+        return
+    verb = ("Would upload", "would delete") if dry_run else ("Uploaded", "deleted")
+    click.echo(f"{verb[0]} {len(plan.upload)} file(s) to {environment}:{target}/, "
+               f"{verb[1]} {len(plan.delete)}; {len(plan.unchanged)} unchanged.")
+    for file in plan.upload:
+        click.echo(f"  + {file.remote}")
+    for path in plan.delete:
+        click.echo(f"  - {path}")
+
+
+@theme.command("coverage")
+@json_option
+def coverage_command(as_json: bool) -> None:
+    """For each name in HubSpot's HubL catalogue: supported, placeholder or error.
+
+    \b
+    Example:
+      hubshop theme coverage --json
+    """
+    from sync.site.hubl import coverage_report
+
+    try:
+        rows = coverage_report()
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        emit_json([{"kind": r.kind, "name": r.name, "status": r.status, "note": r.note}
+                   for r in rows])
+        return
+    for row in rows:
+        click.echo(f"{row.kind:<15} {row.name:<40} {row.status}" + (f"  {row.note}"
+                                                                   if row.note else ""))
+    counts = {s: sum(1 for r in rows if r.status == s) for s in ("supported", "placeholder",
+                                                                  "error")}
+    click.echo(", ".join(f"{n} {s}" for s, n in counts.items()))
+

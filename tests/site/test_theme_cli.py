@@ -1,0 +1,67 @@
+"""``hubshop theme …`` commands: thin, documented, exit codes that scripts can trust."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sync.catalog.product_csv import read_product_csv
+from sync.cli.context import AppContext
+from sync.cli.theme import theme
+from sync.local.db import connect
+from sync.local.hubdb import LocalHubDB
+from sync.paths import DEMO_DIR
+from sync.site.product_table import fill_product_table
+from tests.site.theme_fixtures import SHOP
+
+
+def invoke(tmp_path: Path, *args: str):
+    app = AppContext(flags={"home": str(tmp_path / "home")})
+    try:
+        return CliRunner().invoke(theme, list(args), obj=app, catch_exceptions=False)
+    finally:
+        app.close()
+
+
+@pytest.mark.parametrize("command", sorted(theme.commands))
+def test_every_theme_command_has_help_with_an_example(command: str, tmp_path: Path):
+    result = invoke(tmp_path, command, "--help")
+    assert result.exit_code == 0 and "Example:" in result.output
+
+
+def test_validate_and_brand_check_pass_on_our_theme(tmp_path: Path):
+    assert invoke(tmp_path, "validate").exit_code == 0
+    result = invoke(tmp_path, "brand", "--check", "--json")
+    assert result.exit_code == 0 and json.loads(result.output) == {"ok": True, "problems": []}
+
+
+def test_build_renders_the_store_s_products_and_reports_counts(tmp_path: Path):
+    # given the local store holding the demo product table
+    conn = connect(tmp_path / "home" / "hubshop.sqlite3")
+    rows = fill_product_table(LocalHubDB(conn), read_product_csv(DEMO_DIR / "products.csv"),
+                              shop_domain=SHOP, currency="EUR")
+    conn.close()
+    # when
+    result = invoke(tmp_path, "build", "--out", str(tmp_path / "site"), "--json",
+                    "--static", f"demo={DEMO_DIR}")
+    # then
+    report = json.loads(result.output)
+    assert result.exit_code == 0, result.output
+    assert report["failed"] == [] and len(report["rendered"]) == 7 + rows
+    assert (tmp_path / "site" / "demo" / "images").is_dir()
+
+
+def test_build_without_a_product_table_fails_naming_the_template(tmp_path: Path):
+    result = invoke(tmp_path, "build", "--out", str(tmp_path / "site"))
+    assert result.exit_code == 1
+    assert "FAILED templates/product.html" in result.output
+    assert "Table products does not exist" in result.output
+
+
+def test_upload_without_hubspot_credentials_says_what_is_missing(tmp_path: Path):
+    result = CliRunner().invoke(theme, ["upload", "--dry-run"],
+                                obj=AppContext(flags={"home": str(tmp_path / "home")}))
+    assert result.exit_code == 1 and "HubSpot is not configured" in result.output
