@@ -7,6 +7,8 @@ for the embedded default or for the real services, whichever is configured.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import sqlite3
 from dataclasses import dataclass
 
@@ -33,8 +35,21 @@ class Ports:
 
 def open_ports(settings: Settings, conn: sqlite3.Connection, clock: Clock) -> Ports:
     """Adapters for ``settings``: LocalShop + demo feed when no Shopify credentials are set."""
+    policy = Policy.from_settings(settings.inventory)
+    if not policy.location_map and _demo_feed(settings):
+        policy = dataclasses.replace(policy, location_map=demo_location_map())
     return Ports(_store(settings, conn, clock), open_warehouse(settings), SqliteState(conn),
-                 Policy.from_settings(settings.inventory))
+                 policy)
+
+
+def demo_location_map() -> dict[str, str]:
+    """The demo's warehouse codes -> Shopify location names, from ``locations.json``."""
+    places = json.loads((DEMO_DIR / "locations.json").read_text(encoding="utf-8"))
+    return {place["warehouse_code"]: place["name"] for place in places}
+
+
+def _demo_feed(settings: Settings) -> bool:
+    return settings.warehouse.kind == "csv" and not settings.warehouse.feed
 
 
 def open_warehouse(settings: Settings) -> Warehouse:
@@ -62,6 +77,6 @@ def _store(settings: Settings, conn: sqlite3.Connection, clock: Clock) -> Invent
     from sync.local.demo import create_demo_store, demo_clock
     from sync.local.shop import LocalShop
 
-    if settings.warehouse.kind == "csv" and not settings.warehouse.feed:
+    if _demo_feed(settings):
         create_demo_store(conn, clock=demo_clock())
     return LocalInventory(LocalShop(conn, clock))

@@ -1,0 +1,65 @@
+"""``hubshop inventory``: sync, status, pause and resume on the embedded default."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from sync.cli import main
+
+
+@pytest.fixture
+def cli():
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        result = runner.invoke(main, ["inventory", *args], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result
+
+    return invoke
+
+
+def _counts(result) -> dict:
+    return json.loads(result.stdout)
+
+
+def test_sync_json_prints_integer_counts_and_a_second_sync_writes_nothing(cli):
+    # when
+    first = _counts(cli("sync", "--json"))
+    second = _counts(cli("sync", "--json"))
+    # then
+    assert set(first) == {"written", "unchanged", "conflicts", "skipped", "api_calls"}
+    assert all(isinstance(v, int) for v in first.values())
+    assert first["written"] > 0 and second["written"] == 0
+    assert second["unchanged"] == first["unchanged"] + first["written"]
+
+
+def test_a_dry_run_shows_the_plan_and_changes_nothing(cli):
+    # when
+    plan = cli("sync", "--dry-run")
+    after = _counts(cli("sync", "--dry-run", "--json"))
+    # then
+    assert "would write" in plan.stdout and "->" in plan.stdout
+    assert after["written"] > 0
+
+
+def test_pause_holds_writes_until_resume(cli):
+    # given
+    cli("pause")
+    # when
+    paused = cli("sync")
+    status = json.loads(cli("status", "--json").stdout)
+    resumed = json.loads(cli("resume", "--json").stdout)
+    # then
+    assert "Paused" in paused.stdout
+    assert status["paused"] is True and status["pending"] > 0 and status["drift_count"] > 0
+    assert resumed["written"] > 0 and resumed["queued"] == status["pending"]
+    assert json.loads(cli("status", "--json").stdout)["drift_count"] == 0
+
+
+def test_every_inventory_command_has_help_with_an_example(cli):
+    for command in ("sync", "status", "pause", "resume"):
+        assert "Example:" in cli(command, "--help").stdout
