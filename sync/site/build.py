@@ -11,14 +11,13 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from sync.errors import HubshopError, InputError
-from sync.site.hubl.environment import HublEnvironment
-from sync.site.hubl.hubdb import HubDBSource
-from sync.site.hubl.page import RequestContext
+from sync.site.hubdb_snapshot import SnapshotSource
+from sync.site.hubl import HubDBSource, HublEnvironment, RequestContext
 from sync.site.routes import PageTemplate, output_file, page_templates, row_url
 
 BUILD_MARKER = ".hubshop-build"
@@ -113,6 +112,8 @@ def build_site(theme_dir: Path, out_dir: Path, options: SiteOptions | None = Non
         InputError: ``out_dir`` holds files that are not an earlier build.
     """
     options = options or SiteOptions()
+    if options.hubdb is not None and not isinstance(options.hubdb, SnapshotSource):
+        options = replace(options, hubdb=SnapshotSource(options.hubdb))
     started = time.perf_counter()
     theme_dir, out_dir = Path(theme_dir), Path(out_dir)
     _prepare(out_dir)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import mimetypes
 import threading
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from sync.errors import HubshopError
 from sync.site.build import SiteOptions, asset_files, dynamic_table, make_environment
+from sync.site.hubdb_snapshot import SnapshotSource
 from sync.site.hubl import HublEnvironment, RequestContext
 from sync.site.routes import PageTemplate, page_templates
 
@@ -42,7 +44,8 @@ class PreviewSite:
 
     def __init__(self, theme_dir: Path, options: SiteOptions, *, live_reload: bool = True) -> None:
         self.theme_dir = Path(theme_dir)
-        self.options = options
+        self.snapshot = SnapshotSource(options.hubdb) if options.hubdb is not None else None
+        self.options = replace(options, hubdb=self.snapshot)
         self.live_reload = live_reload
         self._lock = threading.Lock()
         self._version = ""
@@ -76,6 +79,8 @@ class PreviewSite:
             if path == CHANGES_PATH:
                 return _json(200, {"version": self.version()})
             env = self._current()
+            if self.snapshot is not None:
+                self.snapshot.refresh()
             if path.startswith(_ROWS_PREFIX):
                 return self._rows(path, parts.query)
             asset = self._asset(env, path)
