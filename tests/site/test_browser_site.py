@@ -74,8 +74,11 @@ def test_buy_button_mounts_the_real_sdk_with_no_layout_shift(
     page.route(SDK_ROUTE, serve_sdk)
     route_storefront(page, SHOP, storefront)
     console = ConsoleLog(page)
-    # when the product page opens
+    # when the product page opens: nothing loads until the shopper uses the page
     page.goto(f"{preview_url}/products/{PRODUCT}/")
+    page.wait_for_load_state("networkidle")
+    assert sdk_requests == []
+    page.hover("a[data-shopify-fallback]")
     page.wait_for_selector("[data-shopify-state=mounted]", timeout=15000)
     frame = page.wait_for_selector("[data-shopify-slot] iframe")
     frame.content_frame().wait_for_selector("button", timeout=15000)
@@ -97,6 +100,7 @@ def test_with_the_sdk_blocked_the_cart_link_reaches_checkout(page: Any, preview_
     page.route(f"https://{SHOP}/checkouts/**", lambda route: route.fulfill(
         status=200, content_type="text/html", body="<title>Checkout</title><h1>Checkout</h1>"))
     page.goto(f"{preview_url}/products/{PRODUCT}/")
+    page.hover("a[data-shopify-fallback]")
     page.wait_for_selector("[data-shopify-state=fallback]", timeout=15000)
     # when the shopper uses the button
     link = page.locator("a[data-shopify-fallback]")
@@ -117,6 +121,7 @@ def test_axe_finds_no_violations(page: Any, preview_url: str, storefront: Storef
     console = ConsoleLog(page)
     page.goto(preview_url + path)
     if path.count("/") == 3:
+        page.mouse.move(5, 5)
         page.wait_for_selector("[data-shopify-state=mounted]", timeout=15000)
     # when / then
     assert run_axe(page) == []

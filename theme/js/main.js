@@ -2,9 +2,11 @@
  *
  * Embeds are elements with data-shopify-embed="product|collection". Each holds a
  * slot (data-shopify-slot) whose size the CSS reserves, and a fallback that sells
- * without the SDK (a cart link, or a product list). The SDK is fetched when an
- * embed comes within 300px of the viewport or a shopper points at or focuses it;
- * if it cannot load, the fallbacks stay and nothing else changes.
+ * without the SDK (a cart link, or a product list). The SDK is fetched once, for
+ * the embeds within 300px of the viewport, as soon as the shopper uses the page
+ * (pointer, touch, key, wheel or scroll) or focuses an embed, so a page that is
+ * only loaded never pays for 350 KB of script; embeds scrolled near later mount
+ * as they arrive. If the SDK cannot load, the fallbacks stay and still sell.
  */
 (function () {
   'use strict';
@@ -99,21 +101,37 @@
   }
 
   function watch(embeds) {
-    var triggers = ['pointerenter', 'focusin', 'touchstart'];
+    var used = false;
+    var near = [];
+    var firstUse = ['pointermove', 'pointerdown', 'keydown', 'touchstart', 'wheel', 'scroll'];
+
+    function onFirstUse() {
+      firstUse.forEach(function (name) { window.removeEventListener(name, onFirstUse, true); });
+      used = true;
+      near.forEach(mount);
+      near = [];
+    }
+
+    firstUse.forEach(function (name) {
+      window.addEventListener(name, onFirstUse, { capture: true, passive: true });
+    });
     embeds.forEach(function (embed) {
-      triggers.forEach(function (name) {
-        embed.addEventListener(name, function () { mount(embed); }, { once: true, passive: true });
-      });
+      embed.addEventListener('focusin', function () { mount(embed); }, { once: true });
     });
     if (!('IntersectionObserver' in window)) {
-      embeds.forEach(mount);
+      near = embeds.slice();
       return;
     }
     var observer = new IntersectionObserver(function (entries) {
       entries.forEach(function (entry) {
-        if (entry.isIntersecting) {
-          observer.unobserve(entry.target);
+        if (!entry.isIntersecting) {
+          return;
+        }
+        observer.unobserve(entry.target);
+        if (used) {
           mount(entry.target);
+        } else {
+          near.push(entry.target);
         }
       });
     }, { rootMargin: '300px 0px' });
