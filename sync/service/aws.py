@@ -1,0 +1,197 @@
+"""The service's wiring inside AWS Lambda: settings and secrets, adapters, SQS, idempotency.
+
+One :class:`AwsWiring` lives per warm container (created at module level by
+each handler, but lazy: nothing here calls AWS until the first event). It
+hands each invocation a fresh :class:`~sync.service.work.Runtime` (the
+DynamoDB store remembers the revisions it read, so it must not outlive the
+invocation) while the boto3 clients, the Shopify client (its token cache and
+throttle pacer) and the cached secrets are reused.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from sync.plumbing.clock import SYSTEM_CLOCK, Clock
+from sync.service import settings as S
+from sync.service.secrets import SecretReader
+
+log = logging.getLogger(__name__)
+
+SQS_BATCH = 10
+
+
+class AwsWiring:
+    """Builds what handlers need from the environment the template sets.
+
+    Args:
+        environ: the process environment (tests pass their own).
+        secrets: the secret reader (default: Powertools' provider on first use).
+        dynamodb / sqs: boto3 clients (default: created on first use).
+        clock: the clock runs use.
+    """
+
+    def __init__(self, environ: Mapping[str, str] | None = None, *,
+                 secrets: SecretReader | None = None, dynamodb: Any = None, sqs: Any = None,
+                 clock: Clock = SYSTEM_CLOCK) -> None:
+        self.environ = dict(os.environ if environ is None else environ)
+        self.secrets = secrets or SecretReader()
+        self._dynamodb, self._sqs = dynamodb, sqs
+        self.clock = clock
+        self._shopify: tuple[Any, Any] | None = None  # (settings.shopify, client)
+        self._idempotent: dict[str, tuple[Callable[..., Any], Any]] = {}
+
+    # clients ---------------------------------------------------------------------------
+
+    @property
+    def dynamodb(self) -> Any:
+        if self._dynamodb is None:
+            import boto3
+
+            self._dynamodb = boto3.client("dynamodb")
+        return self._dynamodb
+
+    @property
+    def sqs(self) -> Any:
+        if self._sqs is None:
+            import boto3
+
+            self._sqs = boto3.client("sqs")
+        return self._sqs
+
+    def need(self, name: str) -> str:
+        """An environment variable the template must set; a clear error when it did not."""
+        from sync.errors import ConfigError
+
+        value = self.environ.get(name, "").strip()
+        if not value:
+            raise ConfigError(f"environment variable {name} is not set (template.yaml sets it)")
+        return value
+
+    # settings and adapters -------------------------------------------------------------
+
+    def settings(self) -> Any:
+        """hubshop Settings: the packaged hubshop.toml plus credentials from Secrets Manager."""
+        from sync.config import load_settings
+
+        env = dict(self.environ)
+        if self.environ.get(S.SHOPIFY_SECRET):
+            env.update(self.secrets.environment(self.environ[S.SHOPIFY_SECRET],
+                                                S.SHOPIFY_SECRET_FIELDS))
+        if self.environ.get(S.WAREHOUSE_SECRET):
+            env.update(self.secrets.environment(self.environ[S.WAREHOUSE_SECRET],
+                                                S.WAREHOUSE_SECRET_FIELDS))
+        root = Path(self.environ.get("LAMBDA_TASK_ROOT") or Path.cwd())
+        return load_settings(env=env, cwd=root)
+
+    def runtime(self) -> Any:
+        """A fresh Runtime for one invocation."""
+        from sync.inventory.embedded import open_warehouse
+        from sync.inventory.policy import Policy
+        from sync.service.dynamo_state import DynamoState
+        from sync.service.work import Runtime
+
+        settings = self.settings()
+        return Runtime(
+            store=self._store(settings),
+            warehouse=open_warehouse(settings),
+            state=DynamoState(self.need(S.STATE_TABLE), client=self.dynamodb, clock=self.clock),
+            policy=Policy.from_settings(settings.inventory),
+            clock=self.clock,
+            fields=dict(settings.warehouse.fields),
+        )
+
+    def _store(self, settings: Any) -> Any:
+        from sync.errors import ConfigError
+        from sync.shopify.client import ShopifyClient
+        from sync.shopify.inventory import ShopifyInventory
+
+        if not settings.shopify.configured:
+            raise ConfigError("Shopify is not configured: put the app's credentials in the secret "
+                              f"{S.SHOPIFY_SECRET} names and set SHOPIFY_STORE")
+        if self._shopify is None or self._shopify[0] != settings.shopify:
+            self._shopify = (settings.shopify, ShopifyClient(settings.shopify, clock=self.clock))
+        return ShopifyInventory(self._shopify[1], batch_size=settings.inventory.batch_size)
+
+    # the HTTP edge ---------------------------------------------------------------------
+
+    def edge(self) -> Any:
+        """The HTTP edge's view: key checks and webhook secrets from Secrets Manager, SQS."""
+        from sync.config import InventorySettings
+        from sync.inventory.policy import Policy
+        from sync.service.http_edge import Edge
+
+        settings = self.settings()
+        inventory: InventorySettings = settings.inventory
+        return Edge(check_key=self.check_key, webhook_secrets=self.webhook_secrets,
+                    send=self.send, policy=Policy.from_settings(inventory),
+                    fields=dict(settings.warehouse.fields))
+
+    def check_key(self, given: str | None) -> bool:
+        secret_id = self.environ.get(S.PUSH_KEY_SECRET)
+        if not secret_id:
+            log.error("%s is not set: every warehouse push is refused", S.PUSH_KEY_SECRET)
+            return False
+        return self.secrets.check_key(secret_id, given)
+
+    def webhook_secrets(self) -> list[str]:
+        secret_id = self.environ.get(S.SHOPIFY_SECRET)
+        if not secret_id:
+            log.error("%s is not set: every webhook is refused", S.SHOPIFY_SECRET)
+            return []
+        return self.secrets.webhook_secrets(secret_id)
+
+    def send(self, messages: list[dict[str, Any]]) -> None:
+        """Put messages on the events queue, ten per call; any refusal raises."""
+        url = self.need(S.EVENTS_QUEUE_URL)
+        for start in range(0, len(messages), SQS_BATCH):
+            chunk = messages[start:start + SQS_BATCH]
+            answer = self.sqs.send_message_batch(QueueUrl=url, Entries=[
+                {"Id": str(n), "MessageBody": json.dumps(m, sort_keys=True, default=str)}
+                for n, m in enumerate(chunk)])
+            if answer.get("Failed"):
+                codes = ", ".join(f["Code"] for f in answer["Failed"])
+                raise RuntimeError(f"SQS refused {len(answer['Failed'])} message(s): {codes}")
+
+    def dead_letters(self) -> int | None:
+        """Messages waiting in the dead-letter queue (None when not configured)."""
+        url = self.environ.get(S.DEAD_LETTER_QUEUE_URL)
+        if not url:
+            return None
+        answer = self.sqs.get_queue_attributes(
+            QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
+        return int(answer["Attributes"]["ApproximateNumberOfMessages"])
+
+    # idempotency -----------------------------------------------------------------------
+
+    def idempotent(self, fn: Callable[..., Any], context: Any = None) -> Callable[..., Any]:
+        """``fn`` wrapped by Powertools' ``idempotent_function``, keyed on ``message.id``.
+
+        Without an idempotency table (``hubshop serve``, some tests) ``fn`` is
+        returned as is; the engine still dedupes webhooks by id.
+        """
+        table = self.environ.get(S.IDEMPOTENCY_TABLE)
+        if not table:
+            return fn
+        from aws_lambda_powertools.utilities.idempotency import (
+            DynamoDBPersistenceLayer,
+            IdempotencyConfig,
+            idempotent_function,
+        )
+
+        if fn.__name__ not in self._idempotent:
+            config = IdempotencyConfig(event_key_jmespath="id",
+                                       expires_after_seconds=S.IDEMPOTENCY_TTL_SECONDS)
+            layer = DynamoDBPersistenceLayer(table_name=table, boto3_client=self.dynamodb)
+            wrapped = idempotent_function(fn, data_keyword_argument="message",
+                                          persistence_store=layer, config=config)
+            self._idempotent[fn.__name__] = (wrapped, config)
+        wrapped, config = self._idempotent[fn.__name__]
+        if context is not None:
+            config.register_lambda_context(context)
+        return wrapped

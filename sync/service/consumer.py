@@ -1,0 +1,55 @@
+"""The SQS consumer: each message processed once (Powertools idempotency), failures reported singly.
+
+Powertools' ``BatchProcessor`` runs every record through
+:func:`sync.service.work.process` and answers SQS with the ids of the records
+that failed, so only those are retried (and, after ``maxReceiveCount``,
+moved to the dead-letter queue). After the batch, one partial reconcile
+covers every SKU the batch's webhooks named; if it fails the whole batch is
+retried, which is safe: webhooks are deduplicated and stock records are
+absolute figures.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from sync.service.work import Runtime, follow_up, process
+
+_processor: Any = None
+
+
+def consume(event: Mapping[str, Any], context: Any, wiring: Any) -> dict[str, Any]:
+    """Process an SQS batch; returns ``{"batchItemFailures": [...]}`` for SQS.
+
+    Args:
+        wiring: gives ``runtime()`` (fresh adapters) and ``idempotent(fn, context)``.
+    """
+    from aws_lambda_powertools.utilities.batch import process_partial_response
+
+    runtime: Runtime = wiring.runtime()
+    process_once = wiring.idempotent(_process, context)
+    results: list[dict[str, Any]] = []
+
+    def record_handler(record: Any) -> None:
+        results.append(process_once(message=json.loads(record.body), runtime=runtime))
+
+    response = process_partial_response(event=dict(event), record_handler=record_handler,
+                                        processor=_batch_processor(), context=context)
+    follow_up(results, runtime)
+    return response
+
+
+def _batch_processor() -> Any:
+    """Powertools' SQS BatchProcessor, made on the first batch (kept for the container's life)."""
+    global _processor
+    if _processor is None:
+        from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
+
+        _processor = BatchProcessor(event_type=EventType.SQS)
+    return _processor
+
+
+def _process(*, message: dict[str, Any], runtime: Runtime) -> dict[str, Any]:
+    return process(message, runtime)

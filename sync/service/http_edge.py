@@ -1,0 +1,168 @@
+"""The HTTP edge: API Gateway HTTP API (payload v2) requests in, queue messages and answers out.
+
+Three routes do work: ``POST /webhooks/shopify`` (HMAC-checked, then the body
+is cut down to what the engine needs and queued), ``POST /warehouse/stock``
+(API key, then every line is checked and the good ones queued, the bad ones
+answered with reasons) and ``POST /reconcile`` (API key, queues a reconcile).
+Nothing slow happens here: Shopify wants an answer within five seconds, and
+the consumer behind the queue retries what fails. The same function serves
+Lambda and ``hubshop serve``; only the :class:`Edge` differs.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sync.inventory.policy import Policy
+from sync.inventory.records import parse_records
+from sync.service import settings as S
+from sync.service.payloads import minimise
+from sync.service.signatures import verify
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Edge:
+    """What the HTTP edge needs from where it runs.
+
+    ``check_key``: is this the warehouse's API key (any live stage)?
+    ``webhook_secrets``: the Shopify app's signing secrets, current first.
+    ``send``: put messages on the queue (SQS, or straight to the consumer).
+    """
+
+    check_key: Callable[[str | None], bool]
+    webhook_secrets: Callable[[], Sequence[str]]
+    send: Callable[[list[dict[str, Any]]], None]
+    policy: Policy
+    fields: Mapping[str, str]
+
+
+def handle_http(event: Mapping[str, Any], edge: Edge) -> dict[str, Any]:
+    """Answer one API Gateway HTTP API (v2) event."""
+    method = event.get("requestContext", {}).get("http", {}).get("method", "GET").upper()
+    path = str(event.get("rawPath") or "/").rstrip("/") or "/"
+    headers = {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
+    routes = {
+        S.ROUTE_WEBHOOKS: ("POST", _webhook),
+        S.ROUTE_STOCK: ("POST", _stock),
+        S.ROUTE_RECONCILE: ("POST", _reconcile),
+        S.ROUTE_HEALTH: ("GET", lambda *_: answer(200, {"ok": True})),
+    }
+    if path not in routes:
+        return answer(404, {"error": f"no route {path}"})
+    wanted, route = routes[path]
+    if method != wanted:
+        return answer(405, {"error": f"{path} takes {wanted}"})
+    body = _body(event)
+    if len(body) > S.MAX_BODY_BYTES:
+        return answer(413, {"error": f"body over {S.MAX_BODY_BYTES:,} bytes; send it in parts"})
+    request_id = str(event.get("requestContext", {}).get("requestId") or "")
+    response = route(body, headers, edge, request_id)
+    log.info("http %s %s -> %s", method, path, response["statusCode"],
+             extra={"route": path, "status": response["statusCode"]})
+    return response
+
+
+def answer(status: int, data: Mapping[str, Any]) -> dict[str, Any]:
+    """An API Gateway v2 response with a JSON body."""
+    return {"statusCode": status, "headers": {"content-type": "application/json"},
+            "body": json.dumps(data, sort_keys=True, default=str)}
+
+
+def _body(event: Mapping[str, Any]) -> bytes:
+    raw = event.get("body") or ""
+    if event.get("isBase64Encoded"):
+        return base64.b64decode(raw)
+    return raw.encode("utf-8") if isinstance(raw, str) else bytes(raw)
+
+
+def _webhook(body: bytes, headers: Mapping[str, str], edge: Edge, _: str) -> dict[str, Any]:
+    # the signature first: with a bad one, nothing of the body is read
+    if not verify(body, headers.get(S.HMAC_HEADER), edge.webhook_secrets()):
+        log.warning("webhook refused: bad or missing HMAC signature")
+        return answer(401, {"error": "invalid webhook signature"})
+    topic = headers.get(S.TOPIC_HEADER, "")
+    webhook_id = headers.get(S.WEBHOOK_ID_HEADER) or headers.get(S.EVENT_ID_HEADER)
+    if not topic or not webhook_id:
+        return answer(400, {"error": f"missing {S.TOPIC_HEADER} or {S.WEBHOOK_ID_HEADER} header"})
+    if topic not in S.WEBHOOK_TOPICS:
+        log.info("webhook topic %s ignored", topic, extra={"topic": topic})
+        return answer(200, {"ignored": topic})
+    try:
+        payload = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return answer(400, {"error": f"body is not JSON: {exc}"})
+    if not isinstance(payload, dict):
+        return answer(400, {"error": "body is not a JSON object"})
+    edge.send([{"kind": "webhook", "id": f"webhook:{webhook_id}", "topic": topic,
+                "webhook_id": webhook_id, "payload": minimise(topic, payload)}])
+    log.info("webhook %s queued", topic, extra={"topic": topic, "webhook_id": webhook_id})
+    return answer(200, {"queued": topic})
+
+
+def _stock(body: bytes, headers: Mapping[str, str], edge: Edge, request_id: str
+           ) -> dict[str, Any]:
+    if not edge.check_key(headers.get(S.API_KEY_HEADER)):
+        log.warning("warehouse push refused: bad or missing API key")
+        return answer(401, {"error": f"missing or wrong {S.API_KEY_HEADER} header"})
+    try:
+        data = json.loads(body)
+    except json.JSONDecodeError as exc:
+        return answer(400, {"error": f"body is not JSON: line {exc.lineno} column {exc.colno}:"
+                                     f" {exc.msg}"})
+    except UnicodeDecodeError:
+        return answer(400, {"error": "body is not UTF-8 JSON"})
+    rows = data.get("records") if isinstance(data, dict) else data
+    if not isinstance(rows, list):
+        return answer(400, {"error": 'body must be a JSON list of records or {"records": [...]}'})
+    good, rejected = parse_records(rows, ceiling=edge.policy.quantity_ceiling,
+                                   locations=edge.policy.location_map, fields=edge.fields,
+                                   source="body")
+    records = [_record_json(r) for r in good]
+    chunks = [records[i:i + S.RECORDS_PER_MESSAGE]
+              for i in range(0, len(records), S.RECORDS_PER_MESSAGE)]
+    edge.send([{"kind": "stock", "id": "stock:" + _digest(chunk), "records": chunk,
+                "source": f"push {request_id}".strip()} for chunk in chunks])
+    status = 202 if records or not rejected else 422
+    log.info("warehouse push: %d accepted, %d rejected", len(records), len(rejected),
+             extra={"accepted": len(records), "rejected": len(rejected)})
+    return answer(status, {"accepted": len(records), "messages": len(chunks),
+                           "rejected": [asdict(r) for r in rejected]})
+
+
+def _reconcile(body: bytes, headers: Mapping[str, str], edge: Edge, request_id: str
+               ) -> dict[str, Any]:
+    if not edge.check_key(headers.get(S.API_KEY_HEADER)):
+        return answer(401, {"error": f"missing or wrong {S.API_KEY_HEADER} header"})
+    skus = None
+    if body.strip():
+        try:
+            data = json.loads(body)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            return answer(400, {"error": 'body must be empty or {"skus": ["SKU", ...]}'})
+        skus = data.get("skus") if isinstance(data, dict) else None
+        if skus is not None and not (isinstance(skus, list)
+                                     and all(isinstance(s, str) and s for s in skus)):
+            return answer(400, {"error": '"skus" must be a list of SKU strings'})
+    edge.send([{"kind": "reconcile", "id": f"reconcile:{request_id or _digest(skus)}",
+                "skus": skus}])
+    return answer(202, {"queued": "reconcile", "skus": skus})
+
+
+def _record_json(record: Any) -> dict[str, Any]:
+    data = asdict(record)
+    if data.get("updated_at") is not None:
+        data["updated_at"] = data["updated_at"].isoformat()
+    return data
+
+
+def _digest(value: object) -> str:
+    text = json.dumps(value, sort_keys=True, default=str).encode("utf-8")
+    return hashlib.sha256(text).hexdigest()[:32]

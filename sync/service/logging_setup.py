@@ -1,0 +1,28 @@
+"""One Powertools ``Logger`` per function, with hubshop's own loggers writing through it.
+
+Library modules log with ``logging.getLogger(__name__)`` under ``sync``;
+copying the Powertools configuration onto the ``sync`` logger makes their
+lines structured JSON with the Lambda context too. Events are never logged
+whole (``log_event`` stays off): order webhooks carry personal data.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
+
+SERVICE = "hubshop-inventory"
+
+
+def service_logger(service: str = SERVICE) -> Logger:
+    """A Powertools Logger for ``service``, also formatting every ``sync.*`` logger."""
+    from sync.plumbing.redact import RedactingFilter
+
+    logger = Logger(service=service)
+    logging.getLogger("sync")  # make sure the parent exists before copying the config
+    copy_config_to_registered_loggers(source_logger=logger, include={"sync"})
+    for handler in logging.getLogger("sync").handlers:
+        handler.addFilter(RedactingFilter())
+    return logger

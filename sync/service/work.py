@@ -1,0 +1,125 @@
+"""What the consumer does with one queue message, and the partial reconcile after a batch.
+
+Messages are plain JSON (made by :mod:`sync.service.http_edge` and the
+schedules): ``webhook``, ``stock``, ``reconcile`` and ``poll``. Each calls
+one function of :mod:`sync.inventory.run`; the result is a small dict of
+counts and ids (what Powertools' idempotency stores, so no personal data).
+Webhooks only *note* order traffic; the SKUs they name are reconciled once
+per batch, so a burst of orders costs one partial reconcile, not one each.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sync.errors import InputError
+from sync.inventory import run
+from sync.inventory.policy import Policy
+from sync.inventory.ports import InventoryStore, StateStore, StockRecord, Warehouse
+from sync.inventory.report import RunReport
+from sync.plumbing.clock import Clock
+
+log = logging.getLogger(__name__)
+
+POLLED_FLAG = "warehouse_polled_at"
+KINDS = ("webhook", "stock", "reconcile", "poll")
+
+
+@dataclass
+class Runtime:
+    """The adapters one invocation works with (AWS, ``serve``, or a test's fakes)."""
+
+    store: InventoryStore
+    warehouse: Warehouse
+    state: StateStore
+    policy: Policy
+    clock: Clock
+    fields: Mapping[str, str] = field(default_factory=dict)
+
+
+def process(message: Mapping[str, Any], runtime: Runtime) -> dict[str, Any]:
+    """Do what one message asks; returns counts and the SKUs a reconcile should look at.
+
+    Raises:
+        InputError: a message this service never makes (it goes to the DLQ).
+    """
+    kind = message.get("kind")
+    if kind == "webhook":
+        outcome = run.note_shopify_event(
+            str(message.get("topic")), message.get("payload") or {}, runtime.state,
+            policy=runtime.policy, webhook_id=message.get("webhook_id"), clock=runtime.clock)
+        log.info("webhook %s noted", outcome.topic, extra={
+            "topic": outcome.topic, "duplicate": outcome.duplicate, "lines": outcome.lines})
+        return {"kind": kind, "topic": outcome.topic, "duplicate": outcome.duplicate,
+                "lines": outcome.lines, "products": list(outcome.products),
+                "skus": list(outcome.skus), "inventory_item_ids": list(outcome.inventory_item_ids)}
+    if kind == "stock":
+        records = [_stock_record(r) for r in message.get("records") or []]
+        report = run.apply_stock_records(records, runtime.store, runtime.state, runtime.policy,
+                                         warehouse=runtime.warehouse,
+                                         source=str(message.get("source") or "push"),
+                                         clock=runtime.clock)
+        return _report(kind, report)
+    if kind == "reconcile":
+        skus = message.get("skus")
+        report = run.reconcile(runtime.store, runtime.warehouse, runtime.state, runtime.policy,
+                               skus=list(skus) if skus is not None else None, clock=runtime.clock)
+        return _report(kind, report)
+    if kind == "poll":
+        return poll(runtime)
+    raise InputError(f"message {message.get('id', '?')}", f"unknown kind {kind!r}",
+                     f"one of {', '.join(KINDS)}")
+
+
+def poll(runtime: Runtime) -> dict[str, Any]:
+    """Apply what the warehouse changed since the last poll (for warehouses that cannot push)."""
+    started = runtime.clock.now()
+    since_text = runtime.state.flag(POLLED_FLAG)
+    since = datetime.fromisoformat(since_text) if since_text else None
+    records = runtime.warehouse.changes(since)
+    report = run.apply_stock_records(records, runtime.store, runtime.state, runtime.policy,
+                                     warehouse=runtime.warehouse, source="poll",
+                                     clock=runtime.clock)
+    if not report.paused:
+        runtime.state.set_flag(POLLED_FLAG, started.isoformat())
+    return _report("poll", report)
+
+
+def follow_up(results: Iterable[Mapping[str, Any]], runtime: Runtime) -> dict[str, Any] | None:
+    """One partial reconcile of every SKU and item the batch's webhooks named (None: nothing)."""
+    skus: set[str] = set()
+    items: set[str] = set()
+    for result in results:
+        if result.get("kind") == "webhook" and not result.get("duplicate"):
+            skus.update(result.get("skus") or ())
+            items.update(result.get("inventory_item_ids") or ())
+    if not skus and not items:
+        return None
+    report = run.reconcile(runtime.store, runtime.warehouse, runtime.state, runtime.policy,
+                           skus=sorted(skus), inventory_item_ids=sorted(items) or None,
+                           clock=runtime.clock)
+    return _report("reconcile", report)
+
+
+def _report(kind: str, report: RunReport) -> dict[str, Any]:
+    data: dict[str, Any] = {"kind": kind, **report.counts(), "paused": report.paused,
+                            "queued": report.queued,
+                            "rejected": [asdict(r) for r in report.rejected][:100],
+                            "problems": len(report.problems)}
+    log.info("%s: %s", kind, report.counts(), extra={"kind": kind, **report.counts(),
+                                                     "rejected_count": len(report.rejected)})
+    return data
+
+
+def _stock_record(data: Mapping[str, Any]) -> StockRecord:
+    if not isinstance(data, Mapping):
+        raise InputError("stock message", "a record is not an object")
+    when = data.get("updated_at")
+    return StockRecord(sku=str(data["sku"]), location=str(data["location"]),
+                       on_hand=int(data["on_hand"]), allocated=int(data.get("allocated") or 0),
+                       updated_at=datetime.fromisoformat(when) if when else None,
+                       where=str(data.get("where") or ""))
