@@ -1,0 +1,98 @@
+"""The SQS consumer: partial batch failures, Powertools idempotency, webhooks to reconcile."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sync.service import queue_handler, work
+from tests.test_service_world import (
+    LambdaContext,
+    World,
+    event,
+    make_world,
+)
+
+
+@pytest.fixture
+def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+    yield from make_world(tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def consume(world: World, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setattr(queue_handler, "WIRING", world.wiring)
+    return lambda batch: queue_handler.handler(batch, LambdaContext())
+
+
+def test_a_bad_message_fails_alone_and_the_rest_are_processed(
+    consume: Any, world: World
+) -> None:
+    # given a recorded batch: a stock record, a products/update webhook, and a message of
+    # a kind this service never makes
+    batch = event("sqs_events_batch")
+    # when the consumer runs
+    response = consume(batch)
+    # then only the bad message is reported failed (SQS retries it, then dead-letters it)
+    assert response == {"batchItemFailures": [
+        {"itemIdentifier": "c80e8021-a70a-42c7-a470-796e1186f753"}]}
+    # and the good ones took effect: stock written, product marked for the site function
+    assert world.level("TEE-S") == 7
+    state = world.wiring.runtime().state
+    assert state.take_products() == ["gid://shopify/Product/7580000000001"]
+
+
+def test_a_redelivered_message_is_not_processed_twice(
+    consume: Any, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a batch processed once
+    batch = event("sqs_events_batch")
+    consume(batch)
+    calls: list[str] = []
+    real = work.process
+    monkeypatch.setattr(work, "process", lambda m, r: calls.append(m["id"]) or real(m, r))
+    monkeypatch.setattr("sync.service.consumer.process", work.process)
+    # when SQS delivers the same messages again (at-least-once)
+    response = consume(batch)
+    # then Powertools' idempotency answers the two that succeeded from its table
+    assert calls == ["bogus:1"]
+    assert len(response["batchItemFailures"]) == 1
+    stored = world.dynamodb.scan(TableName="hubshop-idempotency")["Items"]
+    assert len(stored) == 2
+
+
+def test_orders_through_the_whole_pipe_are_never_lost(consume: Any, world: World) -> None:
+    # given Shopify and the warehouse in step after a nightly reconcile
+    runtime = world.wiring.runtime()
+    work.process({"kind": "reconcile", "skus": None}, runtime)
+    assert world.level("TEE-M") == 5
+    # when a shopper orders two TEE-M and Shopify's webhook goes through HTTP, SQS, consumer
+    world.shop.place_order([("TEE-M", 2)])
+    for shop_event in world.shop.events(topic="orders/create"):
+        assert world.deliver(shop_event.topic, shop_event.payload,
+                             shop_event.webhook_id)["statusCode"] == 200
+    response = consume(world.sqs_event())
+    # then nothing failed, and the order's two units stay sold (available 3, not 5)
+    assert response == {"batchItemFailures": []}
+    assert world.level("TEE-M") == 3
+    # and a further reconcile writes nothing
+    again = work.process({"kind": "reconcile", "skus": None}, world.wiring.runtime())
+    assert again["written"] == 0
+
+
+def test_a_duplicated_webhook_is_noted_once(consume: Any, world: World) -> None:
+    # given the same inventory_levels/update delivered twice with the same webhook id
+    for _ in range(2):
+        world.deliver("inventory_levels/update", {"inventory_item_id": 44000000000001,
+                                                  "location_id": 61000000001, "available": 5},
+                      "dup-1")
+    batch = world.sqs_event()
+    assert len(batch["Records"]) == 2
+    # when both arrive in one batch
+    response = consume(batch)
+    # then both succeed, and the engine remembers the id once
+    assert response == {"batchItemFailures": []}
+    assert world.wiring.runtime().state.seen("dup-1")
