@@ -1,0 +1,216 @@
+"""Site benchmark: Lighthouse 12.2.3, CSS+JS weight, listing render time, vs Shopify's eager embed.
+
+Run ``python benchmarks/site.py`` after ``npm ci`` (Lighthouse and the Buy Button
+SDK come from node_modules; Chromium from ``CHROME_PATH`` or ``chromium``).
+Everything is offline: the SDK is served from the built site itself, so the
+only difference between our product page and the comparison page is *how* the
+SDK is loaded (lazily into a reserved slot, or eagerly as Shopify's default
+embed code does). Storefront API calls cannot reach Shopify here and fail the
+same way on both pages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import replace
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from sync.catalog.product_csv import read_product_csv  # noqa: E402
+from sync.local.hubdb import LocalHubDB  # noqa: E402
+from sync.paths import DEMO_DIR, asset_dir  # noqa: E402
+from sync.site.build import SiteOptions, build_site, make_environment  # noqa: E402
+from sync.site.hubdb_snapshot import SnapshotSource  # noqa: E402
+from sync.site.hubl import LocalHubDBSource, RequestContext  # noqa: E402
+from sync.site.product_table import fill_product_table  # noqa: E402
+
+LIGHTHOUSE = REPO / "node_modules" / ".bin" / "lighthouse"
+SDK_FILE = REPO / "node_modules" / "@shopify" / "buy-button-js" / "dist" / "buybutton.min.js"
+SDK_URL = "https://sdks.shopifycdn.com/buy-button/latest/buy-button-storefront.min.js"
+LOCAL_SDK = "/vendor/buy-button-storefront.min.js"
+CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+                "--disable-component-update --disable-sync --no-first-run")
+SHOP = "fernhill-demo.myshopify.com"
+PRODUCT = "willow-overshirt"
+TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 95, "seo": 95}
+
+EAGER_EMBED = """<div id="product-component-eager"></div>
+<script type="text/javascript">
+(function () {
+  var scriptURL = '%(sdk)s';
+  if (window.ShopifyBuy) { if (window.ShopifyBuy.UI) { ShopifyBuyInit(); } else { loadScript(); } }
+  else { loadScript(); }
+  function loadScript() {
+    var script = document.createElement('script');
+    script.async = true;
+    script.src = scriptURL;
+    document.head.appendChild(script);
+    script.onload = ShopifyBuyInit;
+  }
+  function ShopifyBuyInit() {
+    var client = ShopifyBuy.buildClient({domain: '%(shop)s', storefrontAccessToken: '%(token)s'});
+    var ready = ShopifyBuy.UI.onReady ? ShopifyBuy.UI.onReady(client)
+      : Promise.resolve(ShopifyBuy.UI.init(client));
+    ready.then(function (ui) {
+      ui.createComponent('product', {id: '%(id)s',
+        node: document.getElementById('product-component-eager'),
+        moneyFormat: '\u20ac{{amount}}', options: {}});
+    });
+  }
+})();
+</script>"""
+
+
+def demo_hub(count: int | None = None) -> tuple[LocalHubDB, int]:
+    """The demo catalogue's visible products, repeated with new handles up to ``count`` rows."""
+    products = [p for p in read_product_csv(DEMO_DIR / "products.csv")
+                if p.status.value == "ACTIVE" and p.published]
+    many = list(products)
+    copy = 0
+    while count is not None and len(many) < count:
+        copy += 1
+        many += [replace(p, handle=f"{p.handle}-{copy}", title=f"{p.title} {copy}")
+                 for p in products]
+    many = many[:count] if count else many
+    hub = LocalHubDB.in_memory()
+    rows = fill_product_table(hub, many, shop_domain=SHOP, currency="EUR",
+                              image_url=lambda src: "/demo/" + src)
+    return hub, rows
+
+
+def serve(folder: Path) -> tuple[ThreadingHTTPServer, str]:
+    handler = partial(_Quiet, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        return
+
+
+def prepare_site(out: Path, base_url: str) -> dict[str, str]:
+    """Build the demo site, vendor the SDK, add the eager-embed comparison page."""
+    hub, _ = demo_hub()
+    options = SiteOptions(hubdb=LocalHubDBSource(hub), modules_dirs=(asset_dir("modules"),),
+                          base_url=base_url, static_dirs={"/demo/images": DEMO_DIR / "images"})
+    result = build_site(asset_dir("theme"), out, options)
+    if result.failed:
+        raise SystemExit(f"build failed: {result.failed}")
+    (out / "vendor").mkdir()
+    shutil.copyfile(SDK_FILE, out / LOCAL_SDK.lstrip("/"))
+    main_js = out / "js" / "main.js"
+    main_js.write_text(main_js.read_text().replace(SDK_URL, LOCAL_SDK))
+    page = (out / "products" / PRODUCT / "index.html").read_text()
+    start = page.index('<div class="buy-button')
+    end = page.index("</div>", page.index("data-shopify-fallback", start)) + len("</div>")
+    embed = page[start:end]
+    shopify_id = embed.split('data-shopify-id="')[1].split('"')[0]
+    token = embed.split('data-token="')[1].split('"')[0]
+    eager = EAGER_EMBED % {"sdk": LOCAL_SDK, "shop": SHOP, "token": token, "id": shopify_id}
+    eager_dir = out / "products" / f"{PRODUCT}-eager-embed"
+    eager_dir.mkdir()
+    (eager_dir / "index.html").write_text(page[:start] + eager + page[end:])
+    return {"home": "/", "listing": "/products/", "product": f"/products/{PRODUCT}/",
+            "product, Shopify eager embed": f"/products/{PRODUCT}-eager-embed/"}
+
+
+def lighthouse(url: str, chrome: str) -> dict[str, float]:
+    """One Lighthouse run (desktop preset off: mobile, as Lighthouse defaults); 0-100 scores."""
+    env = {**os.environ, "CHROME_PATH": chrome}
+    with tempfile.NamedTemporaryFile(suffix=".json") as report:
+        subprocess.run([str(LIGHTHOUSE), url, "--output=json", f"--output-path={report.name}",
+                        "--quiet", f"--chrome-flags={CHROME_FLAGS}",
+                        "--only-categories=performance,accessibility,best-practices,seo"],
+                       check=True, env=env, timeout=180)
+        data = json.loads(Path(report.name).read_text())
+    return {key: round((cat["score"] or 0) * 100) for key, cat in data["categories"].items()}
+
+
+def weight(out: Path) -> dict[str, int]:
+    """Gzipped bytes of our CSS and JS (theme + modules) and of the SDK the eager embed loads."""
+    ours = [p for p in out.rglob("*") if p.suffix in (".css", ".js") and "vendor" not in p.parts
+            and not p.name.startswith("_") and "components" not in p.parts
+            and "elements" not in p.parts and "objects" not in p.parts]
+    return {"ours_gzip": sum(len(gzip.compress(p.read_bytes(), 9)) for p in ours),
+            "ours_files": len(ours),
+            "sdk_gzip": len(gzip.compress(SDK_FILE.read_bytes(), 9)),
+            "sdk_raw": SDK_FILE.stat().st_size}
+
+
+def listing_render_ms(runs: int = 7) -> dict[str, float]:
+    """Render time of the listing over a 1,000-row table: one page, and all 1,000 cards."""
+    hub, _ = demo_hub(count=1000)
+    hub_rows = hub.rows("products", query=[("limit", "1")])["total"]
+    options = SiteOptions(hubdb=SnapshotSource(LocalHubDBSource(hub)),
+                          modules_dirs=(asset_dir("modules"),))
+    env = make_environment(asset_dir("theme"), options)
+    page_times, all_times = [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        env.render_template("templates/product-listing.html",
+                            request=RequestContext.from_url("http://localhost/product-listing/"))
+        page_times.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        for page in range(1, 11):
+            env.render_module("../modules/product-grid", {"per_page": 100, "show_filters": True},
+                              request=RequestContext.from_url(
+                                  f"http://localhost/product-listing/?page={page}"))
+        all_times.append((time.perf_counter() - started) * 1000)
+    return {"rows": hub_rows, "page_ms": statistics.median(page_times[1:]),
+            "all_1000_cards_ms": statistics.median(all_times[1:])}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-lighthouse", action="store_true")
+    parser.add_argument("--runs", type=int, default=3,
+                        help="Lighthouse runs per page; the median score is printed")
+    args = parser.parse_args()
+    chrome = os.environ.get("CHROME_PATH") or shutil.which("chromium") or ""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "site"
+        urls = prepare_site(out, "http://127.0.0.1")
+        server, base = serve(out)
+        try:
+            print(f"Lighthouse 12.2.3, median of {args.runs} run(s); targets {TARGETS}")
+            print("page                              perf  a11y  best  seo")
+            if not args.skip_lighthouse and LIGHTHOUSE.exists() and chrome:
+                for label, path in urls.items():
+                    runs = [lighthouse(base + path, chrome) for _ in range(args.runs)]
+                    scores = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+                    print(f"{label:<32} {scores['performance']:>5.0f} "
+                          f"{scores['accessibility']:>5.0f} {scores['best-practices']:>5.0f} "
+                          f"{scores['seo']:>4.0f}")
+            else:
+                print("(Lighthouse skipped: needs npm ci and chromium)")
+            sizes = weight(out)
+        finally:
+            server.shutdown()
+            server.server_close()
+    print(f"our CSS+JS: {sizes['ours_gzip'] / 1024:.1f} KB gzipped in {sizes['ours_files']} files"
+          f" (target < 50 KB); Buy Button SDK: {sizes['sdk_raw'] / 1024:.0f} KB raw, "
+          f"{sizes['sdk_gzip'] / 1024:.0f} KB gzipped, loaded on first use, not on page load")
+    timing = listing_render_ms()
+    print(f"listing page over {timing['rows']} rows: {timing['page_ms']:.1f} ms (target < 100 ms);"
+          f" all 1,000 cards as 10 pages of 100: {timing['all_1000_cards_ms']:.1f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
