@@ -1,0 +1,43 @@
+"""Lambda handler of the site-freshness function (its own package, with the HubSpot SDK)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from sync.service import settings as S
+from sync.service.logging_setup import service_logger
+from sync.service.secrets import SecretReader
+from sync.site_refresh.refresh import refresh_products
+
+logger = service_logger("hubshop-site-refresh")
+SECRETS = SecretReader()
+_dynamodb: Any = None
+
+
+def site_settings(environ: dict[str, str], secrets: SecretReader) -> Any:
+    """Settings from the packaged hubshop.toml plus Shopify and HubSpot secrets."""
+    from sync.config import load_settings
+
+    env = dict(environ)
+    for variable, fields in ((S.SHOPIFY_SECRET, S.SHOPIFY_SECRET_FIELDS),
+                             (S.HUBSPOT_SECRET, S.HUBSPOT_SECRET_FIELDS)):
+        if environ.get(variable):
+            env.update(secrets.environment(environ[variable], fields))
+    return load_settings(env=env, cwd=Path(environ.get("LAMBDA_TASK_ROOT") or Path.cwd()))
+
+
+@logger.inject_lambda_context(clear_state=True)
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Every few minutes: re-sync the HubDB rows of the products marked since the last run."""
+    global _dynamodb
+    import boto3
+
+    from sync.service.dynamo_state import DynamoState
+
+    if _dynamodb is None:
+        _dynamodb = boto3.client("dynamodb")
+    environ = dict(os.environ)
+    marks = DynamoState(environ[S.STATE_TABLE], client=_dynamodb)
+    return refresh_products(marks, site_settings(environ, SECRETS))

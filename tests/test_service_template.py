@@ -1,0 +1,102 @@
+"""template.yaml: cfn-lint clean, and it wires what the code expects (handlers, env, schedule)."""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from sync.paths import REPO_DIR
+from sync.service import settings as S
+
+TEMPLATE = REPO_DIR / "template.yaml"
+
+
+class _CfnLoader(yaml.SafeLoader):
+    """YAML with CloudFormation's short tags (!Ref, !GetAtt, !Sub, !If …) read as plain data."""
+
+
+def _tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    return {suffix: value}
+
+
+_CfnLoader.add_multi_constructor("!", _tag)
+
+
+@pytest.fixture(scope="module")
+def template() -> dict[str, Any]:
+    return yaml.load(TEMPLATE.read_text(encoding="utf-8"), Loader=_CfnLoader)  # noqa: S506
+
+
+def _functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {name: r["Properties"] for name, r in template["Resources"].items()
+            if r["Type"] == "AWS::Serverless::Function"}
+
+
+def test_cfn_lint_finds_nothing() -> None:
+    lint = shutil.which("cfn-lint") or str(Path(sys.executable).parent / "cfn-lint")
+    if not Path(lint).exists():
+        pytest.skip("cfn-lint is not installed")
+    result = subprocess.run([lint, str(TEMPLATE)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_handler_in_the_template_exists(template: dict[str, Any]) -> None:
+    for name, props in _functions(template).items():
+        module, _, attribute = props["Handler"].rpartition(".")
+        assert callable(getattr(importlib.import_module(module), attribute)), name
+
+
+def test_the_nightly_reconcile_runs_at_midnight_store_time(template: dict[str, Any]) -> None:
+    events = _functions(template)["ScheduleFunction"]["Events"]
+    nightly = events["Nightly"]
+    assert nightly["Type"] == "ScheduleV2"
+    assert nightly["Properties"]["ScheduleExpression"] == "cron(0 0 * * ? *)"
+    assert nightly["Properties"]["ScheduleExpressionTimezone"] == {"Ref": "StoreTimeZone"}
+    assert nightly["Properties"]["Input"] == '{"kind": "reconcile"}'
+    assert events["Poll"]["Properties"]["Input"] == '{"kind": "poll"}'
+
+
+def test_the_consumer_reports_partial_failures_and_the_queue_dead_letters(
+    template: dict[str, Any]
+) -> None:
+    queue_event = _functions(template)["ConsumerFunction"]["Events"]["Queue"]["Properties"]
+    assert queue_event["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    redrive = template["Resources"]["EventsQueue"]["Properties"]["RedrivePolicy"]
+    assert redrive["deadLetterTargetArn"] == {"GetAtt": "EventsDeadLetterQueue.Arn"}
+
+
+def test_the_environment_names_are_the_ones_the_code_reads(template: dict[str, Any]) -> None:
+    variables = template["Globals"]["Function"]["Environment"]["Variables"]
+    for name in (S.STATE_TABLE, S.IDEMPOTENCY_TABLE, S.EVENTS_QUEUE_URL,
+                 S.DEAD_LETTER_QUEUE_URL, S.PUSH_KEY_SECRET, S.SHOPIFY_SECRET,
+                 S.WAREHOUSE_SECRET):
+        assert name in variables, name
+    site = _functions(template)["SiteRefreshFunction"]
+    assert S.HUBSPOT_SECRET in site["Environment"]["Variables"]
+
+
+def test_alarms_go_to_the_sns_topic(template: dict[str, Any]) -> None:
+    alarms = {name: r["Properties"] for name, r in template["Resources"].items()
+              if r["Type"] == "AWS::CloudWatch::Alarm"}
+    assert {"DeadLettersAlarm", "ConsumerErrorsAlarm", "DriftAlarm"} <= set(alarms)
+    for props in alarms.values():
+        assert props["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+
+
+def test_the_two_functions_ship_separate_packages(template: dict[str, Any]) -> None:
+    # the inventory functions use the global CodeUri; the site function has its own
+    assert template["Globals"]["Function"]["CodeUri"] == "build/lambda/inventory"
+    assert _functions(template)["SiteRefreshFunction"]["CodeUri"] == "build/lambda/site"
