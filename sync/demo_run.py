@@ -67,6 +67,10 @@ def _register_steps() -> None:
     from sync.inventory.demo_step import inventory_step
 
     STEPS.append(inventory_step)
+    from sync.site.demo_step import site_step
+
+    STEPS.append(site_step)
+    NEXT_STEPS.append("hubshop theme preview                   # browse the shop on localhost:8000")
     NEXT_STEPS.append("hubshop inventory sync --dry-run        # what the warehouse would change")
     NEXT_STEPS.append("hubshop catalog sync --dry-run          # what a sync would change now")
 

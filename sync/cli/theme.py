@@ -25,13 +25,9 @@ _theme_dir = click.argument("theme_dir", metavar="[DIR]", required=False,
 
 def _resolve_theme(app: AppContext, theme_dir: str | None) -> tuple[Path, tuple[Path, ...]]:
     """The theme folder (argument, ``[site] theme`` setting, or ours) and modules to merge."""
-    from sync.paths import asset_dir
+    from sync.site.embedded import theme_folders
 
-    ours = asset_dir("theme").resolve()
-    configured = theme_dir or app.settings().site.theme
-    folder = Path(configured).resolve() if configured else ours
-    modules = (asset_dir("modules"),) if folder == ours else ()
-    return folder, modules
+    return theme_folders(app.settings(), theme_dir)
 
 
 def _fail(exc: HubshopError) -> click.ClickException:
@@ -102,10 +98,8 @@ def validate_command(app: AppContext, theme_dir: str | None, as_json: bool) -> N
 
 def _site_options(app: AppContext, modules: tuple[Path, ...], base_url: str,
                   static: tuple[str, ...]) -> Any:
-    from sync.site.build import SiteOptions
-    from sync.site.hubl import LocalHubDBSource
+    from sync.site.embedded import local_site_options
 
-    settings = app.settings()
     static_dirs = {}
     for item in static:
         prefix, sep, folder = item.partition("=")
@@ -113,15 +107,8 @@ def _site_options(app: AppContext, modules: tuple[Path, ...], base_url: str,
             raise click.BadParameter(f"{item!r}: give PREFIX=DIR with an existing DIR",
                                      param_hint="--static")
         static_dirs["/" + prefix.strip("/")] = Path(folder)
-    portal = settings.site.portal_id or settings.hubspot.account_id
-    return SiteOptions(
-        hubdb=LocalHubDBSource(app.connection()),
-        modules_dirs=modules,
-        base_url=base_url.rstrip("/"),
-        dynamic_table=settings.catalog.table,
-        static_dirs=static_dirs,
-        portal_id=int(portal) if portal and str(portal).isdigit() else 0,
-    )
+    return local_site_options(app.settings(), app.connection(), modules=modules,
+                              base_url=base_url, static_dirs=static_dirs)
 
 
 _static_option = click.option(
@@ -132,7 +119,7 @@ _static_option = click.option(
 @theme.command("build")
 @_theme_dir
 @click.option("--out", "out_dir", type=click.Path(file_okay=False),
-              help="Output folder (default: [site] out setting, else site/).")
+              help="Output folder (default: [site] out setting, else HUBSHOP_HOME/site).")
 @click.option("--base-url", default="http://localhost:8000", show_default=True,
               help="The address pages are rendered for (canonical URLs).")
 @_static_option
@@ -152,7 +139,9 @@ def build_command(app: AppContext, theme_dir: str | None, out_dir: str | None, b
     from sync.site.build import build_site
 
     folder, modules = _resolve_theme(app, theme_dir)
-    out = Path(out_dir or app.settings().site.out or "site")
+    from sync.site.embedded import default_out
+
+    out = Path(out_dir) if out_dir else default_out(app.settings())
     try:
         result = build_site(folder, out, _site_options(app, modules, base_url, static))
     except HubshopError as exc:

@@ -24,7 +24,9 @@ from sync.plumbing.clock import VirtualClock
 
 DEMO_EPOCH = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
 MARKER = "demo_store_version"
-DEMO_VERSION = "1"
+DEMO_VERSION = "2"
+IMAGE_BASE = "/demo/"
+"""Demo images are served by the local site under /demo/ (real stores use Shopify's CDN)."""
 
 
 @dataclass
@@ -87,7 +89,7 @@ def create_demo_store(
     shop.set_info(**{k: v for k, v in info.items() if k in _SHOP_FIELDS})
     for location in json.loads((data_dir / "locations.json").read_text(encoding="utf-8")):
         shop.add_location(location["name"])
-    load_product_csv(shop, data_dir / "products.csv", quantities=False)
+    load_product_csv(shop, data_dir / "products.csv", quantities=False, image_base=IMAGE_BASE)
     for item in json.loads((data_dir / "collections.json").read_text(encoding="utf-8")):
         shop.upsert_collection(
             Collection(

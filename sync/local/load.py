@@ -9,7 +9,7 @@ a real load would do.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sync.catalog.inventory_csv import InventoryRow, read_inventory_csv
@@ -51,14 +51,19 @@ def load_product_csv(
     location: str | None = None,
     quantities: bool = True,
     dry_run: bool = False,
+    image_base: str | None = None,
 ) -> LoadReport:
     """Read a product CSV (either dialect) and upsert every product into ``shop``.
 
     The whole file is validated before anything is written. ``Variant Inventory
     Qty`` becomes ``available`` at ``location`` (default: the first location),
-    as Shopify's import does, unless ``quantities`` is False.
+    as Shopify's import does, unless ``quantities`` is False. ``image_base``
+    prefixes relative image paths (the demo's ``images/x.svg`` becomes
+    ``/demo/images/x.svg``, where the local site serves it).
     """
     products = read_product_csv(path)
+    if image_base:
+        products = [_rebase_images(p, image_base) for p in products]
     return load_products(shop, products, location=location, quantities=quantities, dry_run=dry_run)
 
 
@@ -91,6 +96,18 @@ def load_products(
     except _Rollback:
         pass
     return report
+
+
+def _rebase_images(product: Product, base: str) -> Product:
+    def rebase(src: str | None) -> str | None:
+        if not src or "://" in src or src.startswith("/"):
+            return src
+        return base.rstrip("/") + "/" + src
+
+    product.images = [replace(image, src=rebase(image.src) or "") for image in product.images]
+    for variant in product.variants:
+        variant.image_src = rebase(variant.image_src)
+    return product
 
 
 def _location(shop: LocalShop, name: str | None) -> str:
