@@ -66,3 +66,7 @@ WEBHOOK_TOPICS = (
     "products/update",
     "products/delete",
 )
+
+# --- hubshop serve (no AWS) --------------------------------------------------------------
+LOCAL_PUSH_KEY = "HUBSHOP_PUSH_KEY"  # noqa: S105 - env name of serve's warehouse push key
+SERVE_PORT = 8080

@@ -1,0 +1,201 @@
+"""``hubshop serve``: the service's handlers as a local HTTP server, without AWS.
+
+The HTTP edge is the same function the Lambda runs (:func:`handle_http`),
+fed API Gateway-shaped events; a worker thread plays SQS + the consumer
+(:func:`sync.service.work.process`, then one partial reconcile per drained
+batch); a schedule thread plays EventBridge Scheduler. State, shop and
+warehouse are the embedded default's (or the real ones, when configured),
+through :func:`sync.inventory.embedded.open_ports`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import logging
+import queue
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from sync.config import Settings
+from sync.inventory.policy import Policy
+from sync.plumbing.clock import SYSTEM_CLOCK, Clock
+from sync.service.http_edge import Edge, handle_http
+from sync.service.schedule import Schedule
+from sync.service.work import Runtime, follow_up, process
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ServeReport:
+    """What the worker has done so far (for ``/health``-style checks and tests)."""
+
+    processed: int = 0
+    failed: int = 0
+    last_error: str = ""
+    results: list[dict[str, Any]] = field(default_factory=list)
+
+
+class LocalService:
+    """The inventory service on this machine.
+
+    Args:
+        settings: hubshop settings (the embedded default unless credentials are set).
+        push_key: the key the warehouse must send in ``X-Api-Key``.
+        webhook_secrets: Shopify signing secrets, current first (default: the
+            configured webhook/client secret).
+        clock: what runs and the schedule use.
+        schedule: run the poll and nightly reconcile loop.
+    """
+
+    def __init__(self, settings: Settings, *, push_key: str,
+                 webhook_secrets: Sequence[str] | None = None, clock: Clock = SYSTEM_CLOCK,
+                 schedule: bool = True, host: str = "127.0.0.1", port: int = 8080) -> None:
+        from sync.local.db import connect
+
+        self.settings, self.clock = settings, clock
+        self.push_key = push_key
+        configured = settings.shopify.webhook_secret
+        self.webhook_secrets = list(webhook_secrets if webhook_secrets is not None else
+                                    ([configured.reveal()] if configured else []))
+        self.policy = Policy.from_settings(settings.inventory)
+        self.conn = connect(settings.database)
+        self.messages: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self.report = ServeReport()
+        self.schedule = (Schedule(settings.inventory.timezone, settings.inventory.poll_minutes)
+                         if schedule else None)
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self.server = ThreadingHTTPServer((host, port), _handler_for(self))
+        self._threads: list[threading.Thread] = []
+
+    @property
+    def address(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def edge(self) -> Edge:
+        return Edge(check_key=self.check_key, webhook_secrets=lambda: self.webhook_secrets,
+                    send=self.send, policy=self.policy,
+                    fields=dict(self.settings.warehouse.fields))
+
+    def check_key(self, given: str | None) -> bool:
+        return bool(given) and hmac.compare_digest(given.encode(), self.push_key.encode())
+
+    def send(self, messages: list[dict[str, Any]]) -> None:
+        for message in messages:
+            self.messages.put(message)
+
+    def runtime(self) -> Runtime:
+        from sync.inventory.embedded import open_ports
+
+        ports = open_ports(self.settings, self.conn, self.clock)
+        return Runtime(store=ports.store, warehouse=ports.warehouse, state=ports.state,
+                       policy=ports.policy, clock=self.clock,
+                       fields=dict(self.settings.warehouse.fields))
+
+    # threads ---------------------------------------------------------------------------
+
+    def start(self) -> LocalService:
+        """Serve HTTP, work the queue and (if asked) run the schedule, each in a thread."""
+        targets = [self.server.serve_forever, self._work]
+        if self.schedule is not None:
+            targets.append(self._tick)
+        for target in targets:
+            thread = threading.Thread(target=target, daemon=True, name=f"serve-{target.__name__}")
+            thread.start()
+            self._threads.append(thread)
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.messages.put(None)
+        self.server.shutdown()
+        self.server.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self.conn.close()
+
+    def drain(self) -> None:
+        """Wait until every queued message has been processed."""
+        self.messages.join()
+
+    def _work(self) -> None:
+        while True:
+            batch = [self.messages.get()]
+            while not self.messages.empty():
+                batch.append(self.messages.get_nowait())
+            try:
+                if any(m is None for m in batch):
+                    return
+                self._process(batch)  # type: ignore[arg-type]
+            finally:
+                for _ in batch:
+                    self.messages.task_done()
+
+    def _process(self, batch: list[dict[str, Any]]) -> None:
+        with self._lock:
+            runtime = self.runtime()
+            results = []
+            for message in batch:
+                try:
+                    results.append(process(message, runtime))
+                    self.report.processed += 1
+                except Exception as exc:  # noqa: BLE001 - one bad message must not stop serve
+                    self.report.failed += 1
+                    self.report.last_error = f"{type(exc).__name__}: {exc}"
+                    log.error("message %s failed: %s", message.get("id"), self.report.last_error)
+            try:
+                follow = follow_up(results, runtime)
+            except Exception as exc:  # noqa: BLE001
+                self.report.last_error = f"{type(exc).__name__}: {exc}"
+                log.error("partial reconcile failed: %s", self.report.last_error)
+                follow = None
+            self.report.results.extend(results + ([follow] if follow else []))
+
+    def _tick(self) -> None:
+        assert self.schedule is not None
+        while not self._stop.is_set():
+            for kind in self.schedule.due(self.clock.now()):
+                log.info("schedule: %s", kind)
+                self.send([{"kind": kind, "id": f"{kind}:{self.clock.now().isoformat()}",
+                            "skus": None}])
+            self._stop.wait(1.0)
+
+
+def _handler_for(service: LocalService) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "hubshop-serve"
+
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            self._answer("GET")
+
+        def do_POST(self) -> None:  # noqa: N802
+            self._answer("POST")
+
+        def _answer(self, method: str) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            event = {  # what API Gateway (HTTP API, payload 2.0) would hand the Lambda
+                "rawPath": self.path.split("?", 1)[0],
+                "headers": {k.lower(): v for k, v in self.headers.items()},
+                "requestContext": {"http": {"method": method}, "requestId": ""},
+                "body": base64.b64encode(body).decode("ascii"), "isBase64Encoded": True,
+            }
+            response = handle_http(event, service.edge())
+            data = response["body"].encode("utf-8")
+            self.send_response(response["statusCode"])
+            for name, value in response["headers"].items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            log.debug("serve: " + format, *args)
+
+    return Handler
