@@ -210,15 +210,19 @@ def _update(desired: DesiredRow, row: Mapping[str, Any]) -> RowUpdate | None:
     return RowUpdate(str(row["id"]), desired.key, handle, changed, path, name)
 
 
+_OPTION_COLUMNS = tuple(c.name for c in COLUMNS if c.type in OPTION_TYPES)
+
+
 def _collect_options(desired: DesiredRow, options: dict[str, set[str]]) -> None:
-    for column in COLUMNS:
-        if column.type not in OPTION_TYPES:
-            continue
-        value = desired.values.get(column.name)
+    for name in _OPTION_COLUMNS:
+        value = desired.values.get(name)
         if value is None:
             continue
-        names = value if isinstance(value, tuple) else (value,)
-        options.setdefault(column.name, set()).update(names)
+        names = options.setdefault(name, set())
+        if isinstance(value, tuple):
+            names.update(value)
+        else:
+            names.add(value)
 
 
 def _stale(table: Mapping[str, Any] | None) -> bool:

@@ -50,12 +50,17 @@ def product_row(product: Product, shop: ShopFacts) -> DesiredRow:
     handle = product.handle
     image = product.featured_image
     default = product.default_variant
+    description = sanitize_html(product.body_html)
+    if description:
+        summary = plain_summary(description, clean=True)
+    else:
+        summary = plain_summary(product.seo_description)
     values: dict[str, Any] = {
         "shopify_id": product.id,
         "handle": handle,
         "title": product.title,
-        "summary": plain_summary(product.body_html or product.seo_description),
-        "description": sanitize_html(product.body_html),
+        "summary": summary,
+        "description": description,
         "vendor": product.vendor,
         "product_type": product.product_type,
         "category": _category(product),
@@ -86,7 +91,7 @@ def product_row(product: Product, shop: ShopFacts) -> DesiredRow:
         shopify_id=product.id,
         path=handle.lower(),
         name=product.title,
-        values={k: canonical_input(k, v) for k, v in values.items()},
+        values={k: _plain(v) for k, v in values.items()},
     )
 
 
@@ -105,13 +110,11 @@ def option_values(product: Product) -> list[str]:
     return sorted(found)
 
 
-def canonical_input(column: str, value: Any) -> Any:
+def _plain(value: Any) -> Any:
     """A desired value in its plain form; empty text and lists become ``None``."""
-    if value is None or value == "" or value == []:
-        return None
-    if isinstance(value, list):
-        return tuple(value)
-    return value
+    if value.__class__ is list:
+        return tuple(value) or None
+    return None if value == "" else value
 
 
 def canonical(kind: str, value: Any) -> Any:

@@ -27,6 +27,12 @@ URL_ATTRIBUTES = frozenset(
 _BAD_SCHEME = re.compile(r"^\s*(javascript|vbscript|data|livescript)\s*:", re.I)
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
 _SPACES = re.compile(r"\s+")
+_TAG = re.compile(r"<[^>]*>")
+_OPENERS = tuple("<" + name for name in sorted(DROPPED_TAGS))
+_WORDS = ("script", "expression", "<!", "<?")
+_HANDLER = re.compile(r"on[a-z]+\s*=")
+_DATA = re.compile(r"data\s*:")
+_ENTITY = re.compile(r"&(#|[a-z]+;?\s*:)")
 
 
 def sanitize_html(text: str, *, limit: int = MAX_RICHTEXT) -> str:
@@ -42,6 +48,8 @@ def sanitize_html(text: str, *, limit: int = MAX_RICHTEXT) -> str:
     """
     if not text or not text.strip():
         return ""
+    if len(text) <= limit and not _risky(text):
+        return text.strip()
     soup = BeautifulSoup(text, "html.parser")
     for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
         node.extract()
@@ -58,18 +66,40 @@ def sanitize_html(text: str, *, limit: int = MAX_RICHTEXT) -> str:
     return _fit(soup, limit)
 
 
-def plain_summary(text: str, *, limit: int = SUMMARY_LENGTH) -> str:
-    """The description as plain text of at most ``limit`` characters, cut at a word."""
+def plain_summary(text: str, *, limit: int = SUMMARY_LENGTH, clean: bool = False) -> str:
+    """The description as plain text of at most ``limit`` characters, cut at a word.
+
+    Args:
+        text: description HTML.
+        limit: longest summary.
+        clean: ``text`` came from :func:`sanitize_html` already (saves a second pass).
+    """
     if not text:
         return ""
-    soup = BeautifulSoup(sanitize_html(text), "html.parser")
-    plain = _SPACES.sub(" ", html.unescape(soup.get_text(" "))).strip()
+    safe = text if clean else sanitize_html(text)
+    plain = _SPACES.sub(" ", html.unescape(_TAG.sub(" ", safe))).strip()
     if len(plain) <= limit:
         return plain
     cut = plain[: limit - 1]
     if " " in cut[limit // 2 :]:
         cut = cut[: cut.rfind(" ")]
     return cut.rstrip(" ,.;:-") + "…"
+
+
+def _risky(text: str) -> bool:
+    """Could a parse have anything to remove? Text without any of these is safe as it stands.
+
+    Substring checks first (fast, in C); the small regexes run only when a
+    telltale character is present. Erring towards True only costs a parse.
+    """
+    lowered = text.lower()
+    if any(word in lowered for word in _WORDS) or any(o in lowered for o in _OPENERS):
+        return True
+    if "=" in lowered and _HANDLER.search(lowered):
+        return True
+    if "data" in lowered and _DATA.search(lowered):
+        return True
+    return "&" in lowered and _ENTITY.search(lowered) is not None
 
 
 def _clean_attributes(tag: Tag) -> None:
