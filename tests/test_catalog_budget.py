@@ -111,3 +111,22 @@ def test_run_killed_after_half_its_batches_then_rerun_converges_with_one_publish
         assert published["rowCount"] == PRODUCTS
         again = sync_catalog(w.settings, clock=w.clock)
         assert again.counts()["unchanged"] == PRODUCTS and not again.published
+
+
+def test_a_hubspot_4xx_names_the_table_and_rows_and_the_live_table_stays(tmp_path) -> None:
+    # given a synced table and HubDB refusing the next batch
+    with world(tmp_path, products=20) as w:
+        sync_catalog(w.settings, clock=w.clock)
+        for product in w.shop.list_products()[:3]:
+            product.title += " II"
+            w.shop.upsert_product(product)
+        w.hubdb.fail_next(400, path_contains="batch/update")
+        # when
+        with pytest.raises(CatalogWriteError) as failure:
+            sync_catalog(w.settings, clock=w.clock)
+        # then
+        message = str(failure.value)
+        assert "table products" in message and "item-00000" in message and "400" in message
+        live = w.hubdb.hubdb.rows("products", query={"handle__eq": "item-00000"})["results"]
+        assert live[0]["name"] == "Item 0"
+        assert sync_catalog(w.settings, clock=w.clock).counts()["updated"] == 3

@@ -137,3 +137,16 @@ def test_summary_is_plain_text_within_300_characters() -> None:
 def test_the_contract_declares_every_column_once() -> None:
     names = [c.name for c in COLUMNS]
     assert len(names) == len(set(names)) == 22
+
+
+def test_a_declared_column_of_another_type_stops_the_sync_naming_it(clock) -> None:
+    # given a table whose price_min column is TEXT
+    table = _synced(_products(1), clock)
+    live = table.draft_table()
+    columns = [c for c in live["columns"] if c["name"] != "price_min"]
+    table.update_table({"columns": columns})
+    table.update_table({"columns": [*columns, {"name": "price_min", "type": "TEXT"}]})
+    # when / then
+    with pytest.raises(InputError) as refused:
+        _replan(table, _products(1))
+    assert "table products, column price_min" in str(refused.value)
