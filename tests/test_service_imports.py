@@ -58,13 +58,14 @@ def test_the_consumer_after_its_first_batch_still_has_no_hubspot() -> None:
     assert "hubspot" not in loaded and "jinja2" not in loaded
 
 
+@pytest.mark.slow
 def test_cold_import_costs_at_most_twice_boto3(capsys: pytest.CaptureFixture[str]) -> None:
     # given boto3's own cold import time on this machine, and (interleaved with it, so
     # a burst of load elsewhere hits both alike) each handler module imported cold with
     # boto3 (which the first event needs anyway; handlers create their clients lazily)
     boto3_runs: list[float] = []
     runs: dict[str, list[float]] = {h: [] for h in HANDLERS}
-    for _ in range(4):
+    for _ in range(2):
         for handler in HANDLERS:
             boto3_runs.append(_import("boto3")["seconds"])
             runs[handler].append(_import("boto3", handler)["seconds"])
