@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -96,3 +97,30 @@ def test_a_duplicated_webhook_is_noted_once(consume: Any, world: World) -> None:
     # then both succeed, and the engine remembers the id once
     assert response == {"batchItemFailures": []}
     assert world.wiring.runtime().state.seen("dup-1")
+
+
+def test_the_real_wiring_writes_through_shopifys_graphql_api(
+    world: World, shopify_fake: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given the production wiring (no local-shop stand-in): Shopify credentials from the
+    # secret, and the Shopify fake answering the Admin GraphQL API
+    from sync.service.aws import AwsWiring
+
+    world.secrets.put_secret_value(SecretId="hubshop/shopify", SecretString=json.dumps(
+        {"access_token": shopify_fake.token, "client_secret": "test-webhook-secret"}))
+    environ = {**world.wiring.environ, "SHOPIFY_STORE": "fernhill-demo.myshopify.com",
+               "SHOPIFY_ADMIN_URL": shopify_fake.base_url}
+    wiring = AwsWiring(environ, secrets=world.wiring.secrets, dynamodb=world.dynamodb,
+                       sqs=world.sqs, clock=world.clock)
+    monkeypatch.setattr(queue_handler, "WIRING", wiring)
+    # when the recorded batch is consumed
+    response = queue_handler.handler(event("sqs_events_batch"), LambdaContext())
+    # then the stock line was written with inventorySetQuantities, compare-and-swap and a key
+    assert [f["itemIdentifier"] for f in response["batchItemFailures"]] == [
+        "c80e8021-a70a-42c7-a470-796e1186f753"]
+    [write] = [c for c in shopify_fake.calls if "inventorySetQuantities" in c.root_fields]
+    assert write.variables["key"]
+    assert all("changeFromQuantity" in q for q in write.variables["input"]["quantities"])
+    item = next(v for p in shopify_fake.shop.list_products() for v in p.variants
+                if v.sku == "TEE-S").inventory_item_id
+    assert [x.available for x in shopify_fake.shop.levels() if x.inventory_item_id == item] == [7]
