@@ -124,3 +124,13 @@ def test_the_real_wiring_writes_through_shopifys_graphql_api(
     item = next(v for p in shopify_fake.shop.list_products() for v in p.variants
                 if v.sku == "TEE-S").inventory_item_id
     assert [x.available for x in shopify_fake.shop.levels() if x.inventory_item_id == item] == [7]
+
+
+def test_a_stack_without_a_warehouse_says_what_to_set(world: World, tmp_path: Path) -> None:
+    from sync.errors import ConfigError
+
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    world.wiring.environ["LAMBDA_TASK_ROOT"] = str(bare)
+    with pytest.raises(ConfigError, match="WarehouseFeed"):
+        world.wiring.runtime()

@@ -97,6 +97,11 @@ class AwsWiring:
         from sync.service.work import Runtime
 
         settings = self.settings()
+        if settings.warehouse.kind == "csv" and not settings.warehouse.feed:
+            from sync.errors import ConfigError
+
+            raise ConfigError("no warehouse: set the stack's WarehouseFeed (s3://bucket/prefix) "
+                              "or WarehouseUrl with [warehouse] kind = \"rest\" in hubshop.toml")
         return Runtime(
             store=self._store(settings),
             warehouse=open_warehouse(settings),
