@@ -7,6 +7,7 @@
 # hubshop.toml, and its own requirements.txt (sync/service/requirements.txt or
 # sync/site_refresh/requirements.txt); `sam build` then installs those into it.
 # --install also pip-installs them here (for a size check or a zip without SAM).
+# LAMBDA_BUILD_DIR builds somewhere else than build/lambda (tests do).
 # After copying, every handler is imported from the package itself, so a module
 # left out fails the build, not the first invocation.
 set -euo pipefail
@@ -31,7 +32,7 @@ site_handlers=(sync.site_refresh.handler sync.catalog.sync)
 build() {
   local name="$1" requirements="$2"; shift 2
   local -n parts="$1" handlers="$2"
-  local out="$root/build/lambda/$name"
+  local out="${LAMBDA_BUILD_DIR:-$root/build/lambda}/$name"
   rm -rf "$out"
   mkdir -p "$out/sync"
   for part in "${parts[@]}"; do
