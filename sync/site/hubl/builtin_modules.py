@@ -148,6 +148,21 @@ def _icon(env: HublEnvironment, values: dict[str, Any], name: str) -> str:
             f'{label}<circle cx="256" cy="256" r="200" fill="currentColor"/></svg>')
 
 
+def _search_input(env: HublEnvironment, values: dict[str, Any], name: str) -> str:
+    """HubSpot's site search box: a GET form to ``/hs-search-results`` with a labelled field."""
+    label = escape(values.get("field_label") or "Search")
+    placeholder = escape(values.get("placeholder") or "")
+    field = f"hs-search-{escape(name)}"
+    action = escape(values.get("path") or "/hs-search-results")
+    return ('<div class="hs-search-field"><div class="hs-search-field__bar">'
+            f'<form data-hs-do-not-collect="true" action="{action}" role="search">'
+            f'<label class="hs-search-field__label" for="{field}">{label}</label>'
+            f'<input type="text" id="{field}" class="hs-search-field__input" name="term" '
+            f'autocomplete="off" aria-label="{label}" placeholder="{placeholder}">'
+            '<button aria-label="Search"><span id="hs-search-button-label">Search</span>'
+            '</button></form></div><ul class="hs-search-field__suggestions"></ul></div>')
+
+
 def _raw(key: str) -> Render:
     return lambda env, values, name: str(values.get(key) if values.get(key) is not None else "")
 
@@ -204,4 +219,14 @@ BUILTIN_MODULES: dict[str, BuiltinModule] = {
     "language_switcher": BuiltinModule(_placeholder("language_switcher"), {}, placeholder=True),
     "google_search": BuiltinModule(_placeholder("google_search"), {}, placeholder=True),
     "page_footer": BuiltinModule(_placeholder("page_footer"), {}, placeholder=True),
+    "search_input": BuiltinModule(_search_input, {"field_label": "", "placeholder": "",
+                                                  "path": "/hs-search-results"}),
+    "search_results": BuiltinModule(_placeholder("search_results"), {}, placeholder=True),
+    "password_prompt": BuiltinModule(_placeholder("password_prompt"), {}, placeholder=True),
+    "email_subscriptions": BuiltinModule(_placeholder("form"), {}, placeholder=True),
+    "email_subscriptions_confirmation": BuiltinModule(
+        _placeholder("email_subscriptions_confirmation"), {}, placeholder=True),
+    "email_simple_subscription": BuiltinModule(_placeholder("form"), {}, placeholder=True),
+    "membership_social_logins": BuiltinModule(_placeholder("membership_social_logins"), {},
+                                              placeholder=True),
 }

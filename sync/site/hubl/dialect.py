@@ -10,19 +10,23 @@ including template.
 from __future__ import annotations
 
 import posixpath
+import re
 from pathlib import Path
 from typing import Any
 
 from jinja2 import ChainableUndefined, Environment, FileSystemLoader, TemplateNotFound, nodes
-from jinja2.parser import Parser
+from jinja2.lexer import Lexer
 
+from sync.site.hubl.el_ops import NullSafeOperators
 from sync.site.hubl.errors import HublProblem
+from sync.site.hubl.field_values import derived
+from sync.site.hubl.jinjava_syntax import PATH_FUNCTIONS, TEMPLATE_KEYWORD, HublLexer, HublParser
 
-# HubL functions whose path argument is relative to the template that calls them.
-PATH_FUNCTIONS = frozenset({"get_asset_url", "get_asset_version", "require_css", "require_js",
-                            "include_css", "include_javascript", "get_public_template_url"})
-TEMPLATE_KEYWORD = "_hubl_template"
+__all__ = ["PATH_FUNCTIONS", "TEMPLATE_KEYWORD", "HublJinja", "HublUndefined", "ThemeLoader",
+           "resolve_theme_path", "strip_annotation"]
 
+# HubSpot's template annotation: a leading ``<!-- templateType: … -->`` comment.
+_ANNOTATION = re.compile(r"\A(\s*)<!--(?=[^>]*?templateType\s*:)(.*?)-->", re.DOTALL)
 
 class HublUndefined(ChainableUndefined):
     """Prints as nothing and chains like Jinjava, but calling it names what is missing."""
@@ -33,35 +37,6 @@ class HublUndefined(ChainableUndefined):
         name = self._undefined_name or "value"
         raise HublProblem(f"unknown function: {name}()",
                           "use a HubL function this renderer knows (`hubshop theme coverage`)")
-
-
-class HublParser(Parser):
-    """Jinja's parser with Jinjava's literal rules."""
-
-    def parse_dict(self) -> nodes.Dict:
-        token = self.stream.expect("lbrace")
-        items: list[nodes.Pair] = []
-        while self.stream.current.type != "rbrace":
-            if items:
-                self.stream.expect("comma")
-            if self.stream.current.type == "rbrace":
-                break
-            if self.stream.current.type == "name" and self.stream.look().type == "colon":
-                name_token = next(self.stream)
-                key: nodes.Expr = nodes.Const(name_token.value, lineno=name_token.lineno)
-            else:
-                key = self.parse_expression()
-            self.stream.expect("colon")
-            value = self.parse_expression()
-            items.append(nodes.Pair(key, value, lineno=key.lineno))
-        self.stream.expect("rbrace")
-        return nodes.Dict(items, lineno=token.lineno)
-
-    def parse_call(self, node: nodes.Expr) -> nodes.Call:
-        call = super().parse_call(node)
-        if isinstance(node, nodes.Name) and node.name in PATH_FUNCTIONS and self.name:
-            call.kwargs.append(nodes.Keyword(TEMPLATE_KEYWORD, nodes.Const(self.name)))
-        return call
 
 
 class ThemeLoader(FileSystemLoader):
@@ -82,7 +57,7 @@ class ThemeLoader(FileSystemLoader):
                 raise
             source, filename, uptodate = self._from_modules_dirs(environment, template)
         self.filenames[filename] = template
-        return source, filename, uptodate
+        return strip_annotation(source), filename, uptodate
 
     def _from_modules_dirs(self, environment: Environment, template: str) -> Any:
         """``modules/x.module/module.html`` from a module source folder (merged at build)."""
@@ -99,17 +74,38 @@ class HublJinja(Environment):
     """The Jinja environment the renderer compiles HubL with."""
 
     theme_dir: Path
+    _hubl_lexer: Lexer | None = None
+
+    @property
+    def lexer(self) -> Lexer:  # type: ignore[override]
+        """Jinja's lexer plus Jinjava's ``||``, ``&&``, ``!`` and ``?``."""
+        if self._hubl_lexer is None:
+            self._hubl_lexer = HublLexer(self)
+        return self._hubl_lexer
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
-        return HublParser(self, source, name, filename).parse()
+        tree = HublParser(self, source, name, filename).parse()
+        return NullSafeOperators().visit(tree)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        if isinstance(obj, dict) and attribute in obj:
-            return obj[attribute]
+        if isinstance(obj, dict):
+            if attribute in obj:
+                return obj[attribute]
+            computed = derived(obj, attribute)
+            if computed is not None:
+                return computed
         return super().getattr(obj, attribute)
 
     def join_path(self, template: str, parent: str) -> str:
         return resolve_theme_path(self.theme_dir, template, parent)
+
+
+def strip_annotation(source: str) -> str:
+    """Drop the ``<!-- templateType: … -->`` header HubSpot never serves, keeping line numbers."""
+    match = _ANNOTATION.match(source)
+    if match is None:
+        return source
+    return match.group(1) + "\n" * match.group(2).count("\n") + source[match.end():]
 
 
 def resolve_theme_path(theme_dir: Path, path: str, parent: str | None) -> str:

@@ -16,9 +16,11 @@ from jinja2 import Template
 
 from sync.plumbing.clock import SYSTEM_CLOCK, Clock
 from sync.site.hubl import filters, functions, hubdb, module_tags, page, syntax
-from sync.site.hubl.dialect import HublJinja, HublUndefined, ThemeLoader
+from sync.site.hubl.dialect import HublJinja, HublUndefined, ThemeLoader, strip_annotation
+from sync.site.hubl.el_ops import OP_FUNCTION, hubl_op
 from sync.site.hubl.errors import HublError, to_hubl_error
 from sync.site.hubl.exptests import HUBL_TESTS
+from sync.site.hubl.field_values import apply_inherited
 from sync.site.hubl.fields import read_fields, values_from_fields
 from sync.site.hubl.page import FOOTER_MARK, HEADER_MARK, PageState, RequestContext
 
@@ -98,6 +100,7 @@ class HublEnvironment:
         self.jinja.filters.update(filters.hubl_filters(self))
         self.jinja.globals.update(functions.hubl_functions(self))
         self.jinja.tests.update(HUBL_TESTS)
+        self.jinja.globals[OP_FUNCTION] = hubl_op
 
     # -- public API -----------------------------------------------------------------
 
@@ -137,7 +140,7 @@ class HublEnvironment:
 
         def compile_source() -> Template:
             self.loader.filenames[filename] = name
-            code = self.jinja.compile(source, name, filename)
+            code = self.jinja.compile(strip_annotation(source), name, filename)
             return self.jinja.template_class.from_code(self.jinja, code, self.jinja.globals)
 
         return self._render_page(compile_source, name, content, dynamic_row, None, request)
@@ -227,8 +230,10 @@ class HublEnvironment:
 
     def _theme_values(self, overrides: dict[str, Any]) -> dict[str, Any]:
         fields_path = self.theme_dir / "fields.json"
-        values = values_from_fields(read_fields(fields_path)) if fields_path.exists() else {}
-        return _deep_merge(values, overrides)
+        fields = read_fields(fields_path) if fields_path.exists() else []
+        values = _deep_merge(values_from_fields(fields), overrides)
+        apply_inherited(fields, values, values)
+        return values
 
 
 def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:

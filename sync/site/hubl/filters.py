@@ -21,6 +21,9 @@ from urllib.parse import quote, unquote_plus
 
 import yaml
 from bs4 import BeautifulSoup
+from jinja2 import Undefined
+from jinja2.filters import FILTERS as DEFAULT_FILTERS
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 from sync.site.hubl import colors, timefmt
@@ -189,7 +192,7 @@ def hubl_filters(env: HublEnvironment) -> dict[str, Any]:
         "b64decode": lambda v, enc="utf-8": base64.b64decode(str(v)).decode(enc),
         "between_times": _between_times,
         "bool": _bool,
-        "convert_rgb": colors.rgb,
+        "convert_rgb": lambda v: "" if _null(v) else colors.rgb(v),
         "cut": lambda v, s: str(v).replace(str(s), ""),
         "datetimeformat": lambda v, f="%H:%M / %d-%m-%Y", zone=None: timefmt.strftime(
             v, f, zone or tz),
@@ -224,7 +227,7 @@ def hubl_filters(env: HublEnvironment) -> dict[str, Any]:
             format_currency(v, locale, currency),
         "format_number": format_number,
         "fromjson": lambda v: json.loads(str(v)),
-        "tojson": lambda v: Markup(json.dumps(v, default=str)),  # noqa: S704 - renderer output is HTML
+        "tojson": tojson,
         "fromyaml": lambda v: yaml.safe_load(str(v)),
         "toyaml": lambda v: yaml.safe_dump(v, sort_keys=False),
         "geo_distance": lambda v, lat, lon, unit="MILES": _geo(v, lat, lon, unit),
@@ -242,7 +245,56 @@ def hubl_filters(env: HublEnvironment) -> dict[str, Any]:
         "unescape_html": lambda v: html.unescape(str(v)),
         "unique": _unique,
         "string": lambda v: "" if v is None else str(v),
+        **list_filters(),
+        "int": lambda v, default=0, base=10: default if _null(v) else DEFAULT_FILTERS["int"](
+            v, default, base),
+        "float": lambda v, default=0.0: default if _null(v) else DEFAULT_FILTERS["float"](
+            v, default),
+        "default": _default, "d": _default,
     }
+
+
+def _null(value: Any) -> bool:
+    return value is None or isinstance(value, Undefined) or value == ""
+
+
+def tojson(value: Any, indent: int | None = None) -> Markup:
+    """JSON safe inside ``<script>`` (ld+json too): ``<``, ``>``, ``&``, ``'`` escaped."""
+    return htmlsafe_json_dumps(value, dumps=json.dumps, default=str, indent=indent)
+
+
+def _listing(name: str, jinja_filter: Any) -> Any:
+    """Jinjava's sequence filters return lists (``|length``, ``|last`` work on them)."""
+    def as_list(*args: Any, **kwargs: Any) -> list[Any]:
+        return list(jinja_filter(*args, **kwargs))
+
+    as_list.__name__ = name
+    if getattr(jinja_filter, "jinja_pass_arg", None) is not None:
+        as_list.jinja_pass_arg = jinja_filter.jinja_pass_arg  # type: ignore[attr-defined]
+    return as_list
+
+
+def _default(value: Any, default: Any = "", boolean: bool = False) -> Any:
+    """Jinjava's ``default``: also replaces ``null`` (Jinja's only replaces undefined)."""
+    if value is None or isinstance(value, Undefined) or (boolean and not value):
+        return default
+    return value
+
+
+def _length(value: Any) -> int:
+    if _null(value):
+        return 0
+    try:
+        return len(value)
+    except TypeError:
+        return sum(1 for _ in value)
+
+
+def list_filters() -> dict[str, Any]:
+    """``select``/``reject``/``selectattr``/``rejectattr``/``map`` as lists; ``length`` of any."""
+    listing = {name: _listing(name, DEFAULT_FILTERS[name])
+               for name in ("select", "reject", "selectattr", "rejectattr", "map")}
+    return {**listing, "length": _length, "count": _length}
 
 
 def _geo(value: Any, lat: float, lon: float, unit: str) -> float:

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from jinja2 import Undefined
 from jinja2.utils import Namespace
 from markupsafe import Markup, escape
 
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from sync.site.hubl.environment import HublEnvironment
 
 PLACEHOLDER_ATTR = "_hubl_placeholder"
+# get_asset_version("@hubspot/<module>"): the built-in modules here render version 1 markup.
+BUILTIN_MODULE_VERSION = 1
 
 
 def placeholder(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -58,7 +61,9 @@ class Assets:
             return text
         return self.env.assets_base_url + self.path(text, kwargs.get(TEMPLATE_KEYWORD))
 
-    def version(self, path: str, **kwargs: Any) -> str:
+    def version(self, path: str, **kwargs: Any) -> Any:
+        if str(path).startswith("@hubspot/"):
+            return BUILTIN_MODULE_VERSION
         relative = self.path(str(path), kwargs.get(TEMPLATE_KEYWORD))
         digest = hashlib.md5((self.env.theme_dir / relative).read_bytes(), usedforsecurity=False)
         return digest.hexdigest()[:8]
@@ -132,7 +137,8 @@ def hubl_functions(env: HublEnvironment) -> dict[str, Any]:
              ) -> dict[str, Any]:
         tree = env.menus.get(str(menu_id))
         if tree is None:
-            return {"children": [], "label": "", "url": "", "hubshop_placeholder": True}
+            return {"children": [_menu_node(label, url) for label, url in SAMPLE_MENU],
+                    "label": "", "url": "", "hubshop_placeholder": True}
         return tree if isinstance(tree, dict) else {"children": tree}
 
     functions: dict[str, Any] = {
@@ -153,7 +159,7 @@ def hubl_functions(env: HublEnvironment) -> dict[str, Any]:
         "unixtimestamp": lambda v=None: timefmt.millis(env.now() if v is None else v),
         "strtotime": lambda s, f=None, tz=None: timefmt.parse(str(s), f, tz),
         "strtodate": lambda s, f=None, tz=None: timefmt.parse(str(s), f, tz).date(),
-        "color_variant": colors.variant, "color_contrast": colors.passes,
+        "color_variant": _color_variant, "color_contrast": colors.passes,
         "truncate": lambda s, n=255, killwords=False, end="...": _truncate(str(s), n, end),
         "type": type_of, "unique_string": lambda: uuid.uuid4().hex,
         "set_response_code": set_response_code,
@@ -177,6 +183,24 @@ def _hubl_range(start: int, stop: int | None = None, step: int = 1) -> list[int]
     """HubL caps ``range`` at 1000 items, like Jinjava."""
     values = range(start) if stop is None else range(start, stop, step)
     return list(itertools.islice(values, 1000))
+
+
+# What menu() answers for a menu only HubSpot hosts (not passed in ``menus=``).
+SAMPLE_MENU = (("Home", "/"), ("Shop", "/products"))
+
+
+def _menu_node(label: str, url: str) -> dict[str, Any]:
+    """A node as HubSpot's ``menu()`` returns it."""
+    return {"label": label, "url": url, "children": [], "activeBranch": False,
+            "activeNode": False, "level": 1, "linkTarget": None, "pageId": None,
+            "pageTitle": label, "contentType": None, "hubshop_placeholder": True}
+
+
+def _color_variant(color: Any, amount: int = 0) -> str:
+    """``color_variant`` of an unset colour field is empty, as in HubSpot."""
+    if color in (None, "") or isinstance(color, Undefined):
+        return ""
+    return colors.variant(color, amount)
 
 
 def _truncate(text: str, length: int, end: str) -> str:

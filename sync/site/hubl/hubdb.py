@@ -13,6 +13,8 @@ import sqlite3
 from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
+from jinja2 import Undefined
+
 from sync.errors import HubshopError
 from sync.site.hubl.errors import HublProblem
 from sync.site.hubl.page import current_page
@@ -92,6 +94,11 @@ def _int_or_text(value: Any) -> Any:
         return value
 
 
+def _no_table(table: Any) -> bool:
+    """A ``null`` table id: HubSpot answers nothing (``testing_table_id = null`` themes)."""
+    return table is None or isinstance(table, Undefined) or table == ""
+
+
 class HubDBFunctions:
     """The ``hubdb_*`` HubL functions bound to one environment's source."""
 
@@ -122,6 +129,8 @@ class HubDBFunctions:
             raise HublProblem(
                 f"hubdb_table_rows called more than {MAX_ROWS_CALLS_PER_PAGE} times on one page "
                 "(HubSpot's limit)", "fetch once into a variable and filter it with selectattr")
+        if _no_table(table):
+            return []
         pairs = parse_qsl(str(query or ""), keep_blank_values=True)
         if not any(key == "limit" for key, _ in pairs):
             pairs.append(("limit", str(DEFAULT_ROW_LIMIT)))
@@ -131,7 +140,9 @@ class HubDBFunctions:
         return [hubl_row(row) for row in answer.get("results", [])]
 
     def table_row(self, table: str | int, row_id: str | int) -> dict[str, Any] | None:
-        """``hubdb_table_row``: one row or ``None``."""
+        """``hubdb_table_row``: one row or ``None`` (also for a ``null`` table or row id)."""
+        if _no_table(table) or _no_table(row_id):
+            return None
         source = self._need()
         row = self._ask(f"hubdb_table_row({table!r}, {row_id!r})",
                         lambda: source.row(table, row_id))
@@ -139,6 +150,8 @@ class HubDBFunctions:
 
     def table(self, table: str | int) -> dict[str, Any]:
         """``hubdb_table``: the table's metadata, with HubL's ``row_count`` and ``columns``."""
+        if _no_table(table):
+            return {"row_count": 0, "columns": []}
         source = self._need()
         info = self._ask(f"hubdb_table({table!r})", lambda: source.table(table))
         return {**info, "row_count": info.get("rowCount", 0),

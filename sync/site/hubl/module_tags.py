@@ -33,6 +33,8 @@ CONTROL_PARAMS = frozenset({"path", "label", "no_wrapper", "extra_classes", "ove
                             "block_name", "wrap_field_tag", "offset", "width",
                             "flexbox_positioning",
                             "css_class", "styles"})
+# A module's template: ``module.html``, or ``module.hubl.html`` as newer themes name it.
+MODULE_TEMPLATES = ("module.html", "module.hubl.html")
 
 
 @dataclass(frozen=True)
@@ -122,9 +124,11 @@ def _render_custom(env: HublEnvironment, source: ModuleSource, values: dict[str,
     if (source.directory / "module.js").exists():
         page.add_footer(f'<script src="{base}/module.js"></script>',
                         key=f"{source.folder}/module.js")
-    if not (source.directory / "module.html").exists():
-        raise HublProblem(f"{source.folder} has no module.html", "add module.html")
-    return env.render_nested(f"{source.folder}/module.html", {"module": values, "name": name})
+    for template in MODULE_TEMPLATES:
+        if (source.directory / template).exists():
+            return env.render_nested(f"{source.folder}/{template}",
+                                     {"module": values, "name": name})
+    raise HublProblem(f"{source.folder} has no module.html", "add module.html")
 
 
 def _module_name(call: TagCall) -> str:

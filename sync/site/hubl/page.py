@@ -18,12 +18,21 @@ HEADER_MARK = "<!--hubshop:standard_header_includes-->"
 FOOTER_MARK = "<!--hubshop:standard_footer_includes-->"
 
 
+class QueryDict(dict[str, str]):
+    """``request.query_dict``: a missing parameter is ``null``, as in HubL, not an error."""
+
+    def __missing__(self, key: str) -> None:
+        return None
+
+
 @dataclass(frozen=True)
 class RequestContext:
     """The request a page answers, as HubL's ``request`` variable exposes it.
 
     Build one with :meth:`from_url`; ``query_dict`` keeps only the first value
-    of a repeated parameter, like HubSpot.
+    of a repeated parameter and answers ``null`` for a missing one, like
+    HubSpot. ``domain`` is the host name alone (HubSpot's has no port); a
+    local server's port lives in ``port`` and only shows in ``full_url``.
     """
 
     scheme: str = "https"
@@ -32,23 +41,33 @@ class RequestContext:
     query: str = ""
     headers: dict[str, str] = field(default_factory=dict)
     remote_ip: str = "127.0.0.1"
+    port: int | None = None
+
+    def __post_init__(self) -> None:
+        host, _, port = self.domain.partition(":")
+        if port.isdigit():
+            object.__setattr__(self, "domain", host)
+            if self.port is None:
+                object.__setattr__(self, "port", int(port))
 
     @classmethod
     def from_url(cls, url: str, **extra: Any) -> RequestContext:
         """``RequestContext.from_url("https://shop.example/products?category=bags")``."""
         parts = urlsplit(url)
         return cls(scheme=parts.scheme or "https", domain=parts.hostname or "www.example.com",
-                   path=parts.path or "/", query=parts.query, **extra)
+                   path=parts.path or "/", query=parts.query, port=parts.port, **extra)
 
     @property
     def full_url(self) -> str:
         query = f"?{self.query}" if self.query else ""
-        return f"{self.scheme}://{self.domain}{self.path}{query}"
+        default_port = {"http": 80, "https": 443}.get(self.scheme)
+        port = f":{self.port}" if self.port and self.port != default_port else ""
+        return f"{self.scheme}://{self.domain}{port}{self.path}{query}"
 
     @property
     def query_dict(self) -> dict[str, str]:
         parsed = parse_qs(self.query, keep_blank_values=True)
-        return {key: values[0] for key, values in parsed.items()}
+        return QueryDict({key: values[0] for key, values in parsed.items()})
 
     def as_hubl(self) -> dict[str, Any]:
         """The ``request`` variable's fields, as HubSpot names them."""

@@ -38,12 +38,25 @@ def parse_arguments(parser: Parser, tag: str) -> tuple[list[nodes.Expr], list[no
         if stream.current.type == "name" and stream.look().type == "assign":
             key = next(stream)
             next(stream)
-            value = parser.parse_expression()
+            value = parse_value(parser)
             pairs.append(nodes.Pair(nodes.Const(key.value, lineno=key.lineno), value,
                                     lineno=key.lineno))
             continue
-        args.append(parser.parse_expression())
+        args.append(parse_value(parser))
     return args, pairs
+
+
+def parse_value(parser: Parser) -> nodes.Expr:
+    """A tag argument: an expression, or ``{{ expression }}`` as HubL also allows there."""
+    stream = parser.stream
+    if stream.current.type == "lbrace" and stream.look().type == "lbrace":
+        next(stream)
+        next(stream)
+        value = parser.parse_expression()
+        stream.expect("rbrace")
+        stream.expect("rbrace")
+        return value
+    return parser.parse_expression()
 
 
 class HublTagExtension(Extension):
