@@ -63,7 +63,8 @@ def test_data_holding_braces_is_never_interpreted(env: HublEnvironment) -> None:
 
 def test_null_compares_false_and_counts_as_zero_in_arithmetic(env: HublEnvironment) -> None:
     source = ("{% set nothing = null %}{% if nothing >= 0 %}ge{% else %}no{% endif %} "
-              "{{ nothing / 100 }} {{ 3 + nothing }} {{ 'a' + nothing }} {% if 2 < 3 < 4 %}chain{% endif %}")
+              "{{ nothing / 100 }} {{ 3 + nothing }} {{ 'a' + nothing }} "
+              "{% if 2 < 3 < 4 %}chain{% endif %}")
     assert env.render_string(source) == "no 0.0 3 a chain"
 
 
