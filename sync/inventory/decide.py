@@ -114,6 +114,7 @@ def decide(
         warehouse=on_hand - record.allocated, inventory_item_id=level.inventory_item_id,
         updated_at=now or entry.updated_at,
         source="hand_edit" if hand else entry.source or "reconcile",
+        edits=entry.edits + (1 if hand else 0),
     )
     if hand is not None and hand.policy == OVERWRITE:
         hand = dataclasses.replace(hand, before=level.available, after=target)

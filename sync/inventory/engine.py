@@ -53,7 +53,6 @@ class _Pass:
     location_ids: dict[str, str]  # warehouse code -> Shopify location gid
     codes: dict[str, str]  # Shopify location gid / numeric id -> warehouse code
     items: Mapping[str, ItemInfo]
-    caught_up: bool = False
 
 
 def run(
@@ -99,7 +98,6 @@ def run(
         decisions = _decide_all(p, pending)
         stale = _write(p, decisions)
         pending = {k: keyed[k] for k in stale}
-        p.caught_up = False  # what made a compare stale may be an order: catch up again
     for sku, location in pending:
         report.conflicts += 1
         report.problems.append(Problem(sku, location, "stale", "Shopify kept changing during "
@@ -164,7 +162,6 @@ def _catch_up(p: _Pass) -> None:
     apply_lines(page.lines, p.state, p.codes, p.clock.now())
     if page.cursor is not None:
         p.state.set_flag(ORDERS_CURSOR, page.cursor)
-    p.caught_up = True
 
 
 def _read(p: _Pass, keys: Sequence[Key]) -> dict[Key, InventoryLevel]:
@@ -186,8 +183,12 @@ def _decide_all(p: _Pass, records: Mapping[Key, StockRecord]) -> dict[Key, Decis
         if level is not None:
             levels[key] = level
     decisions = {k: _decide(p, records[k], levels[k]) for k in records if k in levels}
-    puzzling = [k for k, d in decisions.items() if d.kind == UNEXPLAINED]
-    if puzzling and not p.caught_up:
+    # An order placed and fulfilled unseen looks like a hand edit, and an order not
+    # yet seen leaves committed unexplained: before believing either, catch order
+    # traffic up once more and read those keys again.
+    puzzling = [k for k, d in decisions.items()
+                if d.kind == UNEXPLAINED or d.hand_edit is not None]
+    if puzzling:
         _catch_up(p)
         again = _read(p, puzzling)
         decisions.update({k: _decide(p, records[k], again[k]) for k in puzzling if k in again})
@@ -252,12 +253,16 @@ def _write(p: _Pass, decisions: Mapping[Key, Decision]) -> list[Key]:
         if decision.hand_edit is not None:
             p.report.hand_edits.append(decision.hand_edit)
         if decision.forward and not p.dry_run:
-            reference = f"hubshop:hand-edit:{key[0]}:{key[1]}:{decision.entry.version}"
+            reference = f"hubshop:hand-edit:{key[0]}:{key[1]}:{decision.entry.edits}"
             p.warehouse.adjust(key[0], key[1], decision.forward, "shopify_hand_edit", reference)
         if decision.kind != WRITE:
             p.report.unchanged += 1
             _commit(p, decision)
             continue
+        # every attempt gets its own version, so its idempotency key differs from an
+        # earlier attempt that went stale (Shopify would replay that refusal)
+        decision = dataclasses.replace(decision, entry=dataclasses.replace(
+            decision.entry, version=decision.entry.version + 1))
         _commit(p, decision, pending=decision.target)
         chosen[key] = decision
         changes.append(QuantityChange(key[0], key[1], decision.entry.inventory_item_id or "",
@@ -283,7 +288,7 @@ def _send(p: _Pass, batch: list[QuantityChange], chosen: Mapping[Key, Decision])
             for change in batch:
                 decision = chosen[(change.sku, change.location)]
                 _commit(p, decision, consume=False, available=change.quantity, pending=None,
-                        version=decision.entry.version + 1, source="warehouse")
+                        source="warehouse")
             p.report.written += len(batch)
             p.report.writes.extend(batch)
             return stale

@@ -25,7 +25,7 @@ from sync.inventory.ports import (
 )
 from sync.local.db import transaction
 from sync.local.shop import LocalShop
-from sync.local.shop_types import ShopError, iso, make_gid
+from sync.local.shop_types import ShopError, iso, make_gid, parse_number
 
 
 class LocalInventory:
@@ -104,8 +104,7 @@ class LocalInventory:
                 continue
             cursor = max(cursor or latest, latest)
             for line in order.lines:
-                found = self.shop.get_variant(line.variant_id)
-                if line.id is None or found is None or not found[1].inventory_tracked:
+                if line.id is None or not self._tracked(line.inventory_item_id):
                     continue
                 q = line.quantity
                 released = q if order.status == "cancelled" and order.restocked else 0
@@ -116,11 +115,18 @@ class LocalInventory:
                                             at=max(moments)))
         return OrderPage(lines, cursor)
 
+    def _tracked(self, inventory_item_id: str | None) -> bool | None:
+        """Whether an item's inventory is tracked; None when there is no such item."""
+        row = self.shop.conn.execute(
+            "SELECT tracked FROM shop_variants WHERE item_num = ?",
+            (parse_number("InventoryItem", inventory_item_id),)).fetchone()
+        return None if row is None else bool(row["tracked"])
+
     def _check(self, index: int, change: QuantityChange) -> ItemOutcome | None:
-        found = self.shop.get_variant(change.inventory_item_id)
-        if found is None:
+        tracked = self._tracked(change.inventory_item_id)
+        if tracked is None:
             return ItemOutcome(index, INVALID, f"{change.sku}: no such inventory item")
-        if not found[1].inventory_tracked:
+        if not tracked:
             return ItemOutcome(index, NON_MUTABLE, f"{change.sku}: inventory is not tracked")
         try:
             level = self.shop.level(change.inventory_item_id, change.location_id)

@@ -149,7 +149,8 @@ class LedgerEntry:
     warehouse: int | None = None  # last warehouse sellable figure seen
     inventory_item_id: str | None = None
     pending: int | None = None  # a write sent but not yet confirmed (a killed run)
-    version: int = 0  # accepted writes so far; part of the idempotency key
+    version: int = 0  # write attempts so far; part of the idempotency key
+    edits: int = 0  # hand edits handled so far; part of a forwarded adjustment's reference
     source: str = ""  # what moved it last: reconcile, warehouse, order, hand_edit, …
     updated_at: datetime | None = None
 
