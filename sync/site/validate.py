@@ -15,15 +15,18 @@ from typing import Any
 
 from sync.errors import InputError
 from sync.site.hubl.fields import FIELD_TYPES
+from sync.site.hubl.module_tags import MODULE_TEMPLATES
 
+# HubSpot's templateType values (its template docs and its theme validator): pages, blog,
+# email, partials, and the system pages a website's settings point at.
 TEMPLATE_TYPES = frozenset({
-    "page", "email", "blog", "blog_listing", "blog_post", "none", "global_partial",
-    "error_page", "password_prompt_page", "search_results_page", "membership_login",
-    "membership_register", "membership_reset", "membership_reset_request",
-    "membership_email_verification", "subscription_preferences", "backup_unsubscribe",
-    "subscriptions_update_confirmation", "quote", "section", "drag_drop_email",
-    "knowledge_base", "knowledge_article", "knowledge_base_search_results",
-    "case_study", "case_study_listing",
+    "page", "email", "blog", "blog_listing", "blog_post", "none", "global_partial", "section",
+    "error_page", "password_prompt_page", "search_results_page",
+    "email_subscription_preferences_page", "email_backup_unsubscribe_page",
+    "email_subscriptions_confirmation_page",
+    "membership_login_page", "membership_register_page", "membership_reset_page",
+    "membership_reset_request_page", "membership_email_page",
+    "quote", "drag_drop_email", "knowledge_article", "starter_landing_pages", "proposal",
 })
 HOST_TEMPLATE_TYPES = frozenset({"PAGE", "BLOG_POST", "BLOG_LISTING", "EMAIL", "QUOTE_TEMPLATE",
                                  "KNOWLEDGE_BASE", "CASE_STUDY"})
@@ -147,7 +150,8 @@ def _check_default(field: dict[str, Any], kind: str, where: str, label: str) -> 
         "boolean": not isinstance(default, bool),
         "number": isinstance(default, bool) or not isinstance(default, int | float),
         "text": not isinstance(default, str),
-        "color": not isinstance(default, dict) or "color" not in default,
+        "color": not isinstance(default, dict) or not ("color" in default
+                                                        or _inherits(field, "color")),
         "font": not isinstance(default, dict),
     }
     if problems.get(kind):
@@ -168,10 +172,25 @@ def _check_default(field: dict[str, Any], kind: str, where: str, label: str) -> 
     return []
 
 
+def _inherits(field: dict[str, Any], key: str) -> bool:
+    """Whether the field takes ``key`` from another field (``inherited_value``), as HubSpot allows
+    a colour default of only ``{"opacity": 100}`` whose colour comes from a theme colour."""
+    inherited = field.get("inherited_value")
+    paths = inherited.get("property_value_paths") if isinstance(inherited, dict) else None
+    return isinstance(paths, dict) and key in paths
+
+
 def check_module(module_dir: Path) -> list[InputError]:
-    """A ``name.module`` folder: module.html, meta.json and fields.json, each well formed."""
+    """A ``name.module`` folder: its template, meta.json and fields.json, each well formed.
+
+    The template is ``module.html`` or, in newer themes such as HubSpot's
+    boilerplate, ``module.hubl.html``.
+    """
     errors: list[InputError] = []
-    for required in ("module.html", "meta.json", "fields.json"):
+    if not any((module_dir / name).exists() for name in MODULE_TEMPLATES):
+        errors.append(InputError(str(module_dir / "module.html"), "missing",
+                                 "every module needs module.html (or module.hubl.html)"))
+    for required in ("meta.json", "fields.json"):
         if not (module_dir / required).exists():
             errors.append(InputError(str(module_dir / required), "missing",
                                      "every module needs module.html, meta.json and fields.json"))

@@ -107,3 +107,41 @@ def test_a_module_missing_its_html_is_reported(theme_copy: Path):
     (theme_copy / "modules" / "shopify-collection.module" / "module.html").unlink()
     # when / then
     assert any("shopify-collection.module/module.html: missing" in p for p in problems(theme_copy))
+
+
+@pytest.mark.parametrize("kind", [
+    "membership_login_page", "membership_register_page", "membership_reset_page",
+    "membership_reset_request_page", "email_subscription_preferences_page",
+    "email_subscriptions_confirmation_page", "email_backup_unsubscribe_page",
+    "password_prompt_page", "search_results_page", "blog_listing", "blog_post",
+])
+def test_hubspot_system_page_template_types_are_accepted(theme_copy: Path, kind: str):
+    # given a system template as real themes declare them
+    path = theme_copy / "templates" / "system-page.html"
+    path.write_text(f"<!--\n  templateType: {kind}\n  label: System\n"
+                    "  isAvailableForNewContent: true\n-->\n<p>system</p>\n")
+    # when / then
+    assert [p for p in problems(theme_copy) if str(path) in p] == []
+
+
+def test_a_module_whose_template_is_module_hubl_html_is_complete(theme_copy: Path):
+    # given a module with only the newer file name
+    folder = theme_copy / "modules" / "shopify-collection.module"
+    (folder / "module.html").rename(folder / "module.hubl.html")
+    # when / then
+    assert [p for p in problems(theme_copy) if "shopify-collection.module" in p] == []
+
+
+def test_a_colour_default_may_leave_its_colour_to_an_inherited_value(theme_copy: Path):
+    # given an opacity-only default whose colour comes from another field
+    path = theme_copy / "fields.json"
+    fields = json.loads(path.read_text())
+    fields.append({"name": "tint", "label": "Tint", "type": "color",
+                   "inherited_value": {"property_value_paths": {"color": "theme.tone.color"}},
+                   "default": {"opacity": 80}})
+    fields.append({"name": "bare", "label": "Bare", "type": "color", "default": {"opacity": 80}})
+    path.write_text(json.dumps(fields, indent=2))
+    # when
+    found = [p for p in problems(theme_copy) if "tint" in p or "bare" in p]
+    # then only the colour with nowhere to take its colour from is reported
+    assert len(found) == 1 and "field 'bare' (color)" in found[0]
