@@ -1,8 +1,9 @@
 """Which URL each page template answers, for the static build and the live preview alike.
 
 HubSpot maps URLs to pages in its editor, not in the theme, so a local site
-needs a rule: ``home.html``/``index.html`` is ``/``, an error template is
-``/404.html``, any other page template is ``/<its path>/``, and a template that
+needs a rule (``x.hubl.html`` counts as ``x.html``): ``home.html``/``index.html``
+is ``/``, an error template is ``/404.html``, any other page template is
+``/<its path>/``, and a template that
 reads ``dynamic_page_hubdb_row`` is a dynamic page: its own URL lists the table
 and every row has ``<prefix>/<row path>/``. The prefix is the theme's
 ``shop.product_path`` setting when it has one (ours does), so links the theme
@@ -44,11 +45,12 @@ def page_templates(theme_dir: Path, theme_settings: dict[str, Any]) -> list[Page
         if annotation is None or annotation["templateType"] in NOT_PAGES:
             continue
         relative = path.relative_to(theme_dir).as_posix()
-        stem = path.relative_to(templates_dir).with_suffix("").as_posix()
+        stem = template_stem(path.relative_to(templates_dir))
         dynamic = "dynamic_page_hubdb_row" in source
         error_page = annotation["templateType"] == "error_page"
         if error_page:
-            url = f"/{path.stem}.html" if path.stem.isdigit() else f"/{stem}/"
+            name = stem.rsplit("/", 1)[-1]
+            url = f"/{name}.html" if name.isdigit() else f"/{stem}/"
         elif stem in HOME_NAMES:
             url = "/"
         elif dynamic and dynamic_prefix:
@@ -57,6 +59,12 @@ def page_templates(theme_dir: Path, theme_settings: dict[str, Any]) -> list[Page
             url = f"/{stem}/"
         found.append(PageTemplate(relative, url, dynamic, error_page))
     return _unique(found)
+
+
+def template_stem(relative: Path) -> str:
+    """``system/404.hubl.html`` → ``system/404``: newer themes name templates ``*.hubl.html``."""
+    name = relative.name.removesuffix(".html").removesuffix(".hubl")
+    return relative.with_name(name).as_posix()
 
 
 def _dynamic_prefix(theme_settings: dict[str, Any]) -> str:
@@ -74,8 +82,7 @@ def _unique(pages: list[PageTemplate]) -> list[PageTemplate]:
     for page in pages:
         url = page.url
         if url in taken:
-            stem = Path(page.template).relative_to("templates").with_suffix("").as_posix()
-            url = f"/{stem}/"
+            url = f"/{template_stem(Path(page.template).relative_to('templates'))}/"
         taken.add(url)
         result.append(PageTemplate(page.template, url, page.dynamic, page.error_page))
     return result

@@ -195,3 +195,32 @@ def test_build_refuses_a_folder_that_is_not_an_earlier_build(tmp_path: Path):
     with pytest.raises(InputError, match="is not empty and is not an earlier build"):
         build_site(THEME, tmp_path / "docs")
     assert (tmp_path / "docs" / "notes.txt").exists()
+
+
+PAGE_HEADER = "<!--\n  templateType: {0}\n  isAvailableForNewContent: true\n  label: {1}\n-->\n"
+
+
+def _foreign_theme(tmp_path: Path, templates: dict[str, str]) -> Path:
+    """A minimal theme of someone else's: theme.json and the given templates (path: body)."""
+    theme = tmp_path / "their-theme"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "theme.json").write_text('{"label": "Theirs"}')
+    for relative, body in templates.items():
+        path = theme / "templates" / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(body)
+    return theme
+
+
+def test_hubl_html_templates_get_the_urls_of_their_html_names(tmp_path: Path):
+    # given templates named the newer way, *.hubl.html
+    theme = _foreign_theme(tmp_path, {
+        "home.hubl.html": PAGE_HEADER.format("page", "Home") + "<h1>Home</h1>",
+        "team.hubl.html": PAGE_HEADER.format("page", "Team") + "<h1>Team</h1>",
+        "system/404.hubl.html": PAGE_HEADER.format("error_page", "404") + "<h1>Gone</h1>",
+    })
+    # when
+    result = build_site(theme, tmp_path / "out")
+    # then
+    assert result.failed == []
+    assert sorted(result.rendered) == ["404.html", "index.html", "team/index.html"]
