@@ -9,6 +9,7 @@ of CPU times, so a slow or busy CI machine does not fail it for the wrong reason
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -78,3 +79,18 @@ def test_cold_import_costs_at_most_twice_boto3(capsys: pytest.CaptureFixture[str
         print(f"\n  cold import (CPU): boto3 alone {boto3_alone * 1000:.0f} ms; {each}")
     for handler, seconds in times.items():
         assert seconds <= 2 * boto3_alone, (handler, seconds, boto3_alone)
+
+
+def test_handlers_only_take_over_hubshops_logging_inside_lambda() -> None:
+    # given a handler imported in an ordinary process, and one in a Lambda-like process
+    probe = ("import logging, sync.service.http_handler; "
+             "print(len(logging.getLogger('sync').handlers))")
+    plain = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                           check=True, timeout=120, env={**os.environ,
+                                                          "AWS_LAMBDA_FUNCTION_NAME": ""})
+    in_lambda = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                               check=True, timeout=120,
+                               env={**os.environ, "AWS_LAMBDA_FUNCTION_NAME": "hubshop-http"})
+    # then only the Lambda one routes sync.* through Powertools' JSON handler
+    assert plain.stdout.strip() == "0"
+    assert in_lambda.stdout.strip() == "1"
