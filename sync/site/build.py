@@ -18,6 +18,7 @@ from typing import Any
 from sync.errors import HubshopError, InputError
 from sync.site.hubdb_snapshot import SnapshotSource
 from sync.site.hubl import HubDBSource, HublEnvironment, RequestContext
+from sync.site.hubl.hubdb import is_missing_table
 from sync.site.routes import PageTemplate, output_file, page_templates, row_url
 
 BUILD_MARKER = ".hubshop-build"
@@ -27,11 +28,16 @@ SKIPPED_SUFFIXES = frozenset({".md", ".yml", ".yaml"})
 
 @dataclass
 class BuildResult:
-    """What a build produced: pages rendered, templates that failed (with why), assets copied."""
+    """What a build produced: pages rendered, templates that failed (with why), assets copied.
+
+    ``notes`` are ``(template or table, what happened)`` pairs worth telling but
+    not failures: a dynamic page with no table to list, a table not synced yet.
+    """
 
     out_dir: Path
     rendered: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
     assets: int = 0
     seconds: float = 0.0
 
@@ -79,18 +85,33 @@ def make_environment(theme_dir: Path, options: SiteOptions) -> HublEnvironment:
 
 def dynamic_table(env: HublEnvironment, options: SiteOptions) -> str:
     """The table dynamic pages read: the option, the theme's setting, else ``products``."""
-    if options.dynamic_table:
-        return options.dynamic_table
+    return options.dynamic_table or theme_dynamic_table(env) or "products"
+
+
+def theme_dynamic_table(env: HublEnvironment) -> str | None:
+    """The table the theme itself says its dynamic pages list (ours: ``shop.product_table``).
+
+    Other themes leave it to the page settings in HubSpot, so they have none.
+    """
     shop = env.theme_settings.get("shop")
     table = shop.get("product_table") if isinstance(shop, dict) else None
-    return table if isinstance(table, str) and table else "products"
+    return table if isinstance(table, str) and table else None
 
 
-def dynamic_rows(env: HublEnvironment, options: SiteOptions) -> list[dict[str, Any]]:
-    """Every published row of the dynamic table, page by page (HubDB's 1,000-row pages)."""
+def dynamic_rows(env: HublEnvironment, options: SiteOptions) -> list[dict[str, Any]] | None:
+    """Every published row of the dynamic table, page by page (HubDB's 1,000-row pages).
+
+    ``None`` when the table does not exist: nothing to list, which is not a failure.
+    """
     if options.hubdb is None:
         return []
     table = dynamic_table(env, options)
+    try:
+        options.hubdb.table(table)
+    except HubshopError as exc:
+        if is_missing_table(exc):
+            return None
+        raise
     rows: list[dict[str, Any]] = []
     offset = 0
     while True:
@@ -125,17 +146,35 @@ def build_site(theme_dir: Path, out_dir: Path, options: SiteOptions | None = Non
         _render_one(env, options, page, page.url, None, result)
         if page.dynamic:
             if rows is None:
-                try:
-                    rows = dynamic_rows(env, options)
-                except HubshopError as exc:
-                    result.failed.append((f"{page.template} (rows)", str(exc)))
-                    rows = []
+                rows = _rows_or_note(env, options, page, result)
             for row in rows:
                 _render_one(env, options, page, row_url(page, row.get("path") or str(row["id"])),
                             row, result)
     result.assets = copy_assets(env, theme_dir, out_dir, options, result)
+    result.notes += [(table, "HubDB table does not exist: pages that list it render empty")
+                     for table in sorted(env.missing_tables)]
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _rows_or_note(env: HublEnvironment, options: SiteOptions, page: PageTemplate,
+                  result: BuildResult) -> list[dict[str, Any]]:
+    """The dynamic table's rows; a missing table is a note, any other trouble a failure."""
+    try:
+        rows = dynamic_rows(env, options)
+    except HubshopError as exc:
+        result.failed.append((f"{page.template} (rows)", str(exc)))
+        return []
+    if rows is not None:
+        return rows
+    table = dynamic_table(env, options)
+    if theme_dynamic_table(env) is None:
+        why = (f"dynamic page: no table configured (the theme names none and {table!r} "
+               "does not exist); rendered once without a row")
+    else:
+        why = f"dynamic page: table {table!r} does not exist yet; no row pages"
+    result.notes.append((page.template, why))
+    return []
 
 
 def _prepare(out_dir: Path) -> None:

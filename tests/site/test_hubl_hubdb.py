@@ -75,3 +75,24 @@ def test_no_source_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(HublError) as caught:
         HublEnvironment(tmp_path).render_string("{{ hubdb_table_rows('products') }}")
     assert "HubDB source" in caught.value.message
+
+
+def test_a_table_that_does_not_exist_answers_nothing_and_is_remembered(
+        env: HublEnvironment) -> None:
+    # given a template reading a table that was never synced
+    source = ("{{ hubdb_table_rows('orders')|length }}|"
+              "{{ hubdb_table_row('orders', 7) is none }}|"
+              "{{ hubdb_table('orders').row_count }}|"
+              "{{ hubdb_table_column('orders', 'x') is none }}|"
+              "{% for r in hubdb_table_rows('orders') %}row{% else %}empty{% endfor %}")
+    # when
+    html = render(env, source)
+    # then the page renders its empty state, and the environment knows which table was missing
+    assert html == "0|True|0|True|empty"
+    assert env.missing_tables == {"orders"}
+
+
+def test_an_unknown_column_of_a_real_table_is_still_an_error(env: HublEnvironment) -> None:
+    with pytest.raises(HublError) as caught:
+        render(env, "{{ hubdb_table_column('products', 'colour') }}")
+    assert "has no column 'colour'" in caught.value.message

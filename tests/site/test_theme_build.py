@@ -224,3 +224,35 @@ def test_hubl_html_templates_get_the_urls_of_their_html_names(tmp_path: Path):
     # then
     assert result.failed == []
     assert sorted(result.rendered) == ["404.html", "index.html", "team/index.html"]
+
+
+def test_a_dynamic_page_with_no_table_configured_renders_once_and_says_so(tmp_path: Path):
+    # given another company's dynamic-page template; its table is chosen in HubSpot, not the theme
+    theme = _foreign_theme(tmp_path, {"places.html": PAGE_HEADER.format("page", "Places") + (
+        "{% if dynamic_page_hubdb_row %}<h1>{{ dynamic_page_hubdb_row.hs_name }}</h1>"
+        "{% else %}<h1>All places</h1>{% endif %}")})
+    # when built over a store with no such table
+    result = build_site(theme, tmp_path / "out",
+                        SiteOptions(hubdb=LocalHubDBSource(LocalHubDB.in_memory())))
+    # then the listing renders, no row pages, and it is a note rather than a failure
+    assert result.failed == [] and result.rendered == ["places/index.html"]
+    assert "<h1>All places</h1>" in read(tmp_path / "out" / "places" / "index.html")
+    assert [t for t, _ in result.notes] == ["templates/places.html"]
+    assert "no table configured" in result.notes[0][1]
+
+
+def test_our_theme_without_a_synced_product_table_renders_empty_pages(tmp_path: Path):
+    # given our theme and a store where the product table was never synced
+    options = SiteOptions(hubdb=LocalHubDBSource(LocalHubDB.in_memory()), modules_dirs=(MODULES,))
+    # when
+    result = build_site(THEME, tmp_path / "out", options)
+    # then every page template renders, no product pages, the missing table is told
+    assert result.failed == []
+    assert "products/index.html" in result.rendered
+    assert not [p for p in result.rendered if p.startswith("products/") and p.count("/") > 1]
+    listing = soup(tmp_path / "out" / "products" / "index.html")
+    status = listing.find(attrs={"data-product-grid-status": True})
+    assert status is not None and status.get_text(strip=True)
+    assert ("products", "HubDB table does not exist: pages that list it render empty") in \
+        result.notes
+    assert any("table 'products' does not exist yet" in why for _, why in result.notes)

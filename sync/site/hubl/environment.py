@@ -75,6 +75,7 @@ class HublEnvironment:
         if not self.theme_dir.is_dir():
             raise HublError(str(theme_dir), 0, "theme folder not found", "pass the theme root")
         self.hubdb = hubdb
+        self.missing_tables: set[str] = set()  # HubDB tables pages asked for that do not exist
         self.modules_dirs = [Path(d).resolve() for d in modules_dirs]
         self.request = request or RequestContext()
         self.assets_base_url = assets_base_url if assets_base_url.endswith("/") \

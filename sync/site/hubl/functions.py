@@ -106,7 +106,7 @@ def _attributes(attributes: dict[str, Any] | None) -> str:
 def hubl_functions(env: HublEnvironment) -> dict[str, Any]:
     """Every HubL function, bound to ``env``."""
     assets = Assets(env)
-    hubdb = HubDBFunctions(env.hubdb)
+    hubdb = HubDBFunctions(env.hubdb, env.missing_tables)
     counter = itertools.count(1)
 
     def today(tz: str | None = None) -> Any:

@@ -4,7 +4,10 @@
 takes HubDB's filter syntax; the source (the local store, or HubDB itself)
 evaluates it and rejects unknown columns and operators, which become an error
 naming template:line. HubSpot allows at most 10 ``hubdb_table_rows`` calls per
-page and returns 1,000 rows unless ``limit`` says otherwise.
+page and returns 1,000 rows unless ``limit`` says otherwise. A table that does
+not exist (not synced yet, or another company's table id) answers like a
+``null`` table, with no rows, so the page still renders its empty state; the
+names are kept in ``missing_tables`` for the build to report.
 """
 
 from __future__ import annotations
@@ -99,11 +102,37 @@ def _no_table(table: Any) -> bool:
     return table is None or isinstance(table, Undefined) or table == ""
 
 
-class HubDBFunctions:
-    """The ``hubdb_*`` HubL functions bound to one environment's source."""
+def is_missing_table(exc: Exception) -> bool:
+    """Whether the source's answer to ``table(t)`` means no such (published) table: a 404."""
+    return getattr(exc, "status", None) == 404
 
-    def __init__(self, source: HubDBSource | None) -> None:
+
+class HubDBFunctions:
+    """The ``hubdb_*`` HubL functions bound to one environment's source.
+
+    Args:
+        source: where rows come from; ``None`` makes any real table an error.
+        missing_tables: collects the tables asked for that do not exist.
+    """
+
+    def __init__(self, source: HubDBSource | None,
+                 missing_tables: set[str] | None = None) -> None:
         self.source = source
+        self.missing_tables = missing_tables if missing_tables is not None else set()
+
+    def _absent(self, table: Any) -> bool:
+        """A ``null`` table id, or a table the source does not have (remembered)."""
+        if _no_table(table):
+            return True
+        source = self._need()
+        try:
+            source.table(table)
+        except HubshopError as exc:
+            if not is_missing_table(exc):
+                raise
+            self.missing_tables.add(str(table))
+            return True
+        return False
 
     def _need(self) -> HubDBSource:
         if self.source is None:
@@ -129,7 +158,7 @@ class HubDBFunctions:
             raise HublProblem(
                 f"hubdb_table_rows called more than {MAX_ROWS_CALLS_PER_PAGE} times on one page "
                 "(HubSpot's limit)", "fetch once into a variable and filter it with selectattr")
-        if _no_table(table):
+        if self._absent(table):
             return []
         pairs = parse_qsl(str(query or ""), keep_blank_values=True)
         if not any(key == "limit" for key, _ in pairs):
@@ -141,7 +170,7 @@ class HubDBFunctions:
 
     def table_row(self, table: str | int, row_id: str | int) -> dict[str, Any] | None:
         """``hubdb_table_row``: one row or ``None`` (also for a ``null`` table or row id)."""
-        if _no_table(table) or _no_table(row_id):
+        if _no_table(row_id) or self._absent(table):
             return None
         source = self._need()
         row = self._ask(f"hubdb_table_row({table!r}, {row_id!r})",
@@ -150,7 +179,7 @@ class HubDBFunctions:
 
     def table(self, table: str | int) -> dict[str, Any]:
         """``hubdb_table``: the table's metadata, with HubL's ``row_count`` and ``columns``."""
-        if _no_table(table):
+        if self._absent(table):
             return {"row_count": 0, "columns": []}
         source = self._need()
         info = self._ask(f"hubdb_table({table!r})", lambda: source.table(table))
@@ -159,7 +188,13 @@ class HubDBFunctions:
                 "updated_at": info.get("updatedAt"), "columns": info.get("columns", [])}
 
     def table_column(self, table: str | int, column: str | int) -> dict[str, Any] | None:
-        """``hubdb_table_column``: one column (by name or id) with its options."""
+        """``hubdb_table_column``: one column (by name or id) with its options.
+
+        ``null`` for a table that is not there, like its rows; an unknown column
+        of a real table is the template's mistake and an error.
+        """
+        if self._absent(table):
+            return None
         for col in self.table(table)["columns"]:
             if str(col.get("name")) == str(column) or str(col.get("id")) == str(column):
                 return {**col, "options": col.get("options", [])}
