@@ -15,6 +15,7 @@ import dataclasses
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 from sync.catalog.model import InventoryLevel, numeric_id
 from sync.inventory.decide import UNEXPLAINED, WRITE, Decision, decide
@@ -53,6 +54,8 @@ class _Pass:
     location_ids: dict[str, str]  # warehouse code -> Shopify location gid
     codes: dict[str, str]  # Shopify location gid / numeric id -> warehouse code
     items: Mapping[str, ItemInfo]
+    now: datetime | None = None
+    can_forward: bool = False
 
 
 def run(
@@ -77,7 +80,8 @@ def run(
     wanted = [r for r in records if _mapped(r, location_ids, report)]
     if items is None:
         items = store.items_by_sku(sorted({r.sku for r in wanted})) if wanted else {}
-    p = _Pass(store, warehouse, work, policy, clock, dry_run, report, location_ids, codes, items)
+    p = _Pass(store, warehouse, work, policy, clock, dry_run, report, location_ids, codes, items,
+              clock.now(), bool(warehouse is not None and warehouse.can_adjust))
     keyed: dict[Key, StockRecord] = {}
     for record in wanted:
         info = items.get(record.sku)
@@ -220,9 +224,8 @@ def _unstocked(p: _Pass, record: StockRecord) -> InventoryLevel | None:
 
 
 def _decide(p: _Pass, record: StockRecord, level: InventoryLevel) -> Decision:
-    can_forward = bool(p.warehouse is not None and p.warehouse.can_adjust)
     return decide(p.state.get(record.sku, record.location), level, record, p.policy,
-                  can_forward=can_forward, now=p.clock.now())
+                  can_forward=p.can_forward, now=p.now)
 
 
 def _commit(p: _Pass, decision: Decision, *, consume: bool = True, **changes: object) -> None:
@@ -231,7 +234,7 @@ def _commit(p: _Pass, decision: Decision, *, consume: bool = True, **changes: ob
     The traffic the decision accounted for is subtracted once (``consume``);
     later updates of the same decision (after its write) keep the counters.
     """
-    entry = dataclasses.replace(decision.entry, **changes)
+    entry = decision.entry.evolve(**changes)
     current = p.state.get(entry.sku, entry.location)
     if current is not None and not consume:
         entry.placed, entry.released = current.placed, current.released
@@ -257,12 +260,13 @@ def _write(p: _Pass, decisions: Mapping[Key, Decision]) -> list[Key]:
             p.warehouse.adjust(key[0], key[1], decision.forward, "shopify_hand_edit", reference)
         if decision.kind != WRITE:
             p.report.unchanged += 1
-            _commit(p, decision)
+            if decision.changed:
+                _commit(p, decision)
             continue
         # every attempt gets its own version, so its idempotency key differs from an
         # earlier attempt that went stale (Shopify would replay that refusal)
-        decision = dataclasses.replace(decision, entry=dataclasses.replace(
-            decision.entry, version=decision.entry.version + 1))
+        decision = dataclasses.replace(decision, entry=decision.entry.evolve(
+            version=decision.entry.version + 1))
         _commit(p, decision, pending=decision.target)
         chosen[key] = decision
         changes.append(QuantityChange(key[0], key[1], decision.entry.inventory_item_id or "",

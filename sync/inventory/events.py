@@ -51,7 +51,8 @@ def apply_lines(
         rise = tuple(max(0, n - o) for n, o in zip(new, old, strict=True))
         if not any(rise):
             continue
-        entry = state.get(line.sku, code) or LedgerEntry(sku=line.sku, location=code)
+        found = state.get(line.sku, code)
+        entry = found.evolve() if found else LedgerEntry(sku=line.sku, location=code)
         entry.placed += rise[0]
         entry.released += rise[1]
         entry.shipped += rise[2]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
@@ -22,15 +21,15 @@ class MemoryState:
         self.history: list[dict[str, object]] = []
 
     def get(self, sku: str, location: str) -> LedgerEntry | None:
-        entry = self.entries.get((sku, location))
-        return copy.copy(entry) if entry is not None else None
+        """The stored entry itself (callers change copies, or put what they changed)."""
+        return self.entries.get((sku, location))
 
     def put(self, entries: Iterable[LedgerEntry]) -> None:
         for entry in entries:
-            self.entries[entry.key] = copy.copy(entry)
+            self.entries[entry.key] = entry.evolve()
 
     def items(self) -> list[LedgerEntry]:
-        return [copy.copy(self.entries[k]) for k in sorted(self.entries)]
+        return [self.entries[k].evolve() for k in sorted(self.entries)]
 
     def line_state(self, line_id: str) -> str | None:
         return self.lines.get(line_id)

@@ -22,7 +22,8 @@ class DryRunState:
     def get(self, sku: str, location: str) -> LedgerEntry | None:
         if (sku, location) in self._entries:
             return copy.copy(self._entries[(sku, location)])
-        return self.base.get(sku, location)
+        found = self.base.get(sku, location)
+        return copy.copy(found) if found is not None else None
 
     def put(self, entries: Iterable[LedgerEntry]) -> None:
         for entry in entries:

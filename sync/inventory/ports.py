@@ -158,6 +158,18 @@ class LedgerEntry:
     def key(self) -> tuple[str, str]:
         return (self.sku, self.location)
 
+    def evolve(self, **changes: object) -> LedgerEntry:
+        """A copy with ``changes``; far cheaper than ``dataclasses.replace`` per key."""
+        new = LedgerEntry.__new__(LedgerEntry)
+        new.__dict__ = {**self.__dict__, **changes}
+        return new
+
+    def same_as(self, other: LedgerEntry) -> bool:
+        """Equal in everything but ``updated_at``: storing it again would change nothing."""
+        mine, theirs = dict(self.__dict__), dict(other.__dict__)
+        mine.pop("updated_at"), theirs.pop("updated_at")
+        return mine == theirs
+
 
 @runtime_checkable
 class InventoryStore(Protocol):

@@ -37,26 +37,29 @@ def parse_records(
     """
     names = {name: (fields or {}).get(name, name) for name in FIELDS}
     good: list[StockRecord] = []
+    places: list[str] = []
     rejected: list[Rejection] = []
     for index, row in enumerate(rows):
-        where = row.where if isinstance(row, StockRecord) and row.where else f"{source}[{index}]"
+        where = f"{source}[{index}]"
         try:
             record = row if isinstance(row, StockRecord) else _record(row, names, where)
             _check(record, ceiling, locations)
         except _Bad as bad:
             sku = row.get(names["sku"], "") if isinstance(row, Mapping) else getattr(row, "sku", "")
-            rejected.append(Rejection(where, str(sku or ""), str(bad)))
+            rejected.append(Rejection(getattr(row, "where", "") or where, str(sku or ""),
+                                      str(bad)))
             continue
-        good.append(record if record.where else _with_where(record, where))
-    places: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for record in good:
-        places[(record.sku, record.location)].append(record.where)
+        good.append(record)
+        places.append(record.where or where)
+    seen: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for index, record in enumerate(good):
+        seen[(record.sku, record.location)].append(index)
     unique: list[StockRecord] = []
-    for record in good:
-        copies = places[(record.sku, record.location)]
+    for index, record in enumerate(good):
+        copies = seen[(record.sku, record.location)]
         if len(copies) > 1:
-            others = ", ".join(w for w in copies if w != record.where)
-            rejected.append(Rejection(record.where, record.sku,
+            others = ", ".join(places[i] for i in copies if i != index)
+            rejected.append(Rejection(places[index], record.sku,
                                       f"duplicate: {record.sku} at {record.location} also in"
                                       f" {others}"))
         else:
@@ -119,6 +122,9 @@ def _when(value: object) -> datetime | None:
 
 
 def _check(record: StockRecord, ceiling: int | None, locations: Collection[str] | None) -> None:
+    if (0 <= record.on_hand <= (ceiling or record.on_hand) and 0 <= record.allocated
+            <= (ceiling or record.allocated) and (not locations or record.location in locations)):
+        return
     for name, value in (("on_hand", record.on_hand), ("allocated", record.allocated)):
         if value < 0:
             raise _Bad(f"{name}: {value} is negative")
@@ -128,8 +134,3 @@ def _check(record: StockRecord, ceiling: int | None, locations: Collection[str] 
     if locations and record.location not in locations:
         raise _Bad(f"location {record.location!r} is not in [inventory] location_map "
                    f"(known: {', '.join(sorted(locations))})")
-
-
-def _with_where(record: StockRecord, where: str) -> StockRecord:
-    return StockRecord(record.sku, record.location, record.on_hand, record.allocated,
-                       record.updated_at, where)
