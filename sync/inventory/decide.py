@@ -16,7 +16,8 @@ pending write ``p`` and ``a1 - a0 + P  the write of a killed run landed: ``a0 :=
 ``c1 - c0 != P - R - S``               order traffic not known yet: no write, ``unexplained``
                                        (the next run catches orders up); after
                                        ``max_deferrals`` runs: re-baseline, reported
-hand edit ``H = a1 - a0 + P - R - T``  ``H == 0``: none. Otherwise by policy:
+hand edit ``H = a1 - a0 + P - R - T``  ``H == 0``: none. Otherwise (after the engine has
+                                       caught orders up and re-read once) by policy:
   ``offset``                           ``offset += H`` (kept store-side)
   ``forward``                          warehouse ``adjust(H)`` with reason and reference;
                                        its figure moves by ``H`` (no adjust: as ``offset``)
