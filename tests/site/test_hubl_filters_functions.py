@@ -100,3 +100,21 @@ def test_bad_date_is_an_error_with_line(env: HublEnvironment) -> None:
     with pytest.raises(HublError) as caught:
         render(env, "\n{{ 'soon'|datetimeformat }}")
     assert caught.value.where == "templates/page.html:2" and "not a date" in caught.value.message
+
+
+def test_round_is_half_up_and_whole_at_precision_zero_like_jinjava(tmp_path: Path) -> None:
+    # given pagination arithmetic as listing modules write it
+    env = HublEnvironment(tmp_path)
+    source = ("{{ 2.5|round }}|{{ (7 / 3)|round(0, 'ceil') }}|{{ (7 / 3)|round(0, 'floor') }}|"
+              "{{ 1.005|round(2) }}|{% for i in range(0, (9 / 4)|round(0, 'ceil')) %}{{ i }}"
+              "{% endfor %}|{{ range(3.0)|length }}")
+    # when / then
+    assert env.render_string(source) == "3|3|2|1.01|012|3"
+
+
+def test_round_with_an_unknown_method_and_range_of_a_fraction_are_errors(tmp_path: Path) -> None:
+    env = HublEnvironment(tmp_path)
+    with pytest.raises(HublError, match="unknown method 'up'"):
+        env.render_string("{{ 2.5|round(0, 'up') }}")
+    with pytest.raises(HublError, match="not a whole number"):
+        env.render_string("{{ range(2.5) }}")

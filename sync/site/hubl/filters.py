@@ -15,7 +15,7 @@ import json
 import math
 import random
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote_plus
 
@@ -59,6 +59,20 @@ def format_currency(value: Any, locale: str = "en-US", currency: str = "USD",
         text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
     symbol = _CURRENCY_SYMBOLS.get(str(currency).upper(), f"{currency} ")
     return ("-" if amount < 0 else "") + symbol + text
+
+
+_ROUNDING = {"common": ROUND_HALF_UP, "ceil": ROUND_CEILING, "floor": ROUND_FLOOR}
+
+
+def hubl_round(value: Any, precision: int = 0, method: str = "common") -> int | float:
+    """``round`` as Jinjava does it: half up (not to even), and a whole number at precision 0,
+    so ``(5 / 2)|round(0, 'ceil')`` prints ``3`` and can be passed to ``range``."""
+    mode = _ROUNDING.get(str(method))
+    if mode is None:
+        raise HublProblem(f"round: unknown method {method!r}", "use common, ceil or floor")
+    places = int(precision)
+    amount = _number(value).quantize(Decimal(1).scaleb(-places), rounding=mode)
+    return int(amount) if places <= 0 else float(amount)
 
 
 def format_number(value: Any, locale: str = "en-US", decimals: int | None = None) -> str:
@@ -184,6 +198,7 @@ def hubl_filters(env: HublEnvironment) -> dict[str, Any]:
         "minus": lambda v, n: _number(v) - _number(n),
         "multiply": lambda v, n: _number(v) * _number(n),
         "divide": lambda v, n: _number(v) / _number(n),
+        "round": hubl_round,
         "divisible": lambda v, n: _number(n) != 0 and _number(v) % _number(n) == 0,
         "log": lambda v, base=math.e: math.log(float(v), float(base)),
         "root": lambda v, n=2: float(v) ** (1 / float(n)),

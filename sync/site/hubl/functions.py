@@ -179,10 +179,22 @@ def hubl_functions(env: HublEnvironment) -> dict[str, Any]:
     return functions
 
 
-def _hubl_range(start: int, stop: int | None = None, step: int = 1) -> list[int]:
-    """HubL caps ``range`` at 1000 items, like Jinjava."""
-    values = range(start) if stop is None else range(start, stop, step)
+def _hubl_range(start: Any, stop: Any = None, step: Any = 1) -> list[int]:
+    """HubL caps ``range`` at 1000 items, like Jinjava, and takes whole numbers however typed."""
+    start, step = _whole(start), _whole(step)
+    values = range(start) if stop is None else range(start, _whole(stop), step)
     return list(itertools.islice(values, 1000))
+
+
+def _whole(value: Any) -> int:
+    """``2``, ``2.0`` or ``"2"`` as 2 (Jinjava reads range's arguments as integers)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not number.is_integer():
+        raise HublProblem(f"range: {value!r} is not a whole number", "pass whole numbers")
+    return int(number)
 
 
 # What menu() answers for a menu only HubSpot hosts (not passed in ``menus=``).
