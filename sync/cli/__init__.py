@@ -50,6 +50,7 @@ def _register() -> None:
     from sync.cli.inventory import inventory_group
     from sync.cli.serve import serve
     from sync.cli.store import store
+    from sync.cli.theme import theme
     from sync.cli.webhooks import webhooks
 
     main.add_command(catalog)
@@ -57,6 +58,7 @@ def _register() -> None:
     main.add_command(inventory_group)
     main.add_command(serve)
     main.add_command(store)
+    main.add_command(theme)
     main.add_command(webhooks)
 
 
