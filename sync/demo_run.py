@@ -51,13 +51,19 @@ def run_demo(settings: Settings, *, reset: bool = False) -> DemoReport:
         reset_store(settings.database)
     conn = connect(settings.database)
     try:
-        summary = create_demo_store(conn, clock=demo_clock())
+        summary = create_demo_store(conn, clock=demo_clock(), last_sync=_last_sync(settings))
     finally:
         conn.close()
     report = DemoReport(store=summary, next_steps=list(NEXT_STEPS))
     for step in STEPS:
         report.steps.append(step(settings))
     return report
+
+
+def _last_sync(settings: Settings) -> Callable[..., None]:
+    from sync.inventory.demo_step import last_sync_baseline
+
+    return lambda conn, clock: last_sync_baseline(settings, conn, clock)
 
 
 def _register_steps() -> None:

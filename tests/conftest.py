@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -22,6 +23,17 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv(env_names.HUBSHOP_HOME, str(tmp_path / "home"))
     monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_logging():
+    """Undo what a test's logging set-up did to the ``sync`` loggers (Powertools copies its
+    handlers onto them in a simulated Lambda), so one test's JSON lines never leak into the next."""
+    sync_logger = logging.getLogger("sync")
+    saved = (list(sync_logger.handlers), sync_logger.propagate, sync_logger.level)
+    yield
+    sync_logger.handlers[:] = saved[0]
+    sync_logger.propagate, sync_logger.level = saved[1], saved[2]
 
 
 @pytest.fixture

@@ -77,6 +77,13 @@ def _store(settings: Settings, conn: sqlite3.Connection, clock: Clock) -> Invent
     from sync.local.demo import create_demo_store, demo_clock
     from sync.local.shop import LocalShop
 
-    if _demo_feed(settings):
-        create_demo_store(conn, clock=demo_clock())
-    return LocalInventory(LocalShop(conn, clock))
+    shop = LocalShop(conn, clock)
+    if _demo_feed(settings) and not shop.count_products():
+        from sync.inventory.demo_step import last_sync_baseline
+
+        create_demo_store(
+            conn,
+            clock=demo_clock(),
+            last_sync=lambda c, k: last_sync_baseline(settings, c, k),
+        )
+    return LocalInventory(shop)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -73,9 +74,19 @@ def demo_clock() -> VirtualClock:
 
 
 def create_demo_store(
-    conn: sqlite3.Connection, *, data_dir: Path = DEMO_DIR, clock: VirtualClock | None = None
+    conn: sqlite3.Connection,
+    *,
+    data_dir: Path = DEMO_DIR,
+    clock: VirtualClock | None = None,
+    last_sync: Callable[[sqlite3.Connection, VirtualClock], None] | None = None,
 ) -> DemoSummary:
-    """Fill an empty store with the demo shop; a store that has it already is left alone."""
+    """Fill an empty store with the demo shop; a store that has it already is left alone.
+
+    ``last_sync`` runs after the catalog and stock are loaded and before the
+    shopper's order and the owner's hand edit: it records the state the services
+    last agreed on, so the next reconcile can tell those two apart from the
+    warehouse's own changes.
+    """
     clock = clock or demo_clock()
     shop = LocalShop(conn, clock)
     if _marker(conn) == DEMO_VERSION:
@@ -102,6 +113,9 @@ def create_demo_store(
         )
     load_inventory_csv(shop, data_dir / "inventory.csv")
     clock.advance(3600)
+    if last_sync is not None:
+        last_sync(conn, clock)
+        clock.advance(3600)
     order, hand_edit = _play_store_activity(shop, clock)
     _set_marker(conn)
     summary = summarize(shop, created=True)
@@ -171,7 +185,7 @@ def _marker(conn: sqlite3.Connection) -> str | None:
 
 
 def _set_marker(conn: sqlite3.Connection) -> None:
-    StateStore(conn).set_flag(MARKER, DEMO_VERSION)
+    StateStore(conn, demo_clock()).set_flag(MARKER, DEMO_VERSION)
 
 
 def reset_store(database: Path) -> None:
