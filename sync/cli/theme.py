@@ -149,10 +149,13 @@ def build_command(app: AppContext, theme_dir: str | None, out_dir: str | None, b
     if as_json:
         emit_json({"out": str(out), "rendered": result.rendered,
                    "failed": [{"template": t, "error": e} for t, e in result.failed],
+                   "notes": [{"template": t, "why": why} for t, why in result.notes],
                    "assets": result.assets, "seconds": round(result.seconds, 3)})
     else:
         click.echo(f"Rendered {len(result.rendered)} page(s) and {result.assets} asset(s) "
                    f"into {out}/ in {result.seconds:.1f}s; {len(result.failed)} failed.")
+        for template, why in result.notes:
+            click.echo(f"  note {template}: {why}")
         for template, error in result.failed:
             click.echo(f"  FAILED {template}: {error}", err=True)
     if result.failed:

@@ -54,11 +54,17 @@ def test_build_renders_the_store_s_products_and_reports_counts(tmp_path: Path):
     assert (tmp_path / "site" / "demo" / "images").is_dir()
 
 
-def test_build_without_a_product_table_fails_naming_the_template(tmp_path: Path):
-    result = invoke(tmp_path, "build", "--out", str(tmp_path / "site"))
-    assert result.exit_code == 1
-    assert "FAILED templates/product.html" in result.output
-    assert "Table products does not exist" in result.output
+def test_build_without_a_product_table_renders_empty_pages_and_says_why(tmp_path: Path):
+    # given a store that has never been synced
+    # when
+    result = invoke(tmp_path, "build", "--out", str(tmp_path / "site"), "--json")
+    # then every page renders, product pages are skipped, and the note says why
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["failed"] == []
+    assert report["rendered"] and not any("products/" in page for page in report["rendered"])
+    assert any("products" in note["why"] and "does not exist" in note["why"]
+               for note in report["notes"])
 
 
 def test_upload_without_hubspot_credentials_says_what_is_missing(tmp_path: Path):
