@@ -100,7 +100,7 @@ def test_every_problem_is_reported_with_file_line_and_column():
     source = str(FIXTURES / "bad_products.csv")
     assert [p.replace(source, "bad.csv") for p in found] == [
         "bad.csv:4:14 (Variant Price): '12,5O' is not an amount of money",
-        "bad.csv:4:13 (Variant Inventory Qty): negative quantity -2",
+        "bad.csv:4:13 (Variant Inventory Qty): '2.5' is not a whole number",
         "bad.csv:5:9 (Option1 Value): variant 'S' of 'good-tee' repeats line 2",
         "bad.csv:6:11 (Option2 Value): Option2 Value 'Blue' has no Option2 Name",
         "bad.csv:7:2 (Title): handle 'lost-socks' continues a product that never had a Title",
@@ -146,6 +146,81 @@ def test_a_row_past_the_header_width_is_an_error():
     text = "Handle,Title,Variant Price\ncap,Cap,10,oops\n"
     assert problems(parse_product_csv, text, "p.csv") == [
         "p.csv:2:4: a value in column 4 but the header has only 3 columns"]
+
+
+def test_a_row_shorter_than_the_header_is_an_error_with_the_quote_hint():
+    # given a row that stops two columns short
+    text = "Handle,Title,Variant SKU,Variant Price\ncap,Cap\n"
+    # when it is read
+    with pytest.raises(InputErrors) as caught:
+        parse_product_csv(text, "p.csv")
+    # then the width is named, with the likely cause
+    (error,) = caught.value.errors
+    assert (error.where, error.problem) == (
+        "p.csv:2:2", "the row has 2 cells but the header has 4 columns")
+    assert 'unbalanced quote (") on this or the previous line' in error.fix
+
+
+def test_an_unbalanced_quote_gives_one_error_naming_the_lines_it_swallowed():
+    # given an export where one description lost its closing quote on line 4,
+    # so the cell swallows lines 5 and 6 (another product's first row)
+    found = problems(read_product_csv, FIXTURES / "unbalanced_quote.csv")
+    # then one error points at the row and the quote, not a cascade of shifted cells
+    source = str(FIXTURES / "unbalanced_quote.csv")
+    assert [p.replace(source, "q.csv") for p in found] == [
+        "q.csv:4:15: a value in column 15 but the header has only 14 columns "
+        "(the row runs on to line 6)",
+    ]
+
+
+def test_negative_stock_of_an_oversold_variant_is_read_in_both_dialects():
+    # given CONTINUE-policy variants Shopify oversold, in either header dialect
+    legacy = ("Handle,Title,Variant SKU,Variant Inventory Qty,Variant Inventory Policy,"
+              "Variant Price\npre-order-mug,Mug,MUG-1,-3,continue,12.00\n")
+    current = ("Title,URL handle,SKU,Inventory quantity,Continue selling when out of stock,"
+               "Price\nMug,pre-order-mug,MUG-1,-3,TRUE,12.00\n")
+    # when they are read
+    (old,) = parse_product_csv(legacy, "legacy.csv")
+    (new,) = parse_product_csv(current, "current.csv")
+    # then the quantity stays negative, as Shopify reports it
+    assert old.variants[0].inventory_quantity == new.variants[0].inventory_quantity == -3
+    assert old.variants[0].inventory_policy is InventoryPolicy.CONTINUE
+
+
+def test_counts_that_cannot_be_negative_are_still_refused():
+    # given a negative image position
+    text = ("Handle,Title,Variant Price,Image Src,Image Position,Variant Grams\n"
+            "cap,Cap,10,https://cdn.example/cap.png,-1,-5\n")
+    # then both are refused where they are
+    assert problems(parse_product_csv, text, "p.csv") == [
+        "p.csv:2:6 (Variant Grams): '-5' is not a weight in grams",
+        "p.csv:2:5 (Image Position): negative position -1",
+    ]
+
+
+def test_a_file_that_is_not_utf8_names_the_line_and_column_of_the_bad_byte(tmp_path):
+    # given a CSV saved as Windows-1252: "é" is one byte 0xE9 on line 3, after "Caf"
+    path = tmp_path / "latin.csv"
+    path.write_bytes("Handle,Title,Variant Price\nmug,Mug,9\ncafé,Café,4\n"
+                     .encode("cp1252"))
+    # when it is read
+    with pytest.raises(InputErrors) as caught:
+        read_product_csv(path)
+    # then the error points at the letter, and says how to fix the file
+    (error,) = caught.value.errors
+    assert error.where == f"{path}:3:4"
+    assert "0xE9" in error.problem
+    assert "UTF-8" in error.fix and "Save As" in error.fix
+
+
+def test_the_bad_byte_column_counts_characters_and_skips_the_bom(tmp_path):
+    # given a UTF-8 file with a BOM and an accented letter before a stray Latin-1 byte
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(b"\xef\xbb\xbf\xc3\xa9t\xe9,Title\n")
+    # then the column is the one an editor shows: é, t, then the bad byte
+    with pytest.raises(InputErrors) as caught:
+        read_product_csv(path)
+    assert caught.value.errors[0].where == f"{path}:1:3"
 
 
 def test_current_dialect_derives_the_handle_from_the_title():
@@ -197,13 +272,40 @@ def test_inventory_errors_are_collected_with_places():
     found = [p.replace(source, "inv.csv")
              for p in problems(read_inventory_csv, FIXTURES / "bad_inventory.csv")]
     assert found == [
-        "inv.csv:2:9 (Available (not editable)): negative quantity -1",
-        "inv.csv:2:10 (On hand (current)): negative quantity -1",
+        "inv.csv:2:7 (Unavailable (not editable)): negative quantity -1",
         "inv.csv:3:10 (On hand (current)): On hand 4 is not available 3 + committed 2 "
         "+ unavailable 0 = 5",
         "inv.csv:3:6 (Location): 'K-S' at 'Fernhill Warehouse' repeats line 2",
         "inv.csv:4:6 (Location): the Location is empty",
     ]
+
+
+def test_inventory_of_an_oversold_variant_may_go_below_zero():
+    # given an oversold CONTINUE variant, before and after the order is fulfilled
+    text = ("Handle,SKU,Location,Unavailable (not editable),Committed (not editable),"
+            "Available (not editable),On hand (current),On hand (new)\n"
+            "mug,MUG-1,Warehouse,0,2,-2,0,\n"
+            "mug,MUG-1,Shop,0,0,-2,-2,-2\n")
+    # when it is read
+    rows = parse_inventory_csv(text, "inv.csv")
+    # then available and on hand keep their sign
+    assert [(r.available, r.committed, r.on_hand, r.on_hand_new) for r in rows] == [
+        (-2, 2, 0, None), (-2, 0, -2, -2)]
+
+
+def test_inventory_committed_and_unavailable_cannot_be_negative():
+    text = ("Handle,SKU,Location,Unavailable (not editable),Committed (not editable),"
+            "Available (not editable),On hand (current)\n"
+            "mug,MUG-1,Warehouse,0,-1,1,1\n")
+    assert problems(parse_inventory_csv, text, "inv.csv") == [
+        "inv.csv:2:5 (Committed (not editable)): negative quantity -1"]
+
+
+def test_inventory_row_short_of_the_header_is_one_error():
+    text = ("Handle,SKU,Location,Available (not editable),On hand (current)\n"
+            "mug,MUG-1,Warehouse\n")
+    found = problems(parse_inventory_csv, text, "inv.csv")
+    assert found == ["inv.csv:2:3: the row has 3 cells but the header has 5 columns"]
 
 
 def test_inventory_header_must_be_shopifys():

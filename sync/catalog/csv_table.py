@@ -23,23 +23,52 @@ FALSE_WORDS = {"false", "no", "n", "0"}
 
 
 def read_csv_text(path: Path | str) -> str:
-    """A CSV file's text, UTF-8 with or without a byte-order mark."""
+    """A CSV file's text, UTF-8 with or without a byte-order mark.
+
+    Raises:
+        InputErrors: the file is not UTF-8; the error names the line and column
+            of the first byte that cannot be decoded, so the offending character
+            (often an accented letter saved by Excel as Windows-1252) can be found.
+    """
     data = Path(path).read_bytes()
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        # the codec reports offsets into the text after any byte-order mark
+        text, offset = bytes(exc.object), exc.start
+        line, column = _byte_place(text, offset)
         raise InputErrors([InputError(
-            f"{path}:1:1", f"the file is not UTF-8 (byte {exc.start} cannot be decoded)",
-            "export or save the CSV as UTF-8",
+            f"{path}:{line}:{column}",
+            f"the file is not UTF-8: byte 0x{text[offset]:02X} on this line cannot be "
+            "decoded (a character saved in another encoding, such as Windows-1252 or Latin-1)",
+            "save the CSV as UTF-8 (Excel: Save As > CSV UTF-8; LibreOffice or Numbers: "
+            "choose the UTF-8 encoding) and read it again",
         )]) from exc
+
+
+def _byte_place(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and character column of byte ``offset``, as an editor shows them.
+
+    The column counts the characters before the bad byte on its line (decoded
+    leniently), so a line with earlier multi-byte letters still points at the
+    right place.
+    """
+    start = data.rfind(b"\n", 0, offset) + 1
+    before = data[start:offset].decode("utf-8", errors="replace")
+    return data.count(b"\n", 0, offset) + 1, len(before) + 1
 
 
 @dataclass
 class CsvRecord:
-    """One CSV record and the physical line it starts on (1-based; the header is line 1)."""
+    """One CSV record and the physical lines it spans (1-based; the header is line 1).
+
+    ``end`` differs from ``line`` when a quoted cell holds newlines (an HTML
+    description), or when an unbalanced quote swallowed the lines after it.
+    """
 
     line: int
     cells: list[str]
+    end: int = 0
 
 
 @dataclass
@@ -72,7 +101,7 @@ class CsvTable:
                 if header is None:
                     header = [cell.strip() for cell in row]
                 else:
-                    records.append(CsvRecord(start, row))
+                    records.append(CsvRecord(start, row, ended))
         except csv.Error as exc:
             raise InputErrors([InputError(
                 f"{source}:{reader.line_num}:1", f"the CSV cannot be parsed: {exc}",
@@ -96,18 +125,38 @@ class CsvTable:
     def where(self, line: int, column: int) -> str:
         return f"{self.source}:{line}:{column + 1} ({self.header[column]})"
 
-    def check_widths(self, errors: list[InputError]) -> None:
-        """A filled cell to the right of the last header has no column to belong to."""
+    def check_widths(self, errors: list[InputError]) -> set[int]:
+        """Flag records whose width differs from the header's; return their start lines.
+
+        A record with fewer cells than the header, or a filled cell past the
+        last header, almost always comes from an unbalanced double quote: the
+        quote swallows commas and line ends until the next quote, so every
+        following cell shifts. Readers skip the cells of such records, which
+        would only give misleading errors, and report the width once with that
+        hint. Empty cells past the header (trailing commas) are harmless.
+        """
+        misaligned: set[int] = set()
+        width = len(self.header)
         for record in self.records:
-            for extra in range(len(self.header), len(record.cells)):
-                if record.cells[extra].strip():
-                    errors.append(InputError(
-                        f"{self.source}:{record.line}:{extra + 1}",
-                        f"a value in column {extra + 1} but the header has only "
-                        f"{len(self.header)} columns",
-                        "quote cells that contain commas, or add the missing header",
-                    ))
-                    break
+            cells = record.cells
+            extra = next((n for n in range(width, len(cells)) if cells[n].strip()), None)
+            if extra is not None:
+                place = f"{self.source}:{record.line}:{extra + 1}"
+                problem = f"a value in column {extra + 1} but the header has only {width} columns"
+            elif len(cells) < width:
+                place = f"{self.source}:{record.line}:{len(cells)}"
+                problem = f"the row has {len(cells)} cells but the header has {width} columns"
+            else:
+                continue
+            if record.end > record.line:
+                problem += f" (the row runs on to line {record.end})"
+            misaligned.add(record.line)
+            errors.append(InputError(
+                place, problem,
+                'check for an unbalanced quote (") on this or the previous line; '
+                "quote cells that contain commas, and give every row all the header's columns",
+            ))
+        return misaligned
 
 
 class Row:
@@ -148,7 +197,9 @@ class Row:
             return None
         return Decimal(value)
 
-    def integer(self, name: str, default: int = 0, what: str = "quantity") -> int:
+    def integer(self, name: str, default: int = 0, what: str = "quantity", *,
+                signed: bool = False) -> int:
+        """A whole number; negative only when ``signed`` (stock Shopify lets go below 0)."""
         value = self.get(name)
         if not value:
             return default
@@ -156,7 +207,7 @@ class Row:
             self.fail(name, f"{value!r} is not a whole number", "write digits only, e.g. 12")
             return default
         number = int(Decimal(value))
-        if number < 0:
+        if number < 0 and not signed:
             self.fail(name, f"negative {what} {number}", "use 0 or more")
             return default
         return number

@@ -47,8 +47,10 @@ class InventoryRow:
     """One variant's quantities at one location, as the inventory CSV states them.
 
     ``on_hand = available + committed + unavailable`` (Shopify's rule; the
-    reader refuses rows that break it). ``on_hand_new`` is the column a person
-    fills to change stock on import; ``None`` when left empty.
+    reader refuses rows that break it). ``available`` and ``on_hand`` may be
+    negative (an oversold CONTINUE variant); the others never are.
+    ``on_hand_new`` is the column a person fills to change stock on import;
+    ``None`` when left empty.
     """
 
     handle: str
@@ -95,10 +97,12 @@ def parse_inventory_csv(text: str, source: str) -> list[InventoryRow]:
             "export it from Shopify admin (Products > Inventory > Export)",
         )])
     errors: list[InputError] = []
-    table.check_widths(errors)
+    misaligned = table.check_widths(errors)
     rows: list[InventoryRow] = []
     seen: dict[tuple[str, str], int] = {}
     for record in table.records:
+        if record.line in misaligned:
+            continue
         row = Row(table, present, record, errors)
         parsed = _row(row)
         if parsed is None:
@@ -131,11 +135,14 @@ def _row(row: Row) -> InventoryRow | None:
                      f"Option{number} Name", f"fill Option{number} Name (e.g. Size)")
         elif name and name != "Title":
             options[name] = value
-    available = row.integer("available")
+    # Overselling a CONTINUE variant takes available below 0, and fulfilling
+    # that order takes on hand below 0 too; committed and unavailable count
+    # real units, so they never are.
+    available = row.integer("available", signed=True)
     committed = row.integer("committed")
     unavailable = row.integer("unavailable")
     expected = available + committed + unavailable
-    on_hand = row.integer("on_hand", expected)
+    on_hand = row.integer("on_hand", expected, signed=True)
     if on_hand != expected:
         row.fail("on_hand", f"On hand {on_hand} is not available {available} + committed "
                  f"{committed} + unavailable {unavailable} = {expected}",
@@ -152,6 +159,6 @@ def _row(row: Row) -> InventoryRow | None:
         on_hand=on_hand,
         title=row.get("title"),
         incoming=row.integer("incoming"),
-        on_hand_new=row.integer("on_hand_new") if new else None,
+        on_hand_new=row.integer("on_hand_new", signed=True) if new else None,
         extra={name: row.get(name) for name in ("hs_code", "coo", "bin_name") if row.get(name)},
     )

@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from sync.catalog.csv_table import FALSE_WORDS, TRUE_WORDS, CsvTable, Row, read_csv_text
+from sync.catalog.csv_table import (
+    FALSE_WORDS,
+    TRUE_WORDS,
+    CsvRecord,
+    CsvTable,
+    Row,
+    read_csv_text,
+)
 from sync.catalog.model import Image, InventoryPolicy, Option, Product, ProductStatus, Variant
 from sync.errors import InputError, InputErrors
 
@@ -151,12 +158,18 @@ class _ProductReader:
         self.orphans: set[str] = set()
 
     def read(self) -> list[Product]:
-        self.table.check_widths(self.errors)
+        misaligned = self.table.check_widths(self.errors)
         if "title" not in self.columns:
             self.errors.append(InputError(f"{self.table.source}:1:1", "no 'Title' column",
                                           "add the Title column to the header"))
         for record in self.table.records:
-            self._record(Row(self.table, self.columns, record, self.errors))
+            row = Row(self.table, self.columns, record, self.errors)
+            if record.line in misaligned:
+                # Its cells are shifted and the width error says so; the handles
+                # it holds must not make continuation rows complain of a lost first row.
+                self.orphans.update(self._handles_in(record))
+                continue
+            self._record(row)
         if self.errors:
             raise InputErrors(self.errors)
         products = []
@@ -167,6 +180,23 @@ class _ProductReader:
             ]
             products.append(draft.product)
         return products
+
+    def _handles_in(self, record: CsvRecord) -> set[str]:
+        """Best-effort handles of a misaligned record and of the rows a stray quote swallowed.
+
+        The text is split back into its physical lines and naively at commas:
+        good enough to recognise the handle (or Title) at the start of a row.
+        """
+        handles = set()
+        for line in ",".join(record.cells).split("\n"):
+            cells = line.split(",")
+            for name in ("handle", "title"):
+                index = self.columns.get(name)
+                if index is not None and index < len(cells) and cells[index].strip(' "'):
+                    value = cells[index].strip(' "')
+                    handles.add(value if name == "handle" else slugify(value))
+                    break
+        return handles
 
     def _record(self, row: Row) -> None:
         title = row.get("title")
@@ -268,7 +298,8 @@ class _ProductReader:
             options=options,
             title=" / ".join(options.values()) or DEFAULT_TITLE,
             compare_at_price=row.money("compare_at"),
-            inventory_quantity=row.integer("quantity"),
+            # Shopify lets stock go below 0 when a CONTINUE variant is oversold.
+            inventory_quantity=row.integer("quantity", signed=True),
             inventory_tracked=bool(tracker) or "tracker" not in self.columns,
             inventory_policy=self._policy(row),
             barcode=row.get("barcode"),
