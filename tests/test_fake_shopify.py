@@ -195,6 +195,27 @@ def test_shop_payments_and_collections_answer(shopify_fake):
     assert [p["handle"] for p in summer["products"]["nodes"]] == ["fern-tee"]
 
 
+COLLECTION_TIMES = "{ collections(first: 5) { nodes { handle title updatedAt } } }"
+
+
+def test_a_collection_reports_when_it_changed_not_when_it_was_read(
+        shopify_fake, shopify_shop, shopify_clock):
+    # given the seeded collection, read once
+    before = shopify_fake.execute(COLLECTION_TIMES)["data"]["collections"]["nodes"][0]
+    # when an hour passes without a change
+    shopify_clock.advance(3600)
+    again = shopify_fake.execute(COLLECTION_TIMES)["data"]["collections"]["nodes"][0]
+    # then updatedAt stays put, so an incremental sync sees nothing new
+    assert again["updatedAt"] == before["updatedAt"]
+    # when the collection is renamed, it moves to that moment
+    (summer,) = shopify_shop.list_collections()
+    summer.title = "Summer Sale"
+    shopify_shop.upsert_collection(summer)
+    after = shopify_fake.execute(COLLECTION_TIMES)["data"]["collections"]["nodes"][0]
+    assert after["title"] == "Summer Sale"
+    assert after["updatedAt"] > before["updatedAt"]
+
+
 def test_real_requests_post_reaches_the_fake_through_responses(shopify_fake):
     # when
     reply = requests.post(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from sync.catalog.model import Product, numeric_id
@@ -169,9 +170,24 @@ def _collection(item: Any, state: Any) -> dict:
         "handle": item.handle,
         "title": item.title,
         "descriptionHtml": item.body_html,
-        "updatedAt": timestamp(state.now()),
+        "updatedAt": timestamp(collection_updated_at(state, item)),
         "productsCount": {"count": len(item.product_handles), "precision": "EXACT"},
     }
+
+
+def collection_updated_at(state: Any, item: Any) -> datetime | None:
+    """When the local shop last changed the collection, as Shopify's ``updatedAt`` reports.
+
+    The domain ``Collection`` carries no time, but the shop stores one with
+    each create or update; reading it keeps ``updatedAt`` still between
+    changes, so an incremental sync sees only real ones.
+    """
+    row = state.shop.conn.execute(
+        "SELECT updated_at FROM shop_collections WHERE num = ?", (_num(item.id),)).fetchone()
+    if row is None or not row["updated_at"]:
+        return None
+    moment = datetime.fromisoformat(row["updated_at"])
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _product_view(state: Any):
