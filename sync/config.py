@@ -23,6 +23,7 @@ from dotenv import dotenv_values
 
 from sync import env_names as E
 from sync.errors import ConfigError
+from sync.plumbing.redact import register_secret
 
 SHOPIFY_API_VERSION = "2026-04"
 HUBSPOT_API_BASE = "https://api.hubapi.com"
@@ -40,6 +41,7 @@ class Secret:
 
     def __init__(self, value: str) -> None:
         self._value = value
+        register_secret(value)
 
     def reveal(self) -> str:
         """The value itself, for the one place that sends it (a header, a signature)."""
@@ -251,11 +253,28 @@ _SECTIONS = ("catalog", "site", "inventory", "warehouse")
 _SECRET_WORDS = re.compile(r"(token|secret|password|api_key|access_key)", re.I)
 
 
-def _environment(env: Mapping[str, str] | None, cwd: Path) -> dict[str, str]:
+class _Environment(dict[str, str]):
+    """Environment values that remember whether each came from ``.env`` or the process."""
+
+    dotenv: Path | None = None
+    from_dotenv: frozenset[str] = frozenset()
+
+    def where(self, name: str) -> str:
+        """``NAME`` plus its origin, for error messages."""
+        if name in self.from_dotenv and self.dotenv is not None:
+            return f"{name} (in {self.dotenv})"
+        return f"{name} (environment)"
+
+
+def _environment(env: Mapping[str, str] | None, cwd: Path) -> _Environment:
     if env is not None:
-        return dict(env)
-    merged = {k: v for k, v in dotenv_values(cwd / ".env").items() if v is not None}
+        return _Environment(env)
+    dotenv_path = cwd / ".env"
+    from_file = {k: v for k, v in dotenv_values(dotenv_path).items() if v is not None}
+    merged = _Environment(from_file)
     merged.update(os.environ)
+    merged.dotenv = dotenv_path
+    merged.from_dotenv = frozenset(k for k in from_file if k not in os.environ)
     return merged
 
 
@@ -350,13 +369,14 @@ def _secret(environ: Mapping[str, str], name: str) -> Secret | None:
     return Secret(value) if value else None
 
 
-def _shopify(environ: Mapping[str, str]) -> ShopifySettings:
+def _shopify(environ: _Environment) -> ShopifySettings:
     store = environ.get(E.SHOPIFY_STORE, "").strip() or None
     if store:
         store = re.sub(r"^https?://", "", store).rstrip("/")
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]*\.myshopify\.com", store):
             raise ConfigError(
-                f"{E.SHOPIFY_STORE}={store!r} is not a store domain like brand.myshopify.com"
+                f"{environ.where(E.SHOPIFY_STORE)} is {store!r}, not a store domain like "
+                "brand.myshopify.com"
             )
     client_secret = _secret(environ, E.SHOPIFY_CLIENT_SECRET)
     return ShopifySettings(
@@ -373,6 +393,8 @@ def _shopify(environ: Mapping[str, str]) -> ShopifySettings:
 def _hubspot(environ: Mapping[str, str], account: str | None, cwd: Path) -> HubSpotSettings:
     api_base = (environ.get(E.HUBSPOT_API_BASE) or HUBSPOT_API_BASE).rstrip("/")
     config_path = Path(environ.get(E.HUBSPOT_CONFIG) or cwd / HUBSPOT_CONFIG_FILE)
+    if environ.get(E.HUBSPOT_CONFIG) and not config_path.exists():
+        raise ConfigError(f"{E.HUBSPOT_CONFIG} points to {config_path}, which does not exist")
     if account is None:
         account_id = environ.get(E.HUBSPOT_ACCOUNT_ID) or None
         token = _secret(environ, E.HUBSPOT_ACCESS_TOKEN)
@@ -480,6 +502,12 @@ def _check(settings: Settings, where: str, text: str) -> None:
         raise fail("inventory", "buffer", "must not be negative")
     if inventory.batch_size < 1:
         raise fail("inventory", "batch_size", "must be at least 1")
+    if inventory.quantity_ceiling < 1:
+        raise fail("inventory", "quantity_ceiling", "must be a positive number of units")
+    if inventory.poll_minutes < 1:
+        raise fail("inventory", "poll_minutes", "must be at least 1 minute")
+    if not 1 <= settings.site.port <= 65535:
+        raise fail("site", "port", f"= {settings.site.port} is not a TCP port (1..65535)")
     try:
         from zoneinfo import ZoneInfo
 

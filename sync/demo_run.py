@@ -9,9 +9,9 @@ offline with one command.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from sync.config import Settings
+from sync.config import HubSpotSettings, Settings, ShopifySettings, WarehouseSettings
 from sync.local.db import connect
 from sync.local.demo import DemoSummary, create_demo_store, demo_clock, reset_store
 
@@ -45,8 +45,24 @@ NEXT_STEPS: list[str] = [
 ]
 
 
+def demo_settings(settings: Settings) -> Settings:
+    """``settings`` with every live service and site-specific mapping taken out.
+
+    The demo always runs on the embedded default, even in a project configured
+    for a real store: it must never write to a live Shopify or HubSpot account.
+    """
+    return replace(
+        settings,
+        shopify=ShopifySettings(),
+        hubspot=HubSpotSettings(),
+        warehouse=WarehouseSettings(),
+        inventory=replace(settings.inventory, location_map={}),
+    )
+
+
 def run_demo(settings: Settings, *, reset: bool = False) -> DemoReport:
     """Create (or reuse) the demo store under ``settings.home`` and run every demo step."""
+    settings = demo_settings(settings)
     if reset:
         reset_store(settings.database)
     conn = connect(settings.database)

@@ -24,6 +24,7 @@ WAREHOUSE_API_KEY = "WAREHOUSE_API_KEY"  # secret
 WAREHOUSE_FEED = "WAREHOUSE_FEED"
 
 HUBSHOP_HOME = "HUBSHOP_HOME"
+HUBSHOP_PUSH_KEY = "HUBSHOP_PUSH_KEY"  # secret; the key `hubshop serve` wants on warehouse pushes
 HUBSHOP_CONFIG = "HUBSHOP_CONFIG"  # path of hubshop.toml, default ./hubshop.toml
 HUBSPOT_CONFIG = "HUBSPOT_CONFIG"  # path of hubspot.config.yml, default ./hubspot.config.yml
 
@@ -34,6 +35,7 @@ SECRETS = (
     SHOPIFY_CLIENT_SECRET,
     SHOPIFY_WEBHOOK_SECRET,
     WAREHOUSE_API_KEY,
+    HUBSHOP_PUSH_KEY,
 )
 
 ALL = (
@@ -52,6 +54,7 @@ ALL = (
     WAREHOUSE_API_KEY,
     WAREHOUSE_FEED,
     HUBSHOP_HOME,
+    HUBSHOP_PUSH_KEY,
     HUBSHOP_CONFIG,
     HUBSPOT_CONFIG,
 )

@@ -119,3 +119,36 @@ def test_store_load_bad_csv_names_file_line_column(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["--home", str(tmp_path / "h"), "store", "load", str(bad)])
     assert result.exit_code != 0
     assert "bad.csv:3:" in result.output
+
+
+def test_demo_never_talks_to_configured_services(tmp_path: Path, monkeypatch) -> None:
+    # given credentials for a real store and HubSpot account (nothing answers them here)
+    monkeypatch.setenv("SHOPIFY_STORE", "real-brand.myshopify.com")
+    monkeypatch.setenv("SHOPIFY_ACCESS_TOKEN", "shpat_live_token_value")
+    monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", "pat-na1-live-token-value")
+    # when
+    result = CliRunner().invoke(main, ["--home", str(tmp_path / "h"), "demo", "--json"])
+    # then the demo ran locally, end to end
+    assert result.exit_code == 0, result.output
+    steps = json.loads(result.stdout)["steps"]
+    assert steps["catalog"]["api_calls"]["shopify"] == 0
+    assert steps["inventory"]["written"] > 0
+
+
+def test_library_errors_are_one_redacted_line(tmp_path: Path, monkeypatch) -> None:
+    # given a store domain that is really a pasted token
+    monkeypatch.setenv("SHOPIFY_STORE", "shpat_0123456789abcdef0123456789abcdef")
+    # when
+    result = CliRunner().invoke(main, ["--home", str(tmp_path / "h"), "store", "load", "x.csv"])
+    # then
+    assert result.exit_code != 0
+    assert "shpat_0123456789abcdef" not in result.output
+
+
+def test_unwritable_home_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = CliRunner().invoke(main, ["--home", str(blocker / "home"), "demo"])
+    assert result.exit_code == 1
+    assert "cannot open the local store" in result.output
+    assert "Traceback" not in result.output

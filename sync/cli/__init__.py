@@ -10,12 +10,27 @@ import click
 
 from sync import __version__
 from sync.cli.context import AppContext
+from sync.errors import HubshopError
 from sync.plumbing.clock import SYSTEM_CLOCK
+from sync.plumbing.redact import redact
+
+
+class HubshopGroup(click.Group):
+    """The root group: every library error becomes one redacted line, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except HubshopError as exc:
+            raise click.ClickException(redact(str(exc))) from None
+        except click.ClickException as exc:
+            exc.message = redact(exc.message)
+            raise
 
 
 @click.group(
+    cls=HubshopGroup,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-    epilog="Example:\n\n  hubshop demo",
 )
 @click.version_option(__version__, prog_name="hubshop")
 @click.option(

@@ -26,7 +26,8 @@ def demo(app: AppContext, reset: bool, as_json: bool) -> None:
       hubshop demo --reset
     """
     settings = app.settings()
-    app.announce(settings)
+    click.echo(f"The demo runs on the embedded default in {settings.home}/, whatever "
+               "credentials are set.", err=True)
     try:
         report = run_demo(settings, reset=reset)
     except (HubshopError, ValueError) as exc:

@@ -12,6 +12,13 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from sync.errors import HubshopError
+
+
+class StoreUnavailable(HubshopError):
+    """The SQLite file cannot be created, opened or migrated (permissions, corruption)."""
+
+
 Migration = Callable[[sqlite3.Connection], None] | str
 
 _MIGRATIONS: dict[str, list[Migration]] = {}
@@ -29,17 +36,25 @@ def connect(path: Path | str, *, migrate: bool = True) -> sqlite3.Connection:
 
     ``path`` may be ``":memory:"`` for tests. Rows come back as ``sqlite3.Row``.
     """
-    if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA foreign_keys = ON")
-    if str(path) != ":memory:":
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-    if migrate:
-        _load_components()
-        apply_migrations(conn)
+    try:
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(
+            str(path), timeout=30, isolation_level=None, check_same_thread=False
+        )
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        if str(path) != ":memory:":
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        if migrate:
+            _load_components()
+            apply_migrations(conn)
+    except (OSError, sqlite3.Error) as exc:
+        raise StoreUnavailable(
+            f"cannot open the local store {path}: {exc}. Point HUBSHOP_HOME (or --home) at a "
+            "writable folder, or delete the file if it is damaged (hubshop demo --reset)"
+        ) from None
     return conn
 
 

@@ -8,6 +8,8 @@ Variables hubshop shares with the CLI (``SHOPIFY_STORE`` …) stay in
 
 from __future__ import annotations
 
+from sync import env_names
+
 # --- environment variables set by template.yaml -----------------------------------------
 STATE_TABLE = "HUBSHOP_STATE_TABLE"  # DynamoDB table of the inventory StateStore
 IDEMPOTENCY_TABLE = "HUBSHOP_IDEMPOTENCY_TABLE"  # Powertools idempotency records
@@ -68,5 +70,5 @@ WEBHOOK_TOPICS = (
 )
 
 # --- hubshop serve (no AWS) --------------------------------------------------------------
-LOCAL_PUSH_KEY = "HUBSHOP_PUSH_KEY"  # noqa: S105 - env name of serve's warehouse push key
+LOCAL_PUSH_KEY = env_names.HUBSHOP_PUSH_KEY
 SERVE_PORT = 8080
