@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,26 @@ def test_mutations_cost_ten_plus_their_selection(shopify_fake):
                                                         "uri": "https://example.com/hooks"})
     # then: 10 + webhookSubscription 1 + userErrors 1
     assert body["extensions"]["cost"]["requestedQueryCost"] == 12
+
+
+QUERIES = Path(__file__).parent.parent / "sync" / "shopify" / "queries"
+MUTATIONS = [p for p in sorted(QUERIES.glob("*.graphql"))
+             if re.search(r"^mutation\b", p.read_text(), re.MULTILINE)]
+
+
+@pytest.mark.parametrize("path", MUTATIONS, ids=lambda p: p.stem)
+def test_the_clients_mutation_estimate_agrees_with_the_fake(shopify_schema, path):
+    # given one of hubshop's own mutation documents
+    import graphql
+
+    from sync.shopify.cost import estimate_cost
+
+    document = graphql.parse(path.read_text())
+    variables = {"first": 50}
+    # then the pacer's estimate is what the fake (and Shopify's published rules) charge,
+    # mutations included: 10 for the field plus its payload selection
+    assert estimate_cost(document, variables) == requested_cost(shopify_schema, document,
+                                                                variables)
 
 
 def test_actual_cost_counts_what_came_back_and_refunds_the_rest(shopify_fake):

@@ -46,6 +46,9 @@ def test_cost_follows_shopify_rules() -> None:
     # a product node costs 1 plus its variants connection: 2 + 10 variant nodes of 1 each
     assert estimate_cost(doc, {"first": 5}) == 2 + 5 * (1 + (2 + 10 * 1))
     assert estimate_cost("mutation { a: shop { name } }") == 10
+    # a mutation field costs 10, plus its payload selection under the same rules
+    assert estimate_cost("mutation { productSet(input: {}) { product { id } userErrors"
+                         " { field } } }") == 10 + 1 + 1
     assert 1 <= largest_page(doc) <= 250
 
 

@@ -5,7 +5,10 @@ readers choose the largest page that stays under the 1,000-point cap. Rules
 (shopify.dev, "GraphQL Admin API rate limits"): scalars and enums cost 0,
 objects 1, a connection (a field taking ``first`` or ``last``) 2 plus ``first``
 times the cost of one node, where each node is an object (1) plus its own
-selection, so nested connections multiply; mutations 10.
+selection, so nested connections multiply; a mutation field 10 (in place of an
+object's 1), plus what it selects on its payload under the same rules, so
+``productSet { product { id } userErrors { field } }`` is 10 + 1 + 1 = 12.
+The Shopify fake in ``tests/fakes/shopify/cost.py`` charges the same.
 """
 
 from __future__ import annotations
@@ -37,7 +40,8 @@ def estimate_cost(document: str | DocumentNode, variables: Mapping[str, Any] | N
     operation = next(d for d in doc.definitions if isinstance(d, OperationDefinitionNode))
     variables = dict(variables or {})
     if operation.operation == OperationType.MUTATION:
-        return MUTATION_COST * len(operation.selection_set.selections)
+        return sum(MUTATION_COST + _selection_cost(field.selection_set, fragments, variables)
+                   for field in _flatten(operation.selection_set, fragments))
     return _selection_cost(operation.selection_set, fragments, variables)
 
 
