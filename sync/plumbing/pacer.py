@@ -124,6 +124,10 @@ class RollingWindowPacer:
         return wait
 
 
+ROUNDING_POINTS = 1.0
+"""How far a reported ``currentlyAvailable`` may be above the true figure."""
+
+
 class CostPacer:
     """Shopify's cost-based leaky bucket, steered by each response's ``throttleStatus``.
 
@@ -200,4 +204,7 @@ class CostPacer:
             if status.get("restoreRate"):
                 self.restore_rate = float(status["restoreRate"])
             if status.get("currentlyAvailable") is not None:
-                self._available = min(self.maximum_available, float(status["currentlyAvailable"]))
+                # Shopify reports whole points: 991.6 shows as 992. Read it one point
+                # low so a page sized to the figure is never THROTTLED by the rounding.
+                reported = float(status["currentlyAvailable"]) - ROUNDING_POINTS
+                self._available = min(self.maximum_available, max(reported, 0.0))

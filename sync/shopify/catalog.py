@@ -26,7 +26,6 @@ from sync.catalog.model import (
 from sync.catalog.rows import ShopFacts
 from sync.config import ShopifySettings
 from sync.plumbing.clock import Clock
-from sync.plumbing.pacer import CostPacer
 from sync.shopify.bulk import nest, run_bulk_query, stream_lines
 from sync.shopify.client import ShopifyClient, load_document
 from sync.shopify.cost import largest_page
@@ -44,24 +43,9 @@ FRAGMENTS = {"CatalogProduct": "catalog_product_fields", "CatalogVariant": "cata
 _SPREAD = re.compile(r"\.\.\.(\w+)")
 
 
-class RoundedStatusPacer(CostPacer):
-    """A cost pacer that reads ``currentlyAvailable`` as up to one point too high.
-
-    Shopify reports whole points; a bucket holding 991.6 shows as 992, and a
-    992-point page sent on that figure comes back THROTTLED with a computed
-    wait of zero. Taking one point off keeps the pacer on the safe side.
-    """
-
-    def after(self, throttle_status: Any) -> None:
-        status = dict(throttle_status.get("throttleStatus", throttle_status))
-        if status.get("currentlyAvailable") is not None:
-            status["currentlyAvailable"] = max(0.0, float(status["currentlyAvailable"]) - 1.0)
-        super().after(status)
-
-
 def catalog_client(settings: ShopifySettings, *, clock: Clock) -> ShopifyClient:
-    """The Shopify client the catalog reader uses (paced on the safe side of rounding)."""
-    return ShopifyClient(settings, clock=clock, pacer=RoundedStatusPacer(clock))
+    """The Shopify client the catalog reader uses."""
+    return ShopifyClient(settings, clock=clock)
 
 
 @cache

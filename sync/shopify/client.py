@@ -180,7 +180,8 @@ class ShopifyClient:
         status = extensions.get("throttleStatus") or {}
         available = float(status.get("currentlyAvailable", 0))
         rate = float(status.get("restoreRate") or self.pacer.restore_rate)
-        wait = max(0.0, (cost - available) / rate)
+        # One point more than the shortfall: the reported figure is rounded.
+        wait = max(0.0, cost - available) / rate + 1.0 / rate
         log.warning("Shopify throttled the call; waiting %.1f s for %d points", wait, cost)
         self.clock.sleep(wait)
 
