@@ -60,6 +60,23 @@ def test_same_key_and_input_replays_without_applying_twice(shopify_fake):
     assert shopify_fake.shop.level(item, MAIN).available == 15
 
 
+def test_a_key_is_forgotten_after_the_retention_window(shopify_fake, shopify_clock):
+    # given an adjustment applied under key k-3
+    item = item_of(shopify_fake, "MUG-1")
+    adjust = {"name": "available", "reason": "received",
+              "changes": [{"inventoryItemId": item, "locationId": MAIN, "delta": 3,
+                           "changeFromQuantity": None}]}
+    shopify_fake.execute(doc("inventory_adjust"), {"input": adjust, "key": "k-3"})
+    # when the same request comes back just inside the window, it is a replay
+    shopify_clock.advance(24 * 3600 - 1)
+    shopify_fake.execute(doc("inventory_adjust"), {"input": adjust, "key": "k-3"})
+    assert shopify_fake.shop.level(item, MAIN).available == 15
+    # when it comes back after the window, Shopify has forgotten the key: it applies again
+    shopify_clock.advance(1)
+    shopify_fake.execute(doc("inventory_adjust"), {"input": adjust, "key": "k-3"})
+    assert shopify_fake.shop.level(item, MAIN).available == 18
+
+
 def test_same_key_with_different_input_is_a_parameter_mismatch(shopify_fake):
     item = item_of(shopify_fake, "MUG-1")
     shopify_fake.execute(doc("inventory_set"), {"input": set_input(item, 20, None), "key": "k"})

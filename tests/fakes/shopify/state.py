@@ -39,7 +39,8 @@ class FakeState:
     bulk_operations: dict[str, dict] = field(default_factory=dict)
     bulk_files: dict[str, bytes] = field(default_factory=dict)
     product_operations: dict[str, dict] = field(default_factory=dict)
-    idempotency: dict[tuple[str, str], tuple[str, Any]] = field(default_factory=dict)
+    # (mutation, key) -> (input fingerprint, response, when first applied)
+    idempotency: dict[tuple[str, str], tuple[str, Any, datetime]] = field(default_factory=dict)
     staged_uploads: dict[str, bytes] = field(default_factory=dict)
     counters: dict[str, int] = field(default_factory=dict)
     schema: graphql.GraphQLSchema | None = None

@@ -3,17 +3,27 @@
 Same key and same input: the first response is replayed and nothing is applied
 again. Same key, different input: ``IDEMPOTENCY_KEY_PARAMETER_MISMATCH``.
 Required mutations without the directive fail before touching anything.
+
+Shopify keeps a key only for a retention window ("Implementing idempotency",
+shopify.dev); past it the same key is a new request and applies again. The
+24 hours used here come from a summary of that page, not its own words: one
+constant to change if Shopify's figure differs. The window runs on the fake's
+clock. ``IDEMPOTENCY_CONCURRENT_REQUEST`` (same key while the first request is
+still running) is not produced: the fake runs one request at a time to the end.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import graphql
 
 from ..registry import fail, user_error
+
+RETENTION = timedelta(hours=24)
 
 
 def idempotency_key(info: graphql.GraphQLResolveInfo) -> str | None:
@@ -47,8 +57,12 @@ def run_idempotent(
         raise fail("The idempotency key cannot be an empty string or whitespace only.",
                    "BAD_REQUEST")
     fingerprint = json.dumps(arguments, sort_keys=True, default=str)
-    store: dict[tuple[str, str], tuple[str, Any]] = info.context.idempotency
+    store: dict[tuple[str, str], tuple[str, Any, Any]] = info.context.idempotency
+    now = info.context.now()
     remembered = store.get((field, key))
+    if remembered is not None and now - remembered[2] >= RETENTION:
+        del store[(field, key)]
+        remembered = None
     if remembered is not None:
         if remembered[0] != fingerprint:
             message = "The same idempotency key cannot be used with different operation parameters."
@@ -59,5 +73,5 @@ def run_idempotent(
             }
         return remembered[1]
     result = apply()
-    store[(field, key)] = (fingerprint, result)
+    store[(field, key)] = (fingerprint, result, now)
     return result
