@@ -265,3 +265,51 @@ def test_status_shows_drift_offsets_and_pause(world):
     assert status.paused
     assert [(d.sku, d.shopify, d.target) for d in status.drift] == [("TEE-M", 5, 10)]
     assert status.offsets == {"TEE-S@MAIN": -3}
+
+
+def _product_of(world: World, sku: str) -> str:
+    return world.store.items_by_sku([sku])[sku].product_id
+
+
+def test_a_reconcile_that_sells_out_a_variant_marks_its_product_for_the_site(world):
+    # given an agreed baseline, nothing marked yet
+    world.reconcile()
+    world.state.take_products()
+    product = _product_of(world, "TEE-S")
+    # when the warehouse sells the variant's last units
+    world.warehouse.set("TEE-S", "MAIN", 0)
+    report = world.reconcile()
+    # then the write marks its product, once, in the report and the state store
+    assert world.level("TEE-S").available == 0
+    assert report.products == [product]
+    assert world.state.take_products() == [product]
+    assert world.reconcile().products == [] and world.state.take_products() == []
+
+
+def test_a_warehouse_event_marks_the_product_from_the_ledger_and_a_dry_run_marks_nothing(world):
+    # given the ledger knows the item (and its product) from a first reconcile
+    world.reconcile()
+    world.state.take_products()
+    product = _product_of(world, "TEE-M")
+    body = [{"sku": "TEE-M", "location": "MAIN", "on_hand": 1}]
+    # when
+    dry = run.apply_stock_records(body, world.store, world.state, world.policy,
+                                  dry_run=True, clock=world.clock)
+    marked_by_dry_run = world.state.take_products()
+    real = run.apply_stock_records(body, world.store, world.state, world.policy,
+                                   clock=world.clock)
+    # then
+    assert dry.products == [product] and marked_by_dry_run == []
+    assert real.products == [product] and world.state.take_products() == [product]
+
+
+def test_an_order_seen_by_the_reconcile_marks_the_product(world):
+    # given
+    world.reconcile()
+    world.state.take_products()
+    world.shop.place_order([("TEE-L", 1)])
+    # when the reconcile reads the order's effect (nothing to write)
+    report = world.reconcile()
+    # then the site still learns the total moved
+    assert report.written == 0
+    assert report.products == [_product_of(world, "TEE-L")]

@@ -56,6 +56,7 @@ class _Pass:
     items: Mapping[str, ItemInfo]
     now: datetime | None = None
     can_forward: bool = False
+    products: set[str] = dataclasses.field(default_factory=set)  # whose stock moved
 
 
 def run(
@@ -106,6 +107,7 @@ def run(
         report.conflicts += 1
         report.problems.append(Problem(sku, location, "stale", "Shopify kept changing during "
                                        f"{policy.max_rereads} re-reads; the next run retries"))
+    _mark_products(p)
     report.api_calls = store.calls - calls_before
     return report
 
@@ -224,8 +226,26 @@ def _unstocked(p: _Pass, record: StockRecord) -> InventoryLevel | None:
 
 
 def _decide(p: _Pass, record: StockRecord, level: InventoryLevel) -> Decision:
-    return decide(p.state.get(record.sku, record.location), level, record, p.policy,
-                  can_forward=p.can_forward, now=p.now)
+    """Decide one key; remember its product, and note it if Shopify's figure moved meanwhile."""
+    before = p.state.get(record.sku, record.location)
+    decision = decide(before, level, record, p.policy, can_forward=p.can_forward, now=p.now)
+    product = p.items[record.sku].product_id or (before.product_id if before else None)
+    if product and decision.entry.product_id != product:
+        decision = dataclasses.replace(decision, entry=decision.entry.evolve(product_id=product),
+                                       changed=True)
+    if product and before is not None and before.available is not None \
+            and before.available != level.available:
+        p.products.add(product)  # orders or a hand edit moved it since we last agreed
+    return decision
+
+
+def _mark_products(p: _Pass) -> None:
+    """Report the products whose stock moved and mark them for the site-freshness function."""
+    if not p.products:
+        return
+    p.report.products = sorted(p.products)
+    if not p.dry_run:
+        p.state.mark_products(p.report.products)
 
 
 def _commit(p: _Pass, decision: Decision, *, consume: bool = True, **changes: object) -> None:
@@ -275,6 +295,7 @@ def _write(p: _Pass, decisions: Mapping[Key, Decision]) -> list[Key]:
     if p.dry_run:
         p.report.writes.extend(changes)
         p.report.written += len(changes)
+        p.products.update(d.entry.product_id for d in chosen.values() if d.entry.product_id)
         return []
     stale: list[Key] = []
     size = p.policy.batch_size
@@ -293,6 +314,8 @@ def _send(p: _Pass, batch: list[QuantityChange], chosen: Mapping[Key, Decision])
                 decision = chosen[(change.sku, change.location)]
                 _commit(p, decision, consume=False, available=change.quantity, pending=None,
                         source="warehouse")
+                if decision.entry.product_id:
+                    p.products.add(decision.entry.product_id)
             p.report.written += len(batch)
             p.report.writes.extend(batch)
             return stale

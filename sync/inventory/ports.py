@@ -148,6 +148,7 @@ class LedgerEntry:
     deferrals: int = 0
     warehouse: int | None = None  # last warehouse sellable figure seen
     inventory_item_id: str | None = None
+    product_id: str | None = None  # the item's product, marked for the site when stock moves
     pending: int | None = None  # a write sent but not yet confirmed (a killed run)
     version: int = 0  # write attempts so far; part of the idempotency key
     edits: int = 0  # hand edits handled so far; part of a forwarded adjustment's reference

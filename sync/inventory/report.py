@@ -49,6 +49,9 @@ class RunReport:
     """The result of a reconcile or of applying warehouse records.
 
     ``writes`` are the quantities sent (or, on a dry run, that would be).
+    ``products`` are the products whose sellable stock moved (written, or seen
+    moved in Shopify): marked in the state store so the site-freshness
+    function refreshes their HubDB rows.
     """
 
     written: int = 0
@@ -84,6 +87,7 @@ class RunReport:
             problems=[asdict(p) for p in self.problems],
             rejections=[asdict(r) for r in self.rejected],
             hand_edits=[asdict(h) for h in self.hand_edits],
+            products=list(self.products),
         )
         return data
 

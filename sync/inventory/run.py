@@ -109,7 +109,8 @@ def _items(records: Sequence[StockRecord], store: InventoryStore, state: StateSt
     for record in records:
         entry = state.get(record.sku, record.location)
         if entry is not None and entry.inventory_item_id:
-            known[record.sku] = ItemInfo(record.sku, entry.inventory_item_id)
+            known[record.sku] = ItemInfo(record.sku, entry.inventory_item_id,
+                                         product_id=entry.product_id)
     missing = sorted({r.sku for r in records} - set(known))
     if missing:
         known.update(store.items_by_sku(missing))
