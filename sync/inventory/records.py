@@ -11,7 +11,8 @@ from sync.inventory.ports import StockRecord
 from sync.inventory.report import Rejection
 
 FIELDS = ("sku", "location", "on_hand", "allocated", "available", "updated_at")
-_INTEGER = re.compile(r"^[+-]?\d+$")
+MAX_DIGITS = 12  # far above any real stock figure; keeps int() off absurd strings
+_INTEGER = re.compile(r"[+-]?[0-9]+")  # ASCII digits only: str.isdigit() also takes "٣"
 
 
 class _Bad(Exception):
@@ -99,14 +100,28 @@ def _quantity(row: Mapping[str, object], name: str) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        raise _Bad(f"{name}: {value!r} is not a whole number")
+        raise _Bad(f"{name}: {_shown(value)} is not a whole number")
     if isinstance(value, int):
+        if abs(value) >= 10 ** MAX_DIGITS:
+            raise _Bad(f"{name}: a number of more than {MAX_DIGITS} digits is absurd")
         return value
     if isinstance(value, float) and value.is_integer():
-        raise _Bad(f"{name}: {value!r} is not a whole number (send integers)")
-    if isinstance(value, str) and _INTEGER.match(value.strip()):
-        return int(value.strip())
-    raise _Bad(f"{name}: {value!r} is not a whole number")
+        raise _Bad(f"{name}: {_shown(value)} is not a whole number (send integers)")
+    if isinstance(value, str):
+        text = value.strip()
+        if not _INTEGER.fullmatch(text):
+            raise _Bad(f"{name}: {_shown(value)} is not a whole number (ASCII digits 0-9)")
+        if len(text.lstrip("+-")) > MAX_DIGITS:
+            raise _Bad(f"{name}: a number of {len(text.lstrip('+-')):,} digits is absurd"
+                       f" (at most {MAX_DIGITS})")
+        return int(text)
+    raise _Bad(f"{name}: {_shown(value)} is not a whole number")
+
+
+def _shown(value: object) -> str:
+    """A value for an error message, cut short so a huge line cannot flood the report."""
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:37]}..."
 
 
 def _when(value: object) -> datetime | None:
