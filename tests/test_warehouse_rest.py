@@ -86,3 +86,52 @@ def test_errors_name_the_call_but_never_the_key(warehouse):
 
 def test_a_warehouse_without_an_adjust_path_cannot_adjust():
     assert not RestWarehouse(URL, paths={"snapshot": "/s"}).can_adjust
+
+
+@responses.activate
+def test_an_answer_that_is_not_json_names_the_url_and_status_but_not_the_query(warehouse):
+    # given a proxy's HTML error page with a 200
+    responses.get(f"{URL}/v1/stock", status=200, body="<html>Gateway login</html>",
+                  content_type="text/html")
+    keyed = RestWarehouse(URL, api_key="wms-secret-key", fields=FIELDS,
+                          paths={**PATHS, "snapshot": "/v1/stock?token=abc123"})
+    # when
+    with pytest.raises(RemoteError) as caught:
+        keyed.snapshot()
+    # then
+    message = str(caught.value)
+    assert f"{URL}/v1/stock answered 200" in message and "not JSON (text/html)" in message
+    assert "abc123" not in message and "wms-secret-key" not in message
+
+
+@responses.activate
+def test_a_next_page_on_another_host_never_gets_the_api_key(warehouse):
+    # given a page whose next link leaves the warehouse's origin
+    responses.get(f"{URL}/v1/stock", json={"items": [], "next": "https://evil.example/steal"})
+    stolen = responses.get("https://evil.example/steal", json={"items": []})
+    # when
+    with pytest.raises(RemoteError) as caught:
+        warehouse.snapshot()
+    # then
+    assert stolen.call_count == 0
+    assert "https://evil.example/steal" in str(caught.value)
+    assert "not following it with the API key" in str(caught.value)
+
+
+@responses.activate
+def test_redirects_are_followed_on_the_same_origin_only(warehouse):
+    # given one redirect within the warehouse and one off it (also an https -> http downgrade)
+    responses.get(f"{URL}/v1/stock", status=301, headers={"Location": "/api/v2/stock"})
+    responses.get(f"{URL}/v2/stock", json={"items": [
+        {"item_code": "TEE-S", "site": "MAIN", "physical": 2}]})
+    responses.get(f"{URL}/v1/stock/moves", status=302,
+                  headers={"Location": "http://wms.example.com/api/v1/stock/moves"})
+    plain = responses.get("http://wms.example.com/api/v1/stock/moves", json=[])
+    # when
+    records = warehouse.snapshot()
+    with pytest.raises(RemoteError) as caught:
+        warehouse.changes(datetime(2026, 1, 1, tzinfo=UTC))
+    # then
+    assert [r.sku for r in records] == ["TEE-S"]
+    assert all(c.request.headers["X-Api-Key"] == "wms-secret-key" for c in responses.calls)
+    assert plain.call_count == 0 and "302 redirect" in str(caught.value)

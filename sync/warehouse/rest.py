@@ -5,7 +5,9 @@
 ``adjust`` (POST one adjustment). A response is a JSON list of records, or an
 object whose ``items`` (or ``records``/``data``) holds them, with an optional
 ``next`` URL for the next page. ``fields`` maps hubshop's field names to the
-warehouse's. The API key goes in a header and never in a log or error.
+warehouse's. The API key goes in a header and never in a log or error, and
+only ever to ``WAREHOUSE_URL``'s own origin: a page link or redirect to
+another host (or from https to http) is refused rather than followed.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote, urljoin
+from urllib.parse import quote, urljoin, urlsplit
 
 import requests
 
@@ -21,11 +23,13 @@ from sync.errors import RemoteError
 from sync.inventory.ports import StockRecord
 from sync.inventory.records import parse_records
 from sync.inventory.report import Rejection
+from sync.plumbing.redact import redact, register_secret
 
 DEFAULT_PATHS = {"snapshot": "/stock", "changes": "/stock/changes?since={since}"}
 KEY_HEADER = "X-Api-Key"
 _LIST_KEYS = ("items", "records", "data", "stock")
 MAX_PAGES = 10_000
+MAX_REDIRECTS = 5
 
 
 class RestWarehouse:
@@ -42,6 +46,7 @@ class RestWarehouse:
         self.timeout = timeout
         self._headers = {"Accept": "application/json"}
         if api_key:
+            register_secret(api_key)
             self._headers[key_header] = api_key
         self.can_adjust = "adjust" in self.paths
         self.rejections: list[Rejection] = []
@@ -71,7 +76,7 @@ class RestWarehouse:
         url: str | None = self._url(path)
         pages = 0
         while url and pages < MAX_PAGES:
-            data = self._call("GET", url, headers=self._headers).json()
+            data = _json(self._call("GET", url, headers=self._headers), url)
             page, url = _page(data, url)
             rows += page
             pages += 1
@@ -83,15 +88,54 @@ class RestWarehouse:
         return urljoin(self.url, path.lstrip("/"))
 
     def _call(self, method: str, url: str, **kwargs: Any) -> requests.Response:
-        try:
-            response = self.session.request(method, url, timeout=self.timeout, **kwargs)
-        except requests.RequestException as exc:
-            raise RemoteError(f"warehouse {method} {url.split('?')[0]}: "
-                              f"{type(exc).__name__}") from None
+        """One request; redirects are followed by hand so the key stays on our origin."""
+        for _ in range(MAX_REDIRECTS + 1):
+            self._same_origin(url, "a request")
+            try:
+                response = self.session.request(method, url, timeout=self.timeout,
+                                                allow_redirects=False, **kwargs)
+            except requests.RequestException as exc:
+                raise RemoteError(f"warehouse {method} {_where(url)}: "
+                                  f"{type(exc).__name__}") from None
+            if not response.is_redirect:
+                break
+            url = urljoin(url, response.headers.get("Location", ""))
+            self._same_origin(url, f"a {response.status_code} redirect")
+        else:
+            raise RemoteError(f"warehouse {method} {_where(url)}: more than {MAX_REDIRECTS}"
+                              " redirects")
         if response.status_code >= 400:
-            raise RemoteError(f"warehouse {method} {url.split('?')[0]} answered "
-                              f"{response.status_code}: {response.text[:200]}")
+            raise RemoteError(f"warehouse {method} {_where(url)} answered "
+                              f"{response.status_code}: {redact(response.text[:200])}")
         return response
+
+    def _same_origin(self, url: str, what: str) -> None:
+        if _origin(url) != _origin(self.url):
+            raise RemoteError(f"warehouse sent {what} to {_where(url)}, outside WAREHOUSE_URL's"
+                              f" origin {_where(self.url)}; not following it with the API key")
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower())
+    return parts.scheme.lower(), f"{parts.hostname or ''}:{port}"
+
+
+def _where(url: str) -> str:
+    """A URL fit for an error: no credentials, query or fragment."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    return f"{parts.scheme}://{host}{f':{parts.port}' if parts.port else ''}{parts.path}"
+
+
+def _json(response: requests.Response, url: str) -> Any:
+    try:
+        return response.json()
+    except ValueError:  # requests.JSONDecodeError, and ints past Python's digit limit
+        kind = response.headers.get("Content-Type") or "no content type"
+        raise RemoteError(f"warehouse GET {_where(url)} answered {response.status_code} with"
+                          f" a body that is not JSON ({kind}): "
+                          f"{redact(response.text[:120])!r}") from None
 
 
 def _page(data: Any, url: str) -> tuple[list[Any], str | None]:
