@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from sync.inventory import run
@@ -17,7 +16,7 @@ from sync.inventory.ports import LedgerEntry, StateStore, StockRecord
 from sync.plumbing.clock import VirtualClock
 from sync.service.dynamo_state import DynamoState, StateConflict
 from sync.warehouse.csv_drop import CsvDropWarehouse
-from tests.test_service_world import REGION, World, create_tables, make_world, moto_aws
+from tests.test_service_world import World, aws_client, create_tables, make_world, moto_aws
 
 
 @pytest.fixture
@@ -28,7 +27,7 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
 @pytest.fixture
 def client(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     for _ in moto_aws(monkeypatch):
-        dynamodb = boto3.client("dynamodb", region_name=REGION)
+        dynamodb = aws_client("dynamodb")
         create_tables(dynamodb)
         yield dynamodb
 

@@ -9,14 +9,13 @@ import zipfile
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 from moto.awslambda.models import LambdaBackend
 
 from sync.errors import InputError
 from sync.service import rotation_handler
 from sync.service.secrets import SecretReader, staged_provider
-from tests.test_service_world import PUSH_KEY, REGION, LambdaContext, moto_aws
+from tests.test_service_world import PUSH_KEY, LambdaContext, aws_client, moto_aws
 
 ROLE_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [{
     "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
@@ -26,7 +25,7 @@ ROLE_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [{
 @pytest.fixture
 def secrets(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     for _ in moto_aws(monkeypatch):
-        client = boto3.client("secretsmanager", region_name=REGION)
+        client = aws_client("secretsmanager")
         client.create_secret(Name="hubshop/push-key", SecretString=PUSH_KEY)
         monkeypatch.setattr(rotation_handler, "_client", client)
         yield client
@@ -35,12 +34,12 @@ def secrets(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 @pytest.fixture
 def rotation_arn(secrets: Any, monkeypatch: pytest.MonkeyPatch) -> str:
     """A rotation function registered in moto; its invocations run our handler in-process."""
-    role = boto3.client("iam", region_name=REGION).create_role(
+    role = aws_client("iam").create_role(
         RoleName="rotation", AssumeRolePolicyDocument=ROLE_POLICY)["Role"]["Arn"]
     code = io.BytesIO()
     with zipfile.ZipFile(code, "w") as archive:
         archive.writestr("handler.py", "def handler(event, context): pass\n")
-    arn = boto3.client("lambda", region_name=REGION).create_function(
+    arn = aws_client("lambda").create_function(
         FunctionName="hubshop-key-rotation", Runtime="python3.12", Role=role,
         Handler="sync.service.rotation_handler.handler", Code={"ZipFile": code.getvalue()},
     )["FunctionArn"]

@@ -37,10 +37,15 @@ _CfnLoader.add_multi_constructor("!", _tag)
 
 @pytest.fixture(scope="module")
 def template() -> dict[str, Any]:
+    return load_template()
+
+
+def load_template() -> dict[str, Any]:
+    """template.yaml as plain data (CloudFormation's short tags become one-key dicts)."""
     return yaml.load(TEMPLATE.read_text(encoding="utf-8"), Loader=_CfnLoader)  # noqa: S506
 
 
-def _functions(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def functions_of(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {name: r["Properties"] for name, r in template["Resources"].items()
             if r["Type"] == "AWS::Serverless::Function"}
 
@@ -54,13 +59,13 @@ def test_cfn_lint_finds_nothing() -> None:
 
 
 def test_every_handler_in_the_template_exists(template: dict[str, Any]) -> None:
-    for name, props in _functions(template).items():
+    for name, props in functions_of(template).items():
         module, _, attribute = props["Handler"].rpartition(".")
         assert callable(getattr(importlib.import_module(module), attribute)), name
 
 
 def test_the_nightly_reconcile_runs_at_midnight_store_time(template: dict[str, Any]) -> None:
-    events = _functions(template)["ScheduleFunction"]["Events"]
+    events = functions_of(template)["ScheduleFunction"]["Events"]
     nightly = events["Nightly"]
     assert nightly["Type"] == "ScheduleV2"
     assert nightly["Properties"]["ScheduleExpression"] == "cron(0 0 * * ? *)"
@@ -72,7 +77,7 @@ def test_the_nightly_reconcile_runs_at_midnight_store_time(template: dict[str, A
 def test_the_consumer_reports_partial_failures_and_the_queue_dead_letters(
     template: dict[str, Any]
 ) -> None:
-    queue_event = _functions(template)["ConsumerFunction"]["Events"]["Queue"]["Properties"]
+    queue_event = functions_of(template)["ConsumerFunction"]["Events"]["Queue"]["Properties"]
     assert queue_event["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     redrive = template["Resources"]["EventsQueue"]["Properties"]["RedrivePolicy"]
     assert redrive["deadLetterTargetArn"] == {"GetAtt": "EventsDeadLetterQueue.Arn"}
@@ -80,12 +85,13 @@ def test_the_consumer_reports_partial_failures_and_the_queue_dead_letters(
 
 def test_the_environment_names_are_the_ones_the_code_reads(template: dict[str, Any]) -> None:
     variables = template["Globals"]["Function"]["Environment"]["Variables"]
-    for name in (S.STATE_TABLE, S.IDEMPOTENCY_TABLE, S.EVENTS_QUEUE_URL,
-                 S.DEAD_LETTER_QUEUE_URL, S.PUSH_KEY_SECRET, S.SHOPIFY_SECRET,
-                 S.WAREHOUSE_SECRET):
+    for name in (S.STATE_TABLE, S.IDEMPOTENCY_TABLE, S.EVENTS_QUEUE_URL):
         assert name in variables, name
-    site = _functions(template)["SiteRefreshFunction"]
-    assert S.HUBSPOT_SECRET in site["Environment"]["Variables"]
+    # secrets are named per function (tests/test_service_iam.py checks them against IAM)
+    assert not set(S.SECRET_VARIABLES) & set(variables)
+    functions = functions_of(template)
+    assert S.HUBSPOT_SECRET in functions["SiteRefreshFunction"]["Environment"]["Variables"]
+    assert S.DEAD_LETTER_QUEUE_URL in functions["ScheduleFunction"]["Environment"]["Variables"]
 
 
 def test_alarms_go_to_the_sns_topic(template: dict[str, Any]) -> None:
@@ -99,4 +105,4 @@ def test_alarms_go_to_the_sns_topic(template: dict[str, Any]) -> None:
 def test_the_two_functions_ship_separate_packages(template: dict[str, Any]) -> None:
     # the inventory functions use the global CodeUri; the site function has its own
     assert template["Globals"]["Function"]["CodeUri"] == "build/lambda/inventory"
-    assert _functions(template)["SiteRefreshFunction"]["CodeUri"] == "build/lambda/site"
+    assert functions_of(template)["SiteRefreshFunction"]["CodeUri"] == "build/lambda/site"

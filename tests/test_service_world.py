@@ -25,6 +25,7 @@ EVENTS = Path(__file__).with_name("events")
 REGION = "eu-west-1"
 PUSH_KEY = "k" * 20 + "0123456789abcdefghij"  # 40 letters and digits
 WEBHOOK_SECRET = "test-webhook-secret"  # the contracts README's test vector secret
+WAREHOUSE_KEY = "wms-key-from-secrets-manager"
 TOML = """
 [inventory]
 location_map = {{ "WH-MAIN" = "Main Warehouse" }}
@@ -145,11 +146,23 @@ def make_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Worl
         yield from _world(tmp_path)
 
 
+_CLIENTS: dict[str, Any] = {}
+
+
+def aws_client(service: str) -> Any:
+    """A boto3 client made once per test session (a client takes ~50 ms to make).
+
+    moto intercepts every client while a mock is active and resets its state
+    when the mock stops, so one client serves every test's fresh world.
+    """
+    if service not in _CLIENTS:
+        _CLIENTS[service] = boto3.client(service, region_name=REGION)
+    return _CLIENTS[service]
+
+
 def _world(tmp_path: Path) -> Iterator[World]:
     clock = VirtualClock()
-    dynamodb = boto3.client("dynamodb", region_name=REGION)
-    sqs = boto3.client("sqs", region_name=REGION)
-    secrets = boto3.client("secretsmanager", region_name=REGION)
+    dynamodb, sqs, secrets = aws_client("dynamodb"), aws_client("sqs"), aws_client("secretsmanager")
     state_table, idempotency_table = create_tables(dynamodb)
     dlq_url = sqs.create_queue(QueueName="hubshop-events-dlq")["QueueUrl"]
     queue_url = sqs.create_queue(QueueName="hubshop-events")["QueueUrl"]
@@ -157,13 +170,15 @@ def _world(tmp_path: Path) -> Iterator[World]:
     shopify = secrets.create_secret(
         Name="hubshop/shopify",
         SecretString=json.dumps({"client_secret": WEBHOOK_SECRET, "client_id": "app"}))["ARN"]
+    warehouse = secrets.create_secret(Name="hubshop/warehouse",
+                                      SecretString=json.dumps({"api_key": WAREHOUSE_KEY}))["ARN"]
     feed = tmp_path / "feed.csv"
     feed.write_text(FEED, encoding="utf-8")
     (tmp_path / "hubshop.toml").write_text(TOML.format(feed=feed), encoding="utf-8")
     environ = {
         S.STATE_TABLE: state_table, S.IDEMPOTENCY_TABLE: idempotency_table,
         S.EVENTS_QUEUE_URL: queue_url, S.DEAD_LETTER_QUEUE_URL: dlq_url,
-        S.PUSH_KEY_SECRET: push, S.SHOPIFY_SECRET: shopify,
+        S.PUSH_KEY_SECRET: push, S.SHOPIFY_SECRET: shopify, S.WAREHOUSE_SECRET: warehouse,
         "LAMBDA_TASK_ROOT": str(tmp_path), "HUBSHOP_HOME": str(tmp_path / "home"),
         "AWS_DEFAULT_REGION": REGION,
     }

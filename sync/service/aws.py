@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -75,17 +75,23 @@ class AwsWiring:
 
     # settings and adapters -------------------------------------------------------------
 
-    def settings(self) -> Any:
-        """hubshop Settings: the packaged hubshop.toml plus credentials from Secrets Manager."""
+    def settings(self, secrets: Sequence[str] = (S.SHOPIFY_SECRET, S.WAREHOUSE_SECRET)) -> Any:
+        """hubshop Settings: the packaged hubshop.toml plus the credentials of ``secrets``.
+
+        Args:
+            secrets: the environment variables naming the Secrets Manager secrets
+                to read. Each function's IAM policy allows only its own secrets, so
+                a caller asks for exactly what its code path needs: the HTTP edge
+                none (it reads the push key and webhook secrets itself), the
+                consumer and the schedules Shopify's and the warehouse's.
+        """
         from sync.config import load_settings
 
         env = dict(self.environ)
-        if self.environ.get(S.SHOPIFY_SECRET):
-            env.update(self.secrets.environment(self.environ[S.SHOPIFY_SECRET],
-                                                S.SHOPIFY_SECRET_FIELDS))
-        if self.environ.get(S.WAREHOUSE_SECRET):
-            env.update(self.secrets.environment(self.environ[S.WAREHOUSE_SECRET],
-                                                S.WAREHOUSE_SECRET_FIELDS))
+        for variable in secrets:
+            if self.environ.get(variable):
+                env.update(self.secrets.environment(self.environ[variable],
+                                                    S.SECRET_FIELDS[variable]))
         root = Path(self.environ.get("LAMBDA_TASK_ROOT") or Path.cwd())
         return load_settings(env=env, cwd=root)
 
@@ -131,7 +137,7 @@ class AwsWiring:
         from sync.inventory.policy import Policy
         from sync.service.http_edge import Edge
 
-        settings = self.settings()
+        settings = self.settings(secrets=())  # no Shopify or warehouse credentials here
         inventory: InventorySettings = settings.inventory
         return Edge(check_key=self.check_key, webhook_secrets=self.webhook_secrets,
                     send=self.send, policy=Policy.from_settings(inventory),

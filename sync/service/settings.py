@@ -1,6 +1,7 @@
 """The AWS-side names the service reads: environment variables, headers, limits, TTLs.
 
-The template sets these variables on every function; the handlers, the
+The template sets on each function only the variables its code reads (a
+function's IAM policy allows exactly the secrets its variables name); the handlers, the
 rotation Lambda, ``hubshop serve`` and the tests all name them from here.
 Variables hubshop shares with the CLI (``SHOPIFY_STORE`` …) stay in
 :mod:`sync.env_names`.
@@ -34,6 +35,11 @@ SHOPIFY_SECRET_FIELDS = {
 }
 WAREHOUSE_SECRET_FIELDS = {"api_key": "WAREHOUSE_API_KEY"}
 HUBSPOT_SECRET_FIELDS = {"access_token": "HUBSPOT_ACCESS_TOKEN"}
+# the secret-naming variables whose JSON fields become settings, and those fields
+SECRET_FIELDS = {SHOPIFY_SECRET: SHOPIFY_SECRET_FIELDS, WAREHOUSE_SECRET: WAREHOUSE_SECRET_FIELDS,
+                 HUBSPOT_SECRET: HUBSPOT_SECRET_FIELDS}
+# every variable that names a secret (what template.yaml's IAM policies must match)
+SECRET_VARIABLES = (PUSH_KEY_SECRET, SHOPIFY_SECRET, WAREHOUSE_SECRET, HUBSPOT_SECRET)
 
 # --- HTTP --------------------------------------------------------------------------------
 API_KEY_HEADER = "x-api-key"
