@@ -8,7 +8,6 @@ import pytest
 from sync.config import Secret, ShopifySettings
 from sync.inventory import run
 from sync.inventory.ledger import SqliteState
-from sync.inventory.local import LocalInventory
 from sync.inventory.policy import Policy
 from sync.inventory.ports import STALE, QuantityChange
 from sync.local.db import connect
@@ -19,24 +18,13 @@ from sync.warehouse.memory import MemoryWarehouse
 MAP = {"MAIN": "Main Warehouse", "FLOOR": "Shop Floor"}
 
 
-class FakeBackedInventory(ShopifyInventory):
-    """The real adapter; order lines come from the shop itself (the fake has no ``orders``)."""
-
-    def __init__(self, client, shop, **kwargs):
-        super().__init__(client, **kwargs)
-        self.shop = shop
-
-    def order_lines(self, since):
-        return LocalInventory(self.shop).order_lines(since)
-
-
 @pytest.fixture
 def adapter(shopify_fake, shopify_shop, shopify_clock):
     settings = ShopifySettings(store="fernhill-demo.myshopify.com",
                                access_token=Secret(shopify_fake.token),
                                admin_url=shopify_fake.base_url)
     client = ShopifyClient(settings, clock=shopify_clock)
-    return FakeBackedInventory(client, shopify_shop, batch_size=2)
+    return ShopifyInventory(client, batch_size=2)
 
 
 def _warehouse(shop, clock, extra=0):
@@ -53,7 +41,7 @@ def test_every_inventory_document_is_valid_against_the_2026_04_schema(shopify_sc
     problems = {d.name: [e.message for e in graphql.validate(
         shopify_schema, graphql.parse(d.read_text()))] for d in documents}
     # then
-    assert len(documents) == 6
+    assert len(documents) == 8
     assert problems == {d.name: [] for d in documents}
 
 

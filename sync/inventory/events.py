@@ -45,9 +45,10 @@ def apply_lines(
         code = codes.get(str(line.location_id)) if line.location_id else None
         if code is None or not line.sku:
             continue
-        new = (line.quantity, line.released, line.shipped, line.returned)
-        old_text = state.line_state(line.line_id)
+        key = f"{line.line_id}@{code}"
+        old_text = state.line_state(key)
         old = tuple(int(x) for x in old_text.split(",")) if old_text else (0, 0, 0, 0)
+        new = _counts(line, old)
         rise = tuple(max(0, n - o) for n, o in zip(new, old, strict=True))
         if not any(rise):
             continue
@@ -60,11 +61,28 @@ def apply_lines(
         entry.source = "order"
         entry.updated_at = now or entry.updated_at
         state.put([entry])
-        state.set_line_state(line.line_id,
+        state.set_line_state(key,
                              ",".join(str(max(n, o)) for n, o in zip(new, old, strict=True)))
         moved += 1
         skus.add(line.sku)
     return moved, skus
+
+
+def _counts(line: OrderLineState, old: tuple[int, ...]) -> tuple[int, int, int, int]:
+    """The line's cumulative (ordered, released, shipped, returned) at its location.
+
+    From ``open`` (the catch-up): shipped and returned only grow; ordered minus
+    released must equal open plus shipped, so a rise in open is more ordered
+    and a fall (cancelled with restock, moved away) is more released.
+    """
+    if line.open is None:
+        return line.quantity, line.released, line.shipped, line.returned
+    placed, released = old[0], old[1]
+    shipped, returned = max(old[2], line.shipped), max(old[3], line.returned)
+    held = line.open + shipped
+    if placed - released <= held:
+        return released + held, released, shipped, returned
+    return placed, placed - held, shipped, returned
 
 
 def note(topic: str, payload: Mapping[str, object], state: StateStore, policy: Policy,

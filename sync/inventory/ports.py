@@ -101,7 +101,10 @@ class OrderLineState:
     location (fulfilled, or cancelled without restock), and ``returned`` came
     back into available after shipping. Counts only grow, so a duplicated or
     late observation changes nothing; read back from Shopify it is the
-    catch-up for lost webhooks.
+    catch-up for lost webhooks. Counts are kept per line *and location*. The
+    catch-up gives ``open`` (units still committed at the location) instead
+    of ``quantity``/``released``: units that left the location's commitment
+    without shipping (cancelled with restock, or moved elsewhere) are released.
     """
 
     line_id: str
@@ -113,6 +116,7 @@ class OrderLineState:
     shipped: int = 0
     returned: int = 0
     at: datetime | None = None
+    open: int | None = None  # units still committed here; set: ordered/released derive from it
 
 
 @dataclass(frozen=True)

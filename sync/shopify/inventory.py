@@ -5,10 +5,17 @@ quantity and ``@idempotent(key:)``; a batch Shopify finds too large is split
 in halves. Per-quantity ``userErrors`` come back as
 :class:`~sync.inventory.ports.ItemOutcome` so the engine re-reads stale items
 and reports the rest, never retrying them blindly.
+
+The order catch-up reads each changed order whole (every page of its
+fulfillment orders and their lines, fulfilments and refunds) and reports, per
+order line *and location*, the units still open there, shipped from there
+and returned there (see :func:`order_line_states`), so a line split between
+locations, or moved from one to another, counts at each.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -36,6 +43,9 @@ _CODES = {
     "ITEM_NOT_STOCKED_AT_LOCATION": NOT_STOCKED,
     "NON_MUTABLE_INVENTORY_ITEM": NON_MUTABLE,
 }
+LIST_PAGE = 5  # fulfillments(first:) / refunds(first:) in inventory_order_lines
+OPEN_STATUSES = {"OPEN", "IN_PROGRESS", "SCHEDULED", "ON_HOLD", "INCOMPLETE"}
+RESTOCK_RELEASES = {"CANCEL", "LEGACY_RESTOCK"}
 _TOO_LARGE = ("MAX_COST_EXCEEDED", "TOO_MANY_QUANTITIES", "MAX_INPUT_SIZE_EXCEEDED")
 
 
@@ -134,16 +144,54 @@ class ShopifyInventory:
         cursor = since
         for order in self._pages("inventory_order_lines", {"query": query}, "orders"):
             cursor = max(cursor or order["updatedAt"], order["updatedAt"])
-            for fulfilment in order["fulfillmentOrders"]["nodes"]:
-                location = ((fulfilment.get("assignedLocation") or {}).get("location") or {})
-                for node in fulfilment["lineItems"]["nodes"]:
-                    line = node["lineItem"]
-                    q, current = line["quantity"], line["currentQuantity"]
-                    lines.append(OrderLineState(
-                        line["id"], order["id"], line.get("sku") or "", location.get("id"), q,
-                        released=q - current, shipped=current - line["unfulfilledQuantity"],
-                        at=_time(order["updatedAt"])))
+            lines += order_line_states(self._whole(order))
         return OrderPage(lines, cursor)
+
+    def _whole(self, order: dict[str, Any]) -> dict[str, Any]:
+        """The order with every page of its fulfillment orders, fulfilments and refunds."""
+        orders_page = order["fulfillmentOrders"]
+        fulfillment_orders = list(orders_page["nodes"])
+        fulfillments, refunds = list(order["fulfillments"]), list(order["refunds"])
+        more = orders_page["pageInfo"]["hasNextPage"] or len(fulfillments) >= LIST_PAGE \
+            or len(refunds) >= LIST_PAGE
+        after = orders_page["pageInfo"]["endCursor"]
+        while more:
+            data = self.client.execute(load_document("inventory_order_more"),
+                                       {"id": order["id"], "after": after})["order"]
+            held = {f["id"] for f in fulfillments}
+            fulfillments += [self._part(f["id"], "fulfillment") for f in data["fulfillments"]
+                             if f["id"] not in held]
+            held = {r["id"] for r in refunds}
+            refunds += [self._part(r["id"], "refund") for r in data["refunds"]
+                        if r["id"] not in held]
+            page = data["fulfillmentOrders"]
+            if orders_page["pageInfo"]["hasNextPage"]:
+                fulfillment_orders += page["nodes"]
+            orders_page, after = page, page["pageInfo"]["endCursor"]
+            more = page["pageInfo"]["hasNextPage"]
+        for node, kind, field in [*((f, "fulfillmentOrder", "lineItems")
+                                    for f in fulfillment_orders),
+                                  *((f, "fulfillment", "fulfillmentLineItems")
+                                    for f in fulfillments),
+                                  *((r, "refund", "refundLineItems") for r in refunds)]:
+            node[field] = self._rest(node["id"], kind, field, node[field])
+        return {**order, "fulfillmentOrders": fulfillment_orders, "fulfillments": fulfillments,
+                "refunds": refunds}
+
+    def _part(self, node_id: str, kind: str) -> dict[str, Any]:
+        data = self.client.execute(load_document("inventory_order_parts"),
+                                   {"id": node_id, "after": None, kind: True})[kind]
+        return {"id": node_id, **data}
+
+    def _rest(self, node_id: str, kind: str, field: str, page: dict[str, Any]) -> dict[str, Any]:
+        """A nested connection's first page followed to its end."""
+        nodes = list(page["nodes"])
+        while page["pageInfo"]["hasNextPage"]:
+            data = self.client.execute(load_document("inventory_order_parts"), {
+                "id": node_id, "after": page["pageInfo"]["endCursor"], kind: True})[kind]
+            page = data[field]
+            nodes += page["nodes"]
+        return {"nodes": nodes, "pageInfo": {"hasNextPage": False, "endCursor": None}}
 
     # internals -------------------------------------------------------------------------
 
@@ -164,6 +212,63 @@ class ShopifyInventory:
             if not data["pageInfo"]["hasNextPage"]:
                 return nodes
             after = data["pageInfo"]["endCursor"]
+
+
+def order_line_states(order: dict[str, Any]) -> list[OrderLineState]:
+    """Per (order line, location): units still open there, shipped and returned there.
+
+    ``open`` counts the remaining units on fulfillment orders not closed or
+    cancelled; ``shipped`` the units of successful fulfilments from there plus
+    unfulfilled units cancelled or refunded *without* restock (they leave
+    stock); ``returned`` the units restocked there after a return. Cancelled
+    or moved units that were restocked need no count of their own: the
+    ledger derives them from the drop in ``open`` (see
+    :func:`sync.inventory.events.apply_lines`).
+    """
+    open_: dict[tuple[str, str | None], int] = {}
+    shipped: dict[tuple[str, str | None], int] = defaultdict(int)
+    returned: dict[tuple[str, str | None], int] = defaultdict(int)
+    skus: dict[str, str] = {}
+    for fulfillment_order in order["fulfillmentOrders"]:
+        location = ((fulfillment_order.get("assignedLocation") or {}).get("location") or {})
+        for node in fulfillment_order["lineItems"]["nodes"]:
+            key = (node["lineItem"]["id"], location.get("id"))
+            skus[key[0]] = node["lineItem"].get("sku") or skus.get(key[0], "")
+            open_.setdefault(key, 0)
+            if fulfillment_order["status"] in OPEN_STATUSES:
+                open_[key] += node["remainingQuantity"]
+    for fulfillment in order["fulfillments"]:
+        location = (fulfillment.get("location") or {}).get("id")
+        for node in fulfillment["fulfillmentLineItems"]["nodes"]:
+            key = (node["lineItem"]["id"], location)
+            skus[key[0]] = node["lineItem"].get("sku") or skus.get(key[0], "")
+            if fulfillment["status"] == "SUCCESS":
+                shipped[key] += node["quantity"] or 0
+    shipped_from = dict(shipped)  # by fulfilments alone
+    unrestocked: dict[tuple[str, str | None], int] = defaultdict(int)
+    for refund in order["refunds"]:
+        for node in refund["refundLineItems"]["nodes"]:
+            line = node["lineItem"]["id"]
+            places = {k[1] for k in open_ if k[0] == line}
+            location = (node.get("location") or {}).get("id") or (
+                next(iter(places)) if len(places) == 1 else None)
+            key = (line, location)
+            if node["restockType"] == "RETURN" and node["restocked"]:
+                returned[key] += node["quantity"]
+            elif not node["restocked"] and node["restockType"] in RESTOCK_RELEASES:
+                shipped[key] += node["quantity"]  # cancelled unshipped, not put back
+            elif not node["restocked"]:
+                unrestocked[key] += node["quantity"]
+    for key, units in unrestocked.items():
+        # refunded without restock: units already shipped move nothing; the rest leave stock
+        shipped[key] += max(0, units - shipped_from.get(key, 0))
+    keys = sorted(set(open_) | set(shipped) | set(returned), key=lambda k: (k[0], k[1] or ""))
+    at = _time(order.get("updatedAt"))
+    return [OrderLineState(line, order["id"], skus.get(line, ""), location, 0,
+                           shipped=shipped[(line, location)],
+                           returned=returned[(line, location)],
+                           open=open_.get((line, location), 0), at=at)
+            for line, location in keys if location is not None]
 
 
 def _outcome(error: dict[str, Any], size: int) -> ItemOutcome:

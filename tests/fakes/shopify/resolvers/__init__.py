@@ -5,6 +5,7 @@ from . import (  # noqa: F401 - imported for their @resolves registrations
     catalog,
     inventory,
     inventory_mutations,
+    orders,
     payments,
     product_set,
     webhooks,
