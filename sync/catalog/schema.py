@@ -43,7 +43,7 @@ class SchemaChange:
             shown = ", ".join(self.options[:5]) + (" …" if len(self.options) > 5 else "")
             return f"add {len(self.options)} option(s) to {self.column}: {shown}"
         if self.kind == "set_flags":
-            return "turn on dynamic pages (useForPages)"
+            return "turn on " + ", ".join(TABLE_FLAGS)
         return "map SEO meta tags (title, description, image) to columns"
 
 

@@ -61,7 +61,11 @@ COLUMNS: tuple[Column, ...] = (
 )
 BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}
 
-TABLE_FLAGS: dict[str, bool] = {"useForPages": True}
+TABLE_FLAGS: dict[str, bool] = {"useForPages": True, "allowPublicApiAccess": True}
+"""Table flags, set on create and put back on existing tables that lack them.
+
+``useForPages`` makes each row a product page; ``allowPublicApiAccess`` lets
+the website's product grid read the published rows without a token."""
 META_TAGS: dict[str, str] = {
     "TITLE": "title",
     "DESCRIPTION": "summary",
