@@ -1,8 +1,13 @@
 """Product descriptions made safe for the website and within HubDB's size limits.
 
 Shopify descriptions are merchant HTML, sometimes pasted from anywhere; the
-site renders the RICHTEXT column as-is, so scripts, event handlers and
-``javascript:`` URLs are removed here, once, before anything reaches HubDB.
+site renders the RICHTEXT column as-is. So this is an allow-list sanitiser:
+only the formatting tags and attributes listed here survive, everything is
+re-serialised from beautifulsoup4's tree (text escaped, no stray closing tags),
+and raw-text elements (``<plaintext>``, ``<title>``, ``<textarea>``…) go with
+their content. Text that is already plain, or markup that provably contains
+only allowed, attribute-free, balanced tags, is kept as it stands without a
+parse; anything else is parsed.
 """
 
 from __future__ import annotations
@@ -10,33 +15,50 @@ from __future__ import annotations
 import html
 import re
 
-from bs4 import BeautifulSoup, Comment, Tag
+from bs4 import BeautifulSoup, Tag
+from bs4.element import PreformattedString
 
 from sync.catalog.table import MAX_RICHTEXT, SUMMARY_LENGTH
 
+ALLOWED_TAGS = frozenset(
+    {"p", "br", "hr", "strong", "em", "b", "i", "u", "s", "sub", "sup", "small", "code", "pre",
+     "ul", "ol", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "a", "img", "span", "div",
+     "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td"}
+)
+"""Tags kept (with only the attributes in :data:`ALLOWED_ATTRIBUTES`)."""
+ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
+    "a": frozenset({"href", "title"}),
+    "img": frozenset({"src", "alt", "width", "height"}),
+    "th": frozenset({"colspan", "rowspan"}),
+    "td": frozenset({"colspan", "rowspan"}),
+}
 DROPPED_TAGS = frozenset(
-    {"script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "form",
-     "input", "button", "textarea", "select", "link", "meta", "base", "noscript", "template",
-     "svg", "math"}
+    {"script", "style", "title", "textarea", "xmp", "plaintext", "noembed", "noframes",
+     "noscript", "iframe", "frame", "frameset", "object", "embed", "applet", "template", "svg",
+     "math", "form", "select", "option", "button", "input", "head", "meta", "link", "base"}
 )
-"""Elements removed with everything inside them."""
-URL_ATTRIBUTES = frozenset(
-    {"href", "src", "action", "formaction", "xlink:href", "background", "poster", "srcset",
-     "data", "cite", "longdesc", "lowsrc", "dynsrc"}
-)
-_BAD_SCHEME = re.compile(r"^\s*(javascript|vbscript|data|livescript)\s*:", re.I)
+"""Elements removed with everything inside them (raw text, active or form content).
+
+Any other tag that is not allowed is unwrapped: its text stays, the tag goes."""
+URL_SCHEMES = {"href": frozenset({"http", "https", "mailto"}), "src": frozenset({"http", "https"})}
+"""Schemes a URL attribute may name; relative URLs (no scheme) are always fine."""
+
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):", re.I)
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
+_NUMBER = re.compile(r"^\d{1,5}%?$")
 _SPACES = re.compile(r"\s+")
 _TAG = re.compile(r"<[^>]*>")
-_OPENERS = tuple("<" + name for name in sorted(DROPPED_TAGS))
-_WORDS = ("script", "expression", "<!", "<?")
-_HANDLER = re.compile(r"on[a-z]+\s*=")
-_DATA = re.compile(r"data\s*:")
-_ENTITY = re.compile(r"&(#|[a-z]+;?\s*:)")
+_VOID = frozenset({"br", "hr"})
+_PLAIN_TAGS = ALLOWED_TAGS - {"a", "img"}
+_TOKEN = re.compile(
+    r"<(/?)([a-z][a-z0-9]*)\s*/?>"
+    r"|&(?:amp|lt|gt|quot|apos|nbsp|#[0-9]{1,6}|#x[0-9a-f]{1,6});"
+    r"|[^<&]+"
+)
 
 
 def sanitize_html(text: str, *, limit: int = MAX_RICHTEXT) -> str:
-    """``text`` without active content, at most ``limit`` characters, still well-formed.
+    """``text`` with only allowed markup, at most ``limit`` characters, well-formed.
 
     Args:
         text: description HTML as Shopify stores it.
@@ -48,18 +70,23 @@ def sanitize_html(text: str, *, limit: int = MAX_RICHTEXT) -> str:
     """
     if not text or not text.strip():
         return ""
-    if len(text) <= limit and not _risky(text):
-        return text.strip()
+    stripped = text.strip()
+    if len(stripped) <= limit and (("<" not in text and "&" not in text) or _canonical(text)):
+        return stripped
     soup = BeautifulSoup(text, "html.parser")
-    for node in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        node.extract()
+    for node in soup.find_all(string=lambda s: isinstance(s, PreformattedString)):
+        node.extract()  # comments, doctypes, CDATA, processing instructions
     for tag in soup.find_all(True):
         if tag.decomposed:
             continue
-        if tag.name.lower() in DROPPED_TAGS:
+        name = tag.name.lower()
+        if name in DROPPED_TAGS:
             tag.decompose()
-            continue
-        _clean_attributes(tag)
+        elif name not in ALLOWED_TAGS:
+            tag.unwrap()
+        else:
+            tag.name = name
+            _clean_attributes(tag)
     cleaned = str(soup).strip()
     if len(cleaned) <= limit:
         return cleaned
@@ -86,37 +113,61 @@ def plain_summary(text: str, *, limit: int = SUMMARY_LENGTH, clean: bool = False
     return cut.rstrip(" ,.;:-") + "…"
 
 
-def _risky(text: str) -> bool:
-    """Could a parse have anything to remove? Text without any of these is safe as it stands.
+def _canonical(text: str) -> bool:
+    """Is ``text`` only allowed, attribute-free, balanced tags, escaped text and entities?
 
-    Substring checks first (fast, in C); the small regexes run only when a
-    telltale character is present. Erring towards True only costs a parse.
+    Such text is exactly what a re-serialisation would give (up to ``<br>``
+    spelling), so the parse can be skipped. Anything else, even harmless
+    markup with attributes, goes through the parser.
     """
-    lowered = text.lower()
-    if any(word in lowered for word in _WORDS) or any(o in lowered for o in _OPENERS):
-        return True
-    if "=" in lowered and _HANDLER.search(lowered):
-        return True
-    if "data" in lowered and _DATA.search(lowered):
-        return True
-    return "&" in lowered and _ENTITY.search(lowered) is not None
+    stack: list[str] = []
+    end = 0
+    for match in _TOKEN.finditer(text):
+        if match.start() != end:
+            return False
+        end = match.end()
+        name = match.group(2)
+        if name is None:
+            continue
+        if name not in _PLAIN_TAGS:
+            return False
+        if name in _VOID:
+            if match.group(1):
+                return False
+        elif match.group(1):
+            if not stack or stack.pop() != name:
+                return False
+        elif match.group(0).endswith("/>"):
+            return False
+        else:
+            stack.append(name)
+    return end == len(text) and not stack
 
 
 def _clean_attributes(tag: Tag) -> None:
+    allowed = ALLOWED_ATTRIBUTES.get(tag.name, frozenset())
     for name in list(tag.attrs):
-        lowered = name.lower()
-        if lowered.startswith("on") or lowered == "style" and _has_expression(tag.attrs[name]):
+        value = tag.attrs[name]
+        value = " ".join(value) if isinstance(value, list) else str(value)
+        if not _keep(name.lower(), value, allowed):
             del tag.attrs[name]
-        elif lowered in URL_ATTRIBUTES:
-            value = tag.attrs[name]
-            value = " ".join(value) if isinstance(value, list) else str(value)
-            if _BAD_SCHEME.match(_INVISIBLE.sub("", html.unescape(value))):
-                del tag.attrs[name]
 
 
-def _has_expression(value: object) -> bool:
-    text = str(value).lower().replace(" ", "")
-    return "expression(" in text or "javascript:" in text or "url(" in text
+def _keep(name: str, value: str, allowed: frozenset[str]) -> bool:
+    if name not in allowed:
+        return False
+    if name in URL_SCHEMES:
+        return _safe_url(value, URL_SCHEMES[name])
+    if name in ("width", "height", "colspan", "rowspan"):
+        return _NUMBER.match(value) is not None
+    return True
+
+
+def _safe_url(value: str, schemes: frozenset[str]) -> bool:
+    """Relative, or an allowed scheme once invisible characters are ignored (as browsers do)."""
+    compact = _INVISIBLE.sub("", html.unescape(value))
+    scheme = _SCHEME.match(compact)
+    return scheme is None or scheme.group(1).lower() in schemes
 
 
 def _fit(soup: BeautifulSoup, limit: int) -> str:
