@@ -150,3 +150,40 @@ def test_a_declared_column_of_another_type_stops_the_sync_naming_it(clock) -> No
     with pytest.raises(InputError) as refused:
         _replan(table, _products(1))
     assert "table products, column price_min" in str(refused.value)
+
+
+def test_an_incremental_run_by_handle_updates_the_row_and_never_duplicates_it(clock) -> None:
+    # given a table synced from a product CSV (products keyed by handle, no Shopify ids)
+    products = [make_product(n) for n in range(5)]
+    table = _synced(products, clock)
+    products[2].title = "Item 2, renamed"
+    # when the run is limited to one handle
+    rows = table.draft_rows(keys=["item-00002"])
+    plan = plan_sync(
+        [products[2]], rows, table="products", table_json=table.draft_table(), shop=SHOP,
+        requested=["item-00002"],
+    )
+    apply_plan(plan, table)
+    # then its row was read by handle and updated in place
+    assert [r["path"] for r in rows] == ["item-00002"]
+    assert (len(plan.creates), len(plan.updates), len(plan.deletes)) == (0, 1, 0)
+    assert table.hubdb.get_table("products", draft=True)["rowCount"] == 5
+
+
+def test_draft_rows_by_key_reads_gids_by_id_and_other_keys_by_handle(clock) -> None:
+    # given rows with Shopify ids
+    table = _synced(_products(3), clock)
+    # when
+    rows = table.draft_rows(keys=["gid://shopify/Product/1", "item-00002", "item-00002"])
+    # then
+    assert sorted(r["path"] for r in rows) == ["item-00000", "item-00002"]
+
+
+def test_a_csv_product_without_an_id_claims_the_row_of_its_handle(clock) -> None:
+    # given a table synced from Shopify, and the same product from a CSV export (no id)
+    table = _synced(_products(2), clock)
+    from_csv = make_product(1)
+    # when
+    plan = _replan(table, [from_csv], requested=[from_csv.handle])
+    # then
+    assert plan.creates == [] and plan.unchanged + len(plan.updates) == 1

@@ -118,3 +118,22 @@ def _arguments(document):
 
     graphql.visit(document, Visitor())
     return found
+
+
+def test_hubdb_adapter_reads_rows_by_handle_for_keys_that_are_not_gids(tmp_path) -> None:
+    # given a table synced over HTTP
+    from sync.hubspot.client import shared_client
+    from sync.hubspot.hubdb import HubDBProductTable
+
+    with world(tmp_path, products=3) as w:
+        sync_catalog(w.settings, clock=w.clock)
+        table = HubDBProductTable(shared_client(w.settings.hubspot, clock=w.clock), "products")
+        gid = table.draft_rows()[0]["values"]["shopify_id"]
+        # when
+        rows = table.draft_rows(keys=[gid, "item-00002"])
+        # then
+        assert len(rows) == 2 and "item-00002" in {r["path"] for r in rows}
+        queries = [c.query for c in w.hubdb.calls if c.path.endswith("/rows/draft")][-2:]
+        assert {k for q in queries for k in q if k.endswith("__in")} == {
+            "shopify_id__in", "handle__in",
+        }

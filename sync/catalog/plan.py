@@ -160,13 +160,21 @@ class _RowIndex:
             if shopify_id:
                 self.by_id.setdefault(shopify_id, row)
             handle = row_cell(row, "handle") or row.get("path")
-            if handle and not shopify_id:
+            if handle:
                 self.by_handle.setdefault(str(handle).lower(), row)
 
     def take(self, product: Product) -> Mapping[str, Any] | None:
+        """The product's row: by Shopify id, else by handle.
+
+        A product with an id claims a handle's row only when that row has no
+        id (written from a CSV); one without an id (from a CSV) claims the
+        handle's row whatever it holds, so it never duplicates the row.
+        """
         row = self.by_id.get(product.id) if product.id else None
         if row is None:
             row = self.by_handle.get(product.handle.lower())
+            if row is not None and product.id and row_cell(row, "shopify_id"):
+                row = None
         if row is None or str(row["id"]) in self.taken:
             return None
         self.taken.add(str(row["id"]))

@@ -7,6 +7,7 @@ never touches columns it did not declare.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 TABLE_LABEL = "Products"
@@ -16,6 +17,7 @@ MAX_TEXT = 10_000
 MAX_RICHTEXT = 65_000
 SUMMARY_LENGTH = 300
 OPTION_TYPES = frozenset({"SELECT", "MULTISELECT"})
+GID_PREFIX = "gid://"
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,23 @@ META_TAGS: dict[str, str] = {
     "FEATURED_IMAGE_URL": "image",
 }
 """``dynamicMetaTags`` keys and the columns they read, so product pages carry SEO meta."""
+
+
+def key_filters(keys: Sequence[str], chunk: int = 100) -> Iterator[dict[str, str]]:
+    """HubDB row filters that find the rows of ``keys``, at most ``chunk`` values each.
+
+    A key is a product's Shopify gid or, for sources without ids (a product
+    CSV), its handle: gids are looked up in ``shopify_id``, the rest in
+    ``handle``, so an incremental run by handle finds the existing row.
+    """
+    wanted = list(dict.fromkeys(keys))
+    by_column = {
+        "shopify_id": [k for k in wanted if k.startswith(GID_PREFIX)],
+        "handle": [k for k in wanted if not k.startswith(GID_PREFIX)],
+    }
+    for column, values in by_column.items():
+        for start in range(0, len(values), chunk):
+            yield {f"{column}__in": ",".join(values[start : start + chunk])}
 
 
 def column_type(name: str) -> str:

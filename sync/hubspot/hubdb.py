@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from sync.catalog.table import key_filters
 from sync.hubspot.client import HubSpotClient
 from sync.hubspot.errors import hubspot_error
 
@@ -45,11 +46,10 @@ class HubDBProductTable:
     def draft_rows(self, *, keys: Sequence[str] | None = None) -> list[dict[str, Any]]:
         if keys is None:
             return self._pages(None)
-        rows: list[dict[str, Any]] = []
-        wanted = list(dict.fromkeys(keys))
-        for start in range(0, len(wanted), FILTER_CHUNK):
-            rows.extend(self._pages(",".join(wanted[start : start + FILTER_CHUNK])))
-        return rows
+        rows: dict[str, dict[str, Any]] = {}
+        for query in key_filters(keys, FILTER_CHUNK):
+            rows.update((str(row["id"]), row) for row in self._pages(query))
+        return list(rows.values())
 
     def create_table(self, request: dict[str, Any]) -> dict[str, Any]:
         return self._sdk("create table", TABLES, "create_table", request)
@@ -76,17 +76,17 @@ class HubDBProductTable:
     def publish(self) -> dict[str, Any]:
         return self._sdk("publish table", TABLES, "publish_draft_table", self.name)
 
-    def _pages(self, ids: str | None) -> list[dict[str, Any]]:
+    def _pages(self, where: dict[str, str] | None) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
         after = None
         while True:
-            if ids is None:
+            if where is None:
                 extra = {"after": after} if after else {}
                 page = self._sdk(
                     "read rows", ROWS, "read_draft_table_rows", self.name, limit=PAGE, **extra
                 )
             else:
-                qs: dict[str, Any] = {"limit": PAGE, "shopify_id__in": ids}
+                qs: dict[str, Any] = {"limit": PAGE, **where}
                 if after:
                     qs["after"] = after
                 page = self.client.request("GET", f"{BASE}/{self.name}/rows/draft", qs=qs)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sync.catalog.table import key_filters
 from sync.local.hubdb import HubDBError, LocalHubDB
 
 PAGE = 1000
@@ -36,12 +37,10 @@ class LocalProductTable:
     def draft_rows(self, *, keys: Sequence[str] | None = None) -> list[dict[str, Any]]:
         if keys is None:
             return self._pages({})
-        rows: list[dict[str, Any]] = []
-        wanted = list(dict.fromkeys(keys))
-        for start in range(0, len(wanted), FILTER_CHUNK):
-            chunk = ",".join(wanted[start : start + FILTER_CHUNK])
-            rows.extend(self._pages({"shopify_id__in": chunk}))
-        return rows
+        rows: dict[str, dict[str, Any]] = {}
+        for query in key_filters(keys, FILTER_CHUNK):
+            rows.update((str(row["id"]), row) for row in self._pages(query))
+        return list(rows.values())
 
     def create_table(self, request: dict[str, Any]) -> dict[str, Any]:
         self.calls += 1
