@@ -14,6 +14,7 @@ from sync.service import http_handler
 from sync.service.signatures import sign
 from tests.test_service_world import (
     PUSH_KEY,
+    WEBHOOK_SECRET,
     LambdaContext,
     World,
     event,
@@ -175,3 +176,60 @@ def test_on_demand_reconcile_and_health(call: Any, world: World) -> None:
     assert call(request) == (200, {"ok": True})
     request["rawPath"] = "/nowhere"
     assert call(request)[0] == 404
+
+
+def _push(call: Any, request_id: str, on_hand: int) -> tuple[int, dict[str, Any]]:
+    request = event("apigw_stock_push")
+    request["requestContext"]["requestId"] = request_id
+    request["body"] = json.dumps([{"sku": "TEE-S", "location": "WH-MAIN", "on_hand": on_hand}])
+    return call(request)
+
+
+def test_pushes_of_the_same_figures_get_distinct_message_ids(call: Any, world: World) -> None:
+    # given two pushes with the same content, as API Gateway hands them (distinct request ids)
+    _push(call, "req-1", 5)
+    _push(call, "req-2", 5)
+    # then their messages are keyed by request and chunk, not by content
+    assert [m["id"] for m in world.queued()] == ["stock:req-1:0", "stock:req-2:0"]
+
+
+def test_a_quantity_string_of_thousands_of_digits_is_named_not_an_error(
+    call: Any, world: World
+) -> None:
+    # given a line whose quantity is a string too long for int() (over 4,300 digits)
+    request = event("apigw_stock_push")
+    request["body"] = json.dumps([{"sku": "TEE-S", "location": "WH-MAIN", "on_hand": "9" * 5000},
+                                  {"sku": "MUG-1", "location": "WH-MAIN", "on_hand": 3}])
+    # when / then: refused with the line named (a 400, or that line rejected and the rest
+    # accepted, where the record parser judges such lines itself)
+    status, answer = call(request)
+    text = json.dumps(answer)
+    assert status in (400, 202) and "body[0]" in text and "digits" in text, answer
+    assert all(r["sku"] == "MUG-1" for m in world.queued() for r in m["records"])
+
+
+@pytest.mark.parametrize(("body", "reason"), [
+    ('[{"sku": "TEE-S", "location": "WH-MAIN", "on_hand": ' + "9" * 5000 + "}]",
+     "Exceeds the limit (4300 digits)"),
+    ("[" * 100_000 + "]" * 100_000, "nested more than"),
+    ('{"records": [{"sku": "TEE-S", "x": ' + "[" * 40 + "]" * 40 + "}]}", "nested more than"),
+])
+def test_bodies_pythons_json_reader_chokes_on_get_400_with_a_reason(
+    call: Any, world: World, body: str, reason: str
+) -> None:
+    # given a push with an absurdly long number, or nesting no payload needs
+    request = event("apigw_stock_push")
+    request["body"] = body
+    # when / then: 400 saying why, and nothing queued
+    status, answer = call(request)
+    assert status == 400 and reason in answer["error"], answer
+    assert world.queued() == []
+
+
+def test_a_webhook_nested_absurdly_deep_gets_400(call: Any, world: World) -> None:
+    request = event("apigw_webhook_inventory_levels_update")
+    request["body"] = "[" * 50_000 + "]" * 50_000
+    request["headers"]["x-shopify-hmac-sha256"] = sign(request["body"].encode(), WEBHOOK_SECRET)
+    status, answer = call(request)
+    assert status == 400 and "nested" in answer["error"]
+    assert world.queued() == []

@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 
+# as the CLI has it loaded: importing sync.inventory.demo_step first is a circular import
+import sync.demo_run  # noqa: F401
 from sync.config import load_settings
 from sync.errors import ConfigError
 from sync.inventory.embedded import open_ports
@@ -38,16 +40,61 @@ def test_a_warehouse_push_over_http_reaches_the_local_store(service: LocalServic
     sku = sorted(e.sku for e in ports.warehouse.snapshot())[0]
     record = next(r for r in ports.warehouse.snapshot() if r.sku == sku)
     # when the warehouse pushes a new figure, with the key
+    # (in the demo feed's own field names, outside the repo: the demo defaults apply)
     response = requests.post(f"{service.address}/warehouse/stock", headers={"X-Api-Key": KEY},
-                             json=[{"sku": sku, "location": record.location,
-                                    "on_hand": record.allocated + 3,
-                                    "allocated": record.allocated}], timeout=10)
+                             json=[{"sku": sku, "location_code": record.location,
+                                    "qty_on_hand": record.allocated + 3,
+                                    "qty_allocated": record.allocated}], timeout=10)
     service.drain()
     # then it is accepted and applied
     assert response.status_code == 202 and response.json()["accepted"] == 1
     assert service.report.failed == 0, service.report.last_error
     assert service.report.results[-1]["kind"] == "stock"
     assert service.report.results[-1]["written"] == 1
+
+
+def test_the_readme_push_is_judged_line_by_line_outside_the_repo(
+    service: LocalService
+) -> None:
+    # given serve started in a folder with no hubshop.toml (demo fields, demo location map)
+    assert not (service.settings.home.parent / "hubshop.toml").exists()
+    # when the README's example push arrives
+    response = requests.post(f"{service.address}/warehouse/stock", headers={"X-Api-Key": KEY},
+                             timeout=10, json=[
+        {"sku": "FH-SO-009-43-SKY", "location_code": "WH-MAIN", "qty_on_hand": 41,
+         "qty_allocated": 0},
+        {"sku": "FH-SO-009-43-SKY", "location_code": "WH-MOON", "qty_on_hand": 3},
+        {"sku": "FH-TE-006-S-OCH", "location_code": "WH-MAIN", "qty_on_hand": -1}])
+    service.drain()
+    # then the good line is accepted and the two bad ones named
+    body = response.json()
+    assert response.status_code == 202 and body["accepted"] == 1, body
+    assert [(r["where"], r["sku"]) for r in body["rejected"]] == [
+        ("body[1]", "FH-SO-009-43-SKY"), ("body[2]", "FH-TE-006-S-OCH")]
+    assert "location_map" in body["rejected"][0]["reason"]
+
+
+@pytest.mark.parametrize("body", [
+    b'[{"sku": "A", "location_code": "WH-MAIN", "qty_on_hand": ' + b"9" * 5000 + b"}]",
+    b"[" * 100_000 + b"]" * 100_000,
+])
+def test_a_body_the_json_reader_chokes_on_gets_an_answer_not_a_dropped_connection(
+    service: LocalService, body: bytes
+) -> None:
+    response = requests.post(f"{service.address}/warehouse/stock", data=body, timeout=10,
+                             headers={"X-Api-Key": KEY, "Content-Type": "application/json"})
+    assert response.status_code == 400 and response.json()["error"]
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(service: LocalService) -> None:
+    import socket
+
+    host, port = service.server.server_address[:2]
+    with socket.create_connection((host, port), timeout=10) as conn:
+        conn.sendall(b"POST /warehouse/stock HTTP/1.1\r\nHost: x\r\nX-Api-Key: " + KEY.encode()
+                     + b"\r\nContent-Length: 999999999\r\n\r\n[")
+        reply = conn.recv(4096).decode()
+    assert reply.startswith("HTTP/1.0 413") or reply.startswith("HTTP/1.1 413"), reply
 
 
 def test_serve_refuses_what_lambda_refuses(service: LocalService) -> None:

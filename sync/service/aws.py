@@ -100,6 +100,7 @@ class AwsWiring:
         from sync.inventory.embedded import open_warehouse
         from sync.inventory.policy import Policy
         from sync.service.dynamo_state import DynamoState
+        from sync.service.http_edge import edge_checks
         from sync.service.work import Runtime
 
         settings = self.settings()
@@ -114,7 +115,7 @@ class AwsWiring:
             state=DynamoState(self.need(S.STATE_TABLE), client=self.dynamodb, clock=self.clock),
             policy=Policy.from_settings(settings.inventory),
             clock=self.clock,
-            fields=dict(settings.warehouse.fields),
+            fields=edge_checks(settings)[1],
         )
 
     def _store(self, settings: Any) -> Any:
@@ -133,15 +134,12 @@ class AwsWiring:
 
     def edge(self) -> Any:
         """The HTTP edge's view: key checks and webhook secrets from Secrets Manager, SQS."""
-        from sync.config import InventorySettings
-        from sync.inventory.policy import Policy
-        from sync.service.http_edge import Edge
+        from sync.service.http_edge import Edge, edge_checks
 
         settings = self.settings(secrets=())  # no Shopify or warehouse credentials here
-        inventory: InventorySettings = settings.inventory
+        policy, fields = edge_checks(settings)
         return Edge(check_key=self.check_key, webhook_secrets=self.webhook_secrets,
-                    send=self.send, policy=Policy.from_settings(inventory),
-                    fields=dict(settings.warehouse.fields))
+                    send=self.send, policy=policy, fields=fields)
 
     def check_key(self, given: str | None) -> bool:
         secret_id = self.environ.get(S.PUSH_KEY_SECRET)

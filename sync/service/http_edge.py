@@ -12,9 +12,9 @@ Lambda and ``hubshop serve``; only the :class:`Edge` differs.
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import logging
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -44,6 +44,27 @@ class Edge:
     fields: Mapping[str, str]
 
 
+def edge_checks(settings: Any) -> tuple[Policy, dict[str, str]]:
+    """The policy and warehouse field names pushed lines are checked with.
+
+    The same defaults as the warehouse adapter and :func:`sync.inventory.embedded.open_ports`:
+    a ``csv`` warehouse without ``[warehouse] fields`` uses the demo feed's names,
+    and the demo feed (no ``feed`` set) the demo location map, so ``hubshop serve``
+    run anywhere accepts what the README's example pushes.
+    """
+    import dataclasses
+
+    from sync.inventory.embedded import demo_location_map
+    from sync.warehouse.csv_drop import DEMO_FIELDS
+
+    policy = Policy.from_settings(settings.inventory)
+    warehouse = settings.warehouse
+    if warehouse.kind == "csv" and not warehouse.feed and not policy.location_map:
+        policy = dataclasses.replace(policy, location_map=demo_location_map())
+    fields = dict(warehouse.fields) or (dict(DEMO_FIELDS) if warehouse.kind == "csv" else {})
+    return policy, fields
+
+
 def handle_http(event: Mapping[str, Any], edge: Edge) -> dict[str, Any]:
     """Answer one API Gateway HTTP API (v2) event."""
     method = event.get("requestContext", {}).get("http", {}).get("method", "GET").upper()
@@ -63,7 +84,10 @@ def handle_http(event: Mapping[str, Any], edge: Edge) -> dict[str, Any]:
     body = _body(event)
     if len(body) > S.MAX_BODY_BYTES:
         return answer(413, {"error": f"body over {S.MAX_BODY_BYTES:,} bytes; send it in parts"})
-    request_id = str(event.get("requestContext", {}).get("requestId") or "")
+    # API Gateway's id is unique per request: with the chunk number it keys each queued
+    # message, so Powertools' idempotency drops redeliveries but never a later push that
+    # happens to carry the same figures (5 -> 4 -> 5 must end at 5)
+    request_id = str(event.get("requestContext", {}).get("requestId") or "") or uuid.uuid4().hex
     response = route(body, headers, edge, request_id)
     log.info("http %s %s -> %s", method, path, response["statusCode"],
              extra={"route": path, "status": response["statusCode"]})
@@ -95,10 +119,9 @@ def _webhook(body: bytes, headers: Mapping[str, str], edge: Edge, _: str) -> dic
     if topic not in S.WEBHOOK_TOPICS:
         log.info("webhook topic %s ignored", topic, extra={"topic": topic})
         return answer(200, {"ignored": topic})
-    try:
-        payload = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        return answer(400, {"error": f"body is not JSON: {exc}"})
+    payload, problem = parse_json(body)
+    if problem:
+        return answer(400, {"error": problem})
     if not isinstance(payload, dict):
         return answer(400, {"error": "body is not a JSON object"})
     edge.send([{"kind": "webhook", "id": f"webhook:{webhook_id}", "topic": topic,
@@ -112,24 +135,21 @@ def _stock(body: bytes, headers: Mapping[str, str], edge: Edge, request_id: str
     if not edge.check_key(headers.get(S.API_KEY_HEADER)):
         log.warning("warehouse push refused: bad or missing API key")
         return answer(401, {"error": f"missing or wrong {S.API_KEY_HEADER} header"})
-    try:
-        data = json.loads(body)
-    except json.JSONDecodeError as exc:
-        return answer(400, {"error": f"body is not JSON: line {exc.lineno} column {exc.colno}:"
-                                     f" {exc.msg}"})
-    except UnicodeDecodeError:
-        return answer(400, {"error": "body is not UTF-8 JSON"})
+    data, problem = parse_json(body)
+    if problem:
+        return answer(400, {"error": problem})
     rows = data.get("records") if isinstance(data, dict) else data
     if not isinstance(rows, list):
         return answer(400, {"error": 'body must be a JSON list of records or {"records": [...]}'})
-    good, rejected = parse_records(rows, ceiling=edge.policy.quantity_ceiling,
-                                   locations=edge.policy.location_map, fields=edge.fields,
-                                   source="body")
+    try:
+        good, rejected = _check_lines(rows, edge)
+    except _LineError as exc:
+        return answer(400, {"error": str(exc)})
     records = [_record_json(r) for r in good]
     chunks = [records[i:i + S.RECORDS_PER_MESSAGE]
               for i in range(0, len(records), S.RECORDS_PER_MESSAGE)]
-    edge.send([{"kind": "stock", "id": "stock:" + _digest(chunk), "records": chunk,
-                "source": f"push {request_id}".strip()} for chunk in chunks])
+    edge.send([{"kind": "stock", "id": f"stock:{request_id}:{number}", "records": chunk,
+                "source": f"push {request_id}"} for number, chunk in enumerate(chunks)])
     status = 202 if records or not rejected else 422
     log.info("warehouse push: %d accepted, %d rejected", len(records), len(rejected),
              extra={"accepted": len(records), "rejected": len(rejected)})
@@ -143,15 +163,14 @@ def _reconcile(body: bytes, headers: Mapping[str, str], edge: Edge, request_id: 
         return answer(401, {"error": f"missing or wrong {S.API_KEY_HEADER} header"})
     skus = None
     if body.strip():
-        try:
-            data = json.loads(body)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            return answer(400, {"error": 'body must be empty or {"skus": ["SKU", ...]}'})
+        data, problem = parse_json(body)
+        if problem:
+            return answer(400, {"error": f'{problem}; send nothing or {{"skus": ["SKU", ...]}}'})
         skus = data.get("skus") if isinstance(data, dict) else None
         if skus is not None and not (isinstance(skus, list)
                                      and all(isinstance(s, str) and s for s in skus)):
             return answer(400, {"error": '"skus" must be a list of SKU strings'})
-    edge.send([{"kind": "reconcile", "id": f"reconcile:{request_id or _digest(skus)}",
+    edge.send([{"kind": "reconcile", "id": f"reconcile:{request_id}",
                 "skus": skus}])
     return answer(202, {"queued": "reconcile", "skus": skus})
 
@@ -163,6 +182,59 @@ def _record_json(record: Any) -> dict[str, Any]:
     return data
 
 
-def _digest(value: object) -> str:
-    text = json.dumps(value, sort_keys=True, default=str).encode("utf-8")
-    return hashlib.sha256(text).hexdigest()[:32]
+def parse_json(body: bytes) -> tuple[Any, str]:
+    """``(data, "")``, or ``(None, why)`` for a body no route should try to use.
+
+    Besides syntax, Python's JSON reader refuses integers of more than 4,300
+    digits (ValueError) and runs out of stack on deep nesting (RecursionError);
+    anything nested deeper than :data:`~sync.service.settings.MAX_JSON_DEPTH`
+    is refused too, since no payload of ours needs it.
+    """
+    try:
+        data = json.loads(body)
+    except json.JSONDecodeError as exc:
+        return None, f"body is not JSON: line {exc.lineno} column {exc.colno}: {exc.msg}"
+    except UnicodeDecodeError:
+        return None, "body is not UTF-8 JSON"
+    except ValueError as exc:  # int digits limit
+        return None, f"body is not usable JSON: {str(exc).split(';')[0]}"
+    except RecursionError:
+        return None, f"body is nested more than {S.MAX_JSON_DEPTH} levels deep"
+    if _depth(data) > S.MAX_JSON_DEPTH:
+        return None, f"body is nested more than {S.MAX_JSON_DEPTH} levels deep"
+    return data, ""
+
+
+def _depth(data: Any) -> int:
+    """How deep lists and objects nest (iterative: the value itself may be deep)."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        value, level = stack.pop()
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, list):
+            deepest = max(deepest, level)
+            if level <= S.MAX_JSON_DEPTH:
+                stack.extend((v, level + 1) for v in value)
+    return deepest
+
+
+class _LineError(ValueError):
+    """A line the record parser cannot even judge (named with its place)."""
+
+
+def _check_lines(rows: list[Any], edge: Edge) -> tuple[list[Any], list[Any]]:
+    """Every line checked; a line the parser chokes on is named with its place and reason."""
+    options = {"ceiling": edge.policy.quantity_ceiling, "locations": edge.policy.location_map,
+               "fields": edge.fields}
+    try:
+        return parse_records(rows, source="body", **options)
+    except (ValueError, OverflowError, RecursionError):
+        pass
+    for index, row in enumerate(rows):  # find the line, to name it
+        try:
+            parse_records([row], source="body", **options)
+        except (ValueError, OverflowError, RecursionError) as exc:
+            reason = str(exc).split(";")[0] or type(exc).__name__
+            raise _LineError(f"body[{index}]: {reason}") from None
+    raise _LineError("the lines could not be checked")

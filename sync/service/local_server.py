@@ -15,16 +15,17 @@ import hmac
 import logging
 import queue
 import threading
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from sync.config import Settings
-from sync.inventory.policy import Policy
 from sync.plumbing.clock import SYSTEM_CLOCK, Clock
-from sync.service.http_edge import Edge, handle_http
+from sync.service.http_edge import Edge, answer, edge_checks, handle_http
 from sync.service.schedule import Schedule
+from sync.service.settings import MAX_BODY_BYTES
 from sync.service.work import Runtime, follow_up, process
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ class LocalService:
         configured = settings.shopify.webhook_secret
         self.webhook_secrets = list(webhook_secrets if webhook_secrets is not None else
                                     ([configured.reveal()] if configured else []))
-        self.policy = Policy.from_settings(settings.inventory)
+        self.policy, self.fields = edge_checks(settings)
         self.conn = connect(settings.database)
         self.messages: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self.report = ServeReport()
@@ -80,8 +81,7 @@ class LocalService:
 
     def edge(self) -> Edge:
         return Edge(check_key=self.check_key, webhook_secrets=lambda: self.webhook_secrets,
-                    send=self.send, policy=self.policy,
-                    fields=dict(self.settings.warehouse.fields))
+                    send=self.send, policy=self.policy, fields=self.fields)
 
     def check_key(self, given: str | None) -> bool:
         return bool(given) and hmac.compare_digest(given.encode(), self.push_key.encode())
@@ -95,8 +95,7 @@ class LocalService:
 
         ports = open_ports(self.settings, self.conn, self.clock)
         return Runtime(store=ports.store, warehouse=ports.warehouse, state=ports.state,
-                       policy=ports.policy, clock=self.clock,
-                       fields=dict(self.settings.warehouse.fields))
+                       policy=ports.policy, clock=self.clock, fields=self.fields)
 
     # threads ---------------------------------------------------------------------------
 
@@ -139,7 +138,13 @@ class LocalService:
 
     def _process(self, batch: list[dict[str, Any]]) -> None:
         with self._lock:
-            runtime = self.runtime()
+            try:
+                runtime = self.runtime()
+            except Exception as exc:  # noqa: BLE001 - the worker must outlive a bad set-up
+                self.report.failed += len(batch)
+                self.report.last_error = f"{type(exc).__name__}: {exc}"
+                log.error("cannot open the stores: %s", self.report.last_error)
+                return
             results = []
             for message in batch:
                 try:
@@ -178,22 +183,41 @@ def _handler_for(service: LocalService) -> type[BaseHTTPRequestHandler]:
             self._answer("POST")
 
         def _answer(self, method: str) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            event = {  # what API Gateway (HTTP API, payload 2.0) would hand the Lambda
-                "rawPath": self.path.split("?", 1)[0],
-                "headers": {k.lower(): v for k, v in self.headers.items()},
-                "requestContext": {"http": {"method": method}, "requestId": ""},
-                "body": base64.b64encode(body).decode("ascii"), "isBase64Encoded": True,
-            }
-            response = handle_http(event, service.edge())
+            try:
+                response = self._response(method)
+            except Exception as exc:  # noqa: BLE001 - answer, never drop the connection
+                log.error("serve: %s %s failed: %s", method, self.path, type(exc).__name__)
+                response = answer(500, {"error": f"internal error ({type(exc).__name__})"})
             data = response["body"].encode("utf-8")
             self.send_response(response["statusCode"])
             for name, value in response["headers"].items():
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(data)))
+            if response["statusCode"] in (400, 413):
+                self.send_header("Connection", "close")  # the unread body must not be parsed
+                self.close_connection = True
             self.end_headers()
             self.wfile.write(data)
+
+        def _response(self, method: str) -> dict[str, Any]:
+            try:
+                length = int(self.headers.get("Content-Length") or 0)
+            except ValueError:
+                return answer(400, {"error": "Content-Length is not a number"})
+            if length < 0:
+                return answer(400, {"error": "Content-Length is negative"})
+            if length > MAX_BODY_BYTES:  # refused before reading, as API Gateway would
+                return answer(413, {"error": f"body over {MAX_BODY_BYTES:,} bytes; "
+                                             "send it in parts"})
+            body = self.rfile.read(length) if length else b""
+            event = {  # what API Gateway (HTTP API, payload 2.0) would hand the Lambda
+                "rawPath": self.path.split("?", 1)[0],
+                "headers": {k.lower(): v for k, v in self.headers.items()},
+                # unique per request, like API Gateway's: it keys the queued messages
+                "requestContext": {"http": {"method": method}, "requestId": uuid.uuid4().hex},
+                "body": base64.b64encode(body).decode("ascii"), "isBase64Encoded": True,
+            }
+            return handle_http(event, service.edge())
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
             log.debug("serve: " + format, *args)
