@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,9 +20,9 @@ import graphql
 import pytest
 
 from sync.catalog.model import Product
-from sync.catalog.product_csv import read_product_csv
-from sync.paths import DEMO_DIR, REPO_DIR
-from sync.site.product_table import numeric_id
+from sync.local.hubdb import LocalHubDB
+from sync.local.shop import LocalShop
+from sync.paths import REPO_DIR
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -30,6 +31,7 @@ SDK_DIST = NODE_MODULES / "@shopify" / "buy-button-js" / "dist"
 SDK_FILE = SDK_DIST / "buybutton.min.js"
 AXE_FILE = NODE_MODULES / "axe-core" / "axe.min.js"
 SDK_ROUTE = "https://sdks.shopifycdn.com/**"
+GID = re.compile(r"gid://shopify/[A-Za-z]+/[0-9]+")
 
 CLS_OBSERVER = """
 window.__layoutShifts = [];
@@ -64,13 +66,19 @@ def browser() -> Iterator[Any]:
 
 
 class StorefrontStub:
-    """Answers Storefront API GraphQL for the demo catalogue, typed by the 2026-04 schema."""
+    """Answers Storefront API GraphQL for the store's products, typed by the 2026-04 schema.
+
+    Only products the store holds are found, by their real global ids: an id
+    that is not a well-formed gid is an error (as Shopify's "Invalid global id"),
+    a well-formed one the store lacks is ``null``.
+    """
 
     def __init__(self, schema: graphql.GraphQLSchema, products: list[Product], currency: str):
         self.schema = schema
         self.currency = currency
-        self.by_gid = {f"gid://shopify/Product/{numeric_id(p)}": p for p in products}
+        self.by_gid = {p.id: p for p in products if p.id}
         self.documents: list[str] = []
+        self.asked_ids: list[str] = []
         self.errors: list[str] = []
 
     def answer(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -93,6 +101,9 @@ class StorefrontStub:
 
     # root fields (graphql-core calls these with (info, **arguments))
     def node(self, info: Any, id: str) -> dict[str, Any] | None:  # noqa: A002
+        self.asked_ids.append(id)
+        if not GID.fullmatch(id):
+            raise graphql.GraphQLError(f"Invalid global id '{id}'")
         product = self.by_gid.get(id)
         return self._product(product) if product else None
 
@@ -111,14 +122,13 @@ class StorefrontStub:
 
     def _product(self, product: Product) -> dict[str, Any]:
         image = product.images[0] if product.images else None
-        image_node = {"id": "gid://shopify/ProductImage/1", "url": f"/demo/{image.src}",
+        image_node = {"id": "gid://shopify/ProductImage/1", "url": image.src,
                       "altText": image.alt, "width": 800, "height": 800} if image else None
         variants = []
         for variant in product.variants:
-            variant_id = numeric_id(product, salt=f"variant:{variant.sku}:")
-            variants.append({"cursor": variant_id, "node": {
+            variants.append({"cursor": variant.id, "node": {
                 "__typename": "ProductVariant",
-                "id": f"gid://shopify/ProductVariant/{variant_id}",
+                "id": variant.id,
                 "title": variant.title, "price": self._money(variant.price),
                 "weight": float(variant.grams or 0), "availableForSale": variant.available_for_sale,
                 "sku": variant.sku, "image": image_node,
@@ -129,7 +139,7 @@ class StorefrontStub:
             }})
         page_info = {"hasNextPage": False, "hasPreviousPage": False}
         return {
-            "__typename": "Product", "id": f"gid://shopify/Product/{numeric_id(product)}",
+            "__typename": "Product", "id": product.id,
             "availableForSale": any(v.available_for_sale for v in product.variants),
             "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z",
             "publishedAt": "2026-01-01T00:00:00Z", "descriptionHtml": product.body_html,
@@ -152,8 +162,11 @@ def storefront_schema(contracts: Path) -> graphql.GraphQLSchema:
 
 
 @pytest.fixture
-def storefront(storefront_schema: graphql.GraphQLSchema) -> StorefrontStub:
-    return StorefrontStub(storefront_schema, read_product_csv(DEMO_DIR / "products.csv"), "EUR")
+def storefront(storefront_schema: graphql.GraphQLSchema, product_hub: LocalHubDB
+               ) -> StorefrontStub:
+    """The stub over the same store the product table was synced from."""
+    products = LocalShop(product_hub.conn, product_hub.clock).list_products()
+    return StorefrontStub(storefront_schema, list(products), "EUR")
 
 
 def serve_sdk(route: Any) -> None:

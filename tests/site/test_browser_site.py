@@ -27,6 +27,11 @@ __all__ = ["browser", "preview_url", "product_hub", "storefront", "storefront_sc
 PRODUCT = "willow-overshirt"
 
 
+def storefront_gid(handle: str, storefront: StorefrontStub) -> str:
+    """The global id the store gave the product with this handle."""
+    return next(gid for gid, p in storefront.by_gid.items() if p.handle == handle)
+
+
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -67,29 +72,74 @@ def test_shopper_filters_by_category_and_price_without_a_reload(page: Any, previ
 
 def test_buy_button_mounts_the_real_sdk_with_no_layout_shift(
         page: Any, preview_url: str, storefront: StorefrontStub):
-    # given the SDK served from npm and a Storefront stub typed by the 2026-04 schema
+    # given the SDK served from npm and a Storefront stub typed by the 2026-04 schema,
+    # answering for the store the product table was synced from
     sdk_requests: list[str] = []
     page.on("request", lambda r: sdk_requests.append(r.url)
             if r.url.startswith("https://sdks.shopifycdn.com/") else None)
     page.route(SDK_ROUTE, serve_sdk)
     route_storefront(page, SHOP, storefront)
     console = ConsoleLog(page)
-    # when the product page opens: nothing loads until the shopper uses the page
+    # when the product page opens with the button in view (near the viewport is enough)
     page.goto(f"{preview_url}/products/{PRODUCT}/")
-    page.wait_for_load_state("networkidle")
-    assert sdk_requests == []
-    page.hover("a[data-shopify-fallback]")
     page.wait_for_selector("[data-shopify-state=mounted]", timeout=15000)
     frame = page.wait_for_selector("[data-shopify-slot] iframe")
     frame.content_frame().wait_for_selector("button", timeout=15000)
     page.wait_for_timeout(500)
-    # then it mounted in its slot from one SDK load, without errors or layout shift
+    # then it mounted in its slot from one SDK load, by the product's real global id,
+    # without errors or layout shift
     assert storefront.errors == [] and storefront.documents
+    assert storefront.asked_ids == [storefront_gid(PRODUCT, storefront)]
     assert [u for u in sdk_requests if u.endswith(".js")] == [
         "https://sdks.shopifycdn.com/buy-button/latest/buy-button-storefront.min.js"]
     assert page.evaluate("window.__layoutShifts.reduce((a, b) => a + b, 0)") == 0
     assert page.is_hidden("[data-shopify-fallback]")
     assert console.errors == []
+
+
+def test_a_button_below_the_fold_loads_the_sdk_only_when_used(
+        browser: Any, preview_url: str, storefront: StorefrontStub):
+    # given a viewport so short that the product page's button is far below it
+    context = browser.new_context(viewport={"width": 1280, "height": 120})
+    page = context.new_page()
+    # (pushed far down once parsed, before the deferred theme script watches it)
+    page.add_init_script("""document.addEventListener('readystatechange', function () {
+      if (document.readyState === 'interactive') {
+        document.querySelector('[data-shopify-embed]').style.marginTop = '4000px';
+      }
+    });""")
+    sdk_requests: list[str] = []
+    page.on("request", lambda r: sdk_requests.append(r.url)
+            if r.url.startswith("https://sdks.shopifycdn.com/") else None)
+    page.route(SDK_ROUTE, serve_sdk)
+    route_storefront(page, SHOP, storefront)
+    try:
+        page.goto(f"{preview_url}/products/{PRODUCT}/")
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(300)
+        assert sdk_requests == []
+        # when the shopper focuses the button (keyboard use, no scrolling by the page)
+        page.focus("a[data-shopify-fallback]")
+        # then the SDK loads and the button mounts
+        page.wait_for_selector("[data-shopify-state=mounted]", timeout=15000)
+        assert len([u for u in sdk_requests if u.endswith(".js")]) == 1
+    finally:
+        context.close()
+
+
+def test_a_product_the_storefront_does_not_know_keeps_the_cart_link(
+        page: Any, preview_url: str, storefront_schema: Any):
+    # given a Storefront that has no product for the synced id
+    empty = StorefrontStub(storefront_schema, [], "EUR")
+    page.route(SDK_ROUTE, serve_sdk)
+    route_storefront(page, SHOP, empty)
+    # when the SDK loads and asks for the product
+    page.goto(f"{preview_url}/products/{PRODUCT}/")
+    page.wait_for_selector("[data-shopify-state=fallback]", timeout=15000)
+    # then the button is not marked mounted and the cart link still shows and sells
+    assert empty.errors == [] and empty.asked_ids
+    assert page.get_attribute("[data-shopify-embed]", "data-mounted") is None
+    assert page.is_visible("a[data-shopify-fallback]")
 
 
 def test_with_the_sdk_blocked_the_cart_link_reaches_checkout(page: Any, preview_url: str):
@@ -100,7 +150,6 @@ def test_with_the_sdk_blocked_the_cart_link_reaches_checkout(page: Any, preview_
     page.route(f"https://{SHOP}/checkouts/**", lambda route: route.fulfill(
         status=200, content_type="text/html", body="<title>Checkout</title><h1>Checkout</h1>"))
     page.goto(f"{preview_url}/products/{PRODUCT}/")
-    page.hover("a[data-shopify-fallback]")
     page.wait_for_selector("[data-shopify-state=fallback]", timeout=15000)
     # when the shopper uses the button
     link = page.locator("a[data-shopify-fallback]")
@@ -121,7 +170,6 @@ def test_axe_finds_no_violations(page: Any, preview_url: str, storefront: Storef
     console = ConsoleLog(page)
     page.goto(preview_url + path)
     if path.count("/") == 3:
-        page.mouse.move(5, 5)
         page.wait_for_selector("[data-shopify-state=mounted]", timeout=15000)
     # when / then
     assert run_axe(page) == []

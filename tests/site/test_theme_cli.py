@@ -8,14 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sync.catalog.product_csv import read_product_csv
 from sync.cli.context import AppContext
 from sync.cli.theme import theme
-from sync.local.db import connect
-from sync.local.hubdb import LocalHubDB
 from sync.paths import DEMO_DIR
-from sync.site.product_table import fill_product_table
-from tests.site.theme_fixtures import SHOP
+from tests.site.theme_fixtures import synced_hub
 
 
 def invoke(tmp_path: Path, *args: str):
@@ -39,11 +35,10 @@ def test_validate_and_brand_check_pass_on_our_theme(tmp_path: Path):
 
 
 def test_build_renders_the_store_s_products_and_reports_counts(tmp_path: Path):
-    # given the local store holding the demo product table
-    conn = connect(tmp_path / "home" / "hubshop.sqlite3")
-    rows = fill_product_table(LocalHubDB(conn), read_product_csv(DEMO_DIR / "products.csv"),
-                              shop_domain=SHOP, currency="EUR")
-    conn.close()
+    # given the local store whose products the catalog sync wrote into the product table
+    hub = synced_hub(tmp_path / "home")
+    rows = hub.get_table("products")["rowCount"]
+    hub.conn.close()
     # when
     result = invoke(tmp_path, "build", "--out", str(tmp_path / "site"), "--json",
                     "--static", f"demo={DEMO_DIR}")

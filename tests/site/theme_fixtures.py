@@ -14,13 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from sync.catalog.product_csv import read_product_csv
+from sync.catalog.sync import sync_catalog
+from sync.config import load_settings
+from sync.local.db import connect
+from sync.local.demo import create_demo_store, demo_clock
 from sync.local.hubdb import LocalHubDB
 from sync.paths import DEMO_DIR, asset_dir
 from sync.site.build import BuildResult, SiteOptions, build_site
 from sync.site.hubl import LocalHubDBSource
 from sync.site.preview import PreviewSite, start_preview
-from sync.site.product_table import fill_product_table
 
 THEME = asset_dir("theme")
 MODULES = asset_dir("modules")
@@ -49,12 +51,23 @@ def demo_products_by_csv() -> dict[str, dict]:
     }
 
 
-def demo_hub() -> LocalHubDB:
-    """A fresh in-memory HubDB holding the demo catalogue's product table."""
-    hub = LocalHubDB.in_memory()
-    fill_product_table(hub, read_product_csv(DEMO_DIR / "products.csv"), shop_domain=SHOP,
-                       currency="EUR", image_url=lambda src: "/demo/" + src)
-    return hub
+def synced_hub(home: Path, source: str = "local") -> LocalHubDB:
+    """The product table exactly as ``hubshop catalog sync`` writes it, in a store under ``home``.
+
+    The local store is loaded from the demo, then the real catalog sync runs
+    ``source`` (``local`` or ``csv:PATH``) into the local HubDB, so the site is
+    tested against the one table contract the catalog defines.
+    """
+    settings = load_settings(flags={"home": str(home)}, env={}, cwd=home)
+    conn = connect(settings.database)
+    create_demo_store(conn)
+    sync_catalog(settings, source=source, target="local", clock=demo_clock())
+    return LocalHubDB(conn, demo_clock())
+
+
+def demo_hub(home: Path) -> LocalHubDB:
+    """The demo store's products, synced into the local HubDB by the catalog sync."""
+    return synced_hub(home)
 
 
 def site_options(hub: LocalHubDB, base_url: str = "http://localhost:8000") -> SiteOptions:
@@ -63,8 +76,8 @@ def site_options(hub: LocalHubDB, base_url: str = "http://localhost:8000") -> Si
 
 
 @pytest.fixture(scope="session")
-def product_hub() -> LocalHubDB:
-    return demo_hub()
+def product_hub(tmp_path_factory: pytest.TempPathFactory) -> LocalHubDB:
+    return demo_hub(tmp_path_factory.mktemp("store"))
 
 
 @pytest.fixture(scope="session")

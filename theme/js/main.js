@@ -2,11 +2,12 @@
  *
  * Embeds are elements with data-shopify-embed="product|collection". Each holds a
  * slot (data-shopify-slot) whose size the CSS reserves, and a fallback that sells
- * without the SDK (a cart link, or a product list). The SDK is fetched once, for
- * the embeds within 300px of the viewport, as soon as the shopper uses the page
- * (pointer, touch, key, wheel or scroll) or focuses an embed, so a page that is
- * only loaded never pays for 350 KB of script; embeds scrolled near later mount
- * as they arrive. If the SDK cannot load, the fallbacks stay and still sell.
+ * without the SDK (a cart link, or a product list). The SDK is fetched once per
+ * page, when an embed comes within 300px of the viewport (deferred until the page
+ * has loaded and the main thread is idle, so its 350 KB never delay first paint)
+ * or at once when the shopper uses an embed (pointer, touch or focus). Embeds
+ * scrolled near later mount as they arrive. An embed is marked mounted only when
+ * the SDK rendered its product; otherwise the fallback stays and still sells.
  */
 (function () {
   'use strict';
@@ -71,6 +72,12 @@
     return { product: product, cart: { startOpen: false }, toggle: { sticky: false } };
   }
 
+  // The catalog table holds global ids (gid://shopify/Product/123): the SDK takes
+  // those as storefrontId and would prefix a second gid onto them given as id.
+  function idKey(value) {
+    return value.indexOf('gid://') === 0 ? 'storefrontId' : 'id';
+  }
+
   function mount(embed) {
     if (embed.hasAttribute('data-shopify-state')) {
       return;
@@ -84,14 +91,20 @@
     embed.setAttribute('data-shopify-state', 'loading');
     uiFor(data.shop, data.token)
       .then(function (ui) {
-        return ui.createComponent(data.shopifyEmbed, {
-          id: data.shopifyId,
+        var config = {
           node: slot,
           moneyFormat: data.moneyFormat || '${{amount}}',
           options: componentOptions(embed)
-        });
+        };
+        config[idKey(data.shopifyId)] = data.shopifyId;
+        return ui.createComponent(data.shopifyEmbed, config);
       })
-      .then(function () {
+      .then(function (component) {
+        // createComponent resolves with nothing when the product was not found or
+        // failed to render: the fallback must then stay visible and keep selling
+        if (!component || !component.model) {
+          throw new Error('Shopify Buy Button rendered no product');
+        }
         embed.setAttribute('data-shopify-state', 'mounted');
         embed.setAttribute('data-mounted', '');
       })
@@ -100,38 +113,43 @@
       });
   }
 
-  function watch(embeds) {
-    var used = false;
-    var near = [];
-    var firstUse = ['pointermove', 'pointerdown', 'keydown', 'touchstart', 'wheel', 'scroll'];
-
-    function onFirstUse() {
-      firstUse.forEach(function (name) { window.removeEventListener(name, onFirstUse, true); });
-      used = true;
-      near.forEach(mount);
-      near = [];
+  // Runs fn once the page has loaded and the main thread is idle, so fetching and
+  // running the SDK never competes with the page's own first paint and input.
+  function whenIdle(fn) {
+    function idle() {
+      if ('requestIdleCallback' in window) {
+        window.requestIdleCallback(fn, { timeout: 2000 });
+      } else {
+        window.setTimeout(fn, 200);
+      }
     }
+    if (document.readyState === 'complete') {
+      idle();
+    } else {
+      window.addEventListener('load', idle, { once: true });
+    }
+  }
 
-    firstUse.forEach(function (name) {
-      window.addEventListener(name, onFirstUse, { capture: true, passive: true });
-    });
+  function watch(embeds) {
+    var used = ['pointerover', 'pointerdown', 'touchstart', 'focusin'];
     embeds.forEach(function (embed) {
-      embed.addEventListener('focusin', function () { mount(embed); }, { once: true });
+      function onUse() {
+        used.forEach(function (name) { embed.removeEventListener(name, onUse, true); });
+        mount(embed);
+      }
+      used.forEach(function (name) {
+        embed.addEventListener(name, onUse, { capture: true, passive: true });
+      });
     });
     if (!('IntersectionObserver' in window)) {
-      near = embeds.slice();
+      whenIdle(function () { embeds.forEach(mount); });
       return;
     }
     var observer = new IntersectionObserver(function (entries) {
       entries.forEach(function (entry) {
-        if (!entry.isIntersecting) {
-          return;
-        }
-        observer.unobserve(entry.target);
-        if (used) {
-          mount(entry.target);
-        } else {
-          near.push(entry.target);
+        if (entry.isIntersecting) {
+          observer.unobserve(entry.target);
+          whenIdle(function () { mount(entry.target); });
         }
       });
     }, { rootMargin: '300px 0px' });
