@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from sync.catalog.csv_write import write_product_csv
 from sync.catalog.model import Product, Variant
 from sync.errors import InputError
 from sync.local.hubdb import LocalHubDB
 from sync.site.build import BuildResult, SiteOptions, build_site
 from sync.site.hubl import LocalHubDBSource
-from sync.site.product_table import fill_product_table
 from tests.site.theme_fixtures import (
     MODULES,
     SHOP,
@@ -22,6 +22,7 @@ from tests.site.theme_fixtures import (
     demo_products_by_csv,
     product_hub,
     read,
+    synced_hub,
 )
 
 __all__ = ["built_site", "product_hub"]  # fixtures used by name
@@ -113,11 +114,11 @@ def test_pages_have_one_h1_a_skip_link_and_landmarks(built_site: BuildResult):
 
 def test_product_text_is_escaped_and_cannot_inject_script(tmp_path: Path):
     # given a product whose title and description try to inject script
-    hub = LocalHubDB.in_memory()
     evil = Product(handle="evil", title='<script>alert("t")</script>',
                    body_html='<p onclick="x()">Hi</p><script>alert("d")</script>',
                    variants=[Variant(sku="E-1", price=10, inventory_quantity=1)])
-    fill_product_table(hub, [evil], shop_domain=SHOP, currency="EUR")
+    csv_path = write_product_csv([evil], tmp_path / "evil.csv")
+    hub = synced_hub(tmp_path / "home", source=f"csv:{csv_path}")
     # when
     result = build_site(THEME, tmp_path / "out", SiteOptions(
         hubdb=LocalHubDBSource(hub), modules_dirs=(MODULES,)))
@@ -256,3 +257,18 @@ def test_our_theme_without_a_synced_product_table_renders_empty_pages(tmp_path: 
     assert ("products", "HubDB table does not exist: pages that list it render empty") in \
         result.notes
     assert any("table 'products' does not exist yet" in why for _, why in result.notes)
+
+
+def test_every_page_template_including_the_404_has_a_dnd_area_for_marketers(
+        built_site: BuildResult):
+    # given every page and error template of our theme
+    templates = [p for p in (THEME / "templates").rglob("*.html")
+                 if "templateType: page" in read(p) or "templateType: error_page" in read(p)]
+    # then each declares a drag-and-drop area, and the built 404 carries it with its text
+    assert any(p.name == "404.html" for p in templates)
+    assert [p.name for p in templates if "{% dnd_area" not in read(p)] == []
+    page = soup(built_site.out_dir / "404.html")
+    area = page.find("section", class_="error-page").find(class_="dnd-section")
+    assert area is not None, "404 has no rendered dnd section"
+    assert "We could not find that page" in area.get_text()
+    assert area.find("a", class_="button")["href"] == "/products"
