@@ -3,7 +3,8 @@
 Unlike the static build, every request is rendered with its own query string,
 so the product grid's server-side filters work without JavaScript, and its
 JavaScript gets answers from ``/cms/v3/hubdb/tables/{t}/rows`` exactly as it
-would from HubSpot's public API. Pages reload themselves when a theme file
+would from HubSpot's public API: only for a table with ``allowPublicApiAccess``,
+else 403, as HubSpot answers an unauthenticated read. Pages reload themselves when a theme file
 changes.
 """
 
@@ -95,6 +96,8 @@ class PreviewSite:
             return _json(404, {"status": "error", "message": "Not found", "category": "NOT_FOUND"})
         pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "portalId"]
         try:
+            if not self.options.hubdb.table(rest[0]).get("allowPublicApiAccess"):
+                return _json(403, _not_public(rest[0]))
             body = self.options.hubdb.rows(rest[0], pairs)
         except HubshopError as exc:
             status = int(getattr(exc, "status", 400) or 400)
@@ -154,6 +157,14 @@ class PreviewSite:
                                         [("hs_path__eq", handle), ("limit", "1")])
         results = found.get("results") or []
         return results[0] if results else None
+
+
+def _not_public(table: str) -> dict[str, Any]:
+    """HubSpot refuses unauthenticated row reads of a table not opened to the public API."""
+    return {"status": "error", "category": "FORBIDDEN",
+            "message": f"HubDB table {table!r} does not allow public API access: turn on "
+                       "allowPublicApiAccess on the table (the catalog sync creates the "
+                       "product table with it) or the grid cannot filter without a reload"}
 
 
 def _json(status: int, body: Any) -> tuple[int, str, bytes]:

@@ -110,3 +110,27 @@ def test_changes_version_moves_when_a_theme_file_changes(tmp_path: Path, product
     assert json.loads(get(site, CHANGES_PATH)[2])["version"] != before
     html = get(site, "/about/")[2].decode()
     assert "About Fernhill" in html and CHANGES_PATH in html
+
+
+def test_rows_api_refuses_a_table_without_public_access_as_hubspot_does():
+    # given a published table that does not allow public API access
+    hub = LocalHubDB.in_memory()
+    hub.create_table({"name": "private_stock", "label": "Private stock",
+                      "allowPublicApiAccess": False,
+                      "columns": [{"name": "title", "label": "Title", "type": "TEXT"}]})
+    hub.batch_create("private_stock", {"inputs": [{"values": {"title": "Secret"}}]})
+    hub.publish("private_stock")
+    site = PreviewSite(THEME, site_options(hub), live_reload=False)
+    # when the grid's script reads its rows without credentials
+    status, _, body = get(site, "/cms/v3/hubdb/tables/private_stock/rows?portalId=1")
+    # then it is refused, naming the table and the flag, and no row leaks
+    answer = json.loads(body)
+    assert status == 403 and answer["category"] == "FORBIDDEN"
+    assert "private_stock" in answer["message"] and "allowPublicApiAccess" in answer["message"]
+    assert "Secret" not in body.decode()
+
+
+def test_the_synced_product_table_is_public_so_the_grid_can_read_it(site: PreviewSite):
+    # given the product table the catalog sync created; when / then
+    status, _, _ = get(site, "/cms/v3/hubdb/tables/products/rows?limit=1")
+    assert status == 200
