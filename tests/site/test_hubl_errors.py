@@ -64,3 +64,21 @@ def test_missing_module_and_asset(env: HublEnvironment) -> None:
 def test_unclosed_block_tag_is_a_syntax_error(env: HublEnvironment) -> None:
     error = _error(env, '{% dnd_area "main" %}\n{% dnd_section %}\n{% end_dnd_area %}')
     assert error.message.startswith("syntax error")
+
+
+def test_unknown_tag_inside_a_block_names_the_tag_not_an_unclosed_block(
+        env: HublEnvironment) -> None:
+    # given an unknown tag inside an open {% block %}
+    source = "{% block main %}\nok\n{% no_such_tag %}\n{% endblock %}"
+    # when
+    error = _error(env, source)
+    # then the tag and its template:line are named, with the fix for a misspelt tag
+    assert error.where == "templates/page.html:3"
+    assert error.message == "unknown tag: 'no_such_tag' (inside an open 'block' block)"
+    assert "unclosed" not in error.message and "close the block" not in error.fix
+
+
+def test_a_misplaced_end_tag_inside_a_block_is_still_an_unclosed_block(
+        env: HublEnvironment) -> None:
+    error = _error(env, "{% block main %}\n{% if x %}\n{% endblock %}")
+    assert error.message.startswith("syntax error: unclosed block")

@@ -85,19 +85,47 @@ def _syntax_message(message: str) -> str:
         return "unknown filter: " + message.removeprefix("No filter named ").rstrip(".")
     if message.startswith("No test named"):
         return "unknown expression test: " + message.removeprefix("No test named ").rstrip(".")
+    if _is_unknown_tag(message):
+        inside = _innermost_block(message)
+        return f"unknown tag: '{_unknown_tag(message)}'" + (
+            f" (inside an open '{inside}' block)" if inside else "")
     if message.startswith("Encountered unknown tag") and "looking for" in message:
         return "syntax error: unclosed block: " + message.split(". ", 1)[1]
-    if message.startswith("Encountered unknown tag"):
-        return "unknown tag: " + message.removeprefix("Encountered unknown tag ").split(".")[0]
     return "syntax error: " + message
 
 
 def _syntax_fix(message: str) -> str:
+    if _is_unknown_tag(message):
+        return "check the spelling against HubSpot's HubL reference (`hubshop theme coverage`)"
     if "looking for" in message:
         return "close the block the message names"
     if message.startswith(("No filter named", "No test named", "Encountered unknown tag")):
         return "check the spelling against HubSpot's HubL reference (`hubshop theme coverage`)"
     return "fix the HubL syntax at that line"
+
+
+_STRUCTURAL = ("end", "else", "elif", "elseif", "pluralize")
+
+
+def _unknown_tag(message: str) -> str:
+    """The tag name in Jinja's "Encountered unknown tag 'x'" message."""
+    return message.removeprefix("Encountered unknown tag ").split(".")[0].strip("'\"")
+
+
+def _is_unknown_tag(message: str) -> bool:
+    """True for a tag no extension knows; false for a misplaced end/else of a known block.
+
+    Jinja reports both the same way when a block is open ("… looking for the
+    following tags"); only the second is really an unclosed block.
+    """
+    if not message.startswith("Encountered unknown tag"):
+        return False
+    return "looking for" not in message or not _unknown_tag(message).startswith(_STRUCTURAL)
+
+
+def _innermost_block(message: str) -> str:
+    marker = "The innermost block that needs to be closed is "
+    return message.split(marker, 1)[1].strip(" .'\"") if marker in message else ""
 
 
 def _undefined_message(message: str) -> str:
