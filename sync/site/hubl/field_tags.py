@@ -12,7 +12,8 @@ from markupsafe import escape
 from sync.site.hubl.module_tags import render_module
 from sync.site.hubl.tags import TagCall, tag
 
-_BUILTIN_PLACEHOLDERS = ("cta", "image_slider")
+_BUILTIN_PLACEHOLDERS = ("cta", "image_slider", "icon", "menu")
+"""Built-ins whose data only HubSpot hosts: CTAs, slider images, its icon library, menus."""
 
 
 def _render(call: TagCall, builtin: str) -> str:
@@ -22,7 +23,7 @@ def _render(call: TagCall, builtin: str) -> str:
 
 
 @tag("text", "textarea", "rich_text", "header", "section_header", "linked_image", "image",
-     "boolean", "choice", "color", "raw_html", "icon", "logo", "menu", "simple_menu", "space")
+     "boolean", "choice", "color", "raw_html", "logo", "simple_menu", "space")
 def field_tag(call: TagCall) -> str:
     return _render(call, call.name)
 

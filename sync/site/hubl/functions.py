@@ -165,12 +165,12 @@ def hubl_functions(env: HublEnvironment) -> dict[str, Any]:
         "set_response_code": set_response_code,
         "personalization_token": lambda token, default="": default,
         "geo_distance": _geo_distance,
-        "format_address": lambda *parts, **kw: ", ".join(str(p) for p in parts if p),
+        "format_address": _format_address,
         "format_company_name": lambda name, *a, **kw: str(name),
         "format_name": lambda first, last="", *a, **kw: f"{first} {last}".strip(),
         "i18n_getlanguage": lambda: "en", "locale_name": _locale_name,
-        "footer_js": lambda: "", "head_css": lambda: "", "head_js": lambda: "",
-        "head_elements": lambda: "",
+        "footer_js": _page_includes("footer"), "head_css": _page_includes("css"),
+        "head_js": _page_includes("js"), "head_elements": _page_includes("head"),
         "hubdb_table_rows": hubdb.table_rows, "hubdb_table_row": hubdb.table_row,
         "hubdb_table": hubdb.table, "hubdb_table_column": hubdb.table_column,
         "menu": menu,
@@ -292,3 +292,29 @@ def _named(function: Callable[..., Any], name: str) -> Callable[..., Any]:
 
     call.__name__ = name
     return call
+
+
+def _page_includes(part: str) -> Callable[[], Markup]:
+    """``head_css()`` and friends: what the page required so far, printed where called."""
+
+    def includes() -> Markup:
+        page = current_page()
+        items = page.footer if part == "footer" else page.head
+        if part == "css":
+            items = [i for i in items if i.startswith(("<link", "<style"))]
+        elif part == "js":
+            items = [i for i in items if i.startswith("<script")]
+        return Markup("\n".join(items))  # noqa: S704 - renderer output is HTML
+
+    return includes
+
+
+def _format_address(locale: Any, address: Any = None, *parts: Any, **kwargs: Any) -> str:
+    """One line of an address: HubSpot's fullAddress object, or loose parts, in order."""
+    if isinstance(address, dict) or (address is None and kwargs):
+        fields = {**(address or {}), **kwargs}
+        city = " ".join(str(fields[k]) for k in ("city", "state", "zip") if fields.get(k))
+        ordered = [fields.get("address"), fields.get("address1"), fields.get("address2"), city,
+                   fields.get("country")]
+        return ", ".join(str(p) for p in ordered if p)
+    return ", ".join(str(p) for p in (address, *parts) if p)
