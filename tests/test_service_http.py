@@ -233,3 +233,14 @@ def test_a_webhook_nested_absurdly_deep_gets_400(call: Any, world: World) -> Non
     status, answer = call(request)
     assert status == 400 and "nested" in answer["error"]
     assert world.queued() == []
+
+
+def test_lines_rejected_at_the_edge_are_logged_one_by_one(
+    call: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="sync"):
+        call(event("apigw_stock_push"))
+    lines = [r for r in caplog.records if getattr(r, "event", None) == "rejected"]
+    assert {(r.where, r.stage) for r in lines} >= {("body[2]", "edge"), ("body[6]", "edge")}

@@ -157,3 +157,22 @@ def test_a_figure_pushed_again_after_another_is_applied_again(
         levels.append(world.level("TEE-S"))
     # then Shopify follows every push and ends at 5 (a content-keyed id would stop at 4)
     assert levels == [5, 4, 5]
+
+
+def test_an_unknown_sku_is_rejected_in_the_logs(
+    consume: Any, world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    # given a pushed line for a SKU Shopify does not have
+    world.sqs.send_message(QueueUrl=world.queue_url, MessageBody=json.dumps({
+        "kind": "stock", "id": "stock:r-1:0", "source": "push r-1", "records": [
+            {"sku": "NOPE-1", "location": "WH-MAIN", "on_hand": 3, "allocated": 0,
+             "where": "body[4]"}]}))
+    # when the consumer applies it
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="sync"):
+        consume(world.sqs_event())
+    # then one structured line names the line, the SKU and the reason
+    [line] = [r for r in caplog.records if getattr(r, "event", None) == "rejected"]
+    assert (line.where, line.sku, line.stage) == ("body[4]", "NOPE-1", "stock")
+    assert "unknown SKU" in line.reason

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -89,3 +90,20 @@ def test_the_poll_applies_only_what_changed_since_the_last_poll(world: World) ->
     assert result["written"] == 1 and world.level("MUG-1") == 4
     # and the next poll starts from this one
     assert state.flag(POLLED_FLAG) == world.clock.now().isoformat()
+
+
+def test_the_nightly_run_reports_the_dead_letter_depth(
+    scheduled: Any, world: World, capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture
+) -> None:
+    # given two messages waiting in the dead-letter queue
+    for n in range(2):
+        world.sqs.send_message(QueueUrl=world.dlq_url, MessageBody=json.dumps({"id": f"d{n}"}))
+    # when the nightly reconcile runs
+    with caplog.at_level(logging.INFO, logger="sync"):
+        result = scheduled("scheduler_nightly_reconcile")
+    # then its result, its metrics and its status line all say so
+    assert result["dead_letters"] == 2
+    assert _metrics(capsys.readouterr().out)["DeadLetters"] == [2.0]
+    [status] = [r for r in caplog.records if getattr(r, "event", None) == "status"]
+    assert status.dead_letters == 2 and status.drift == 2

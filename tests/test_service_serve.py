@@ -74,6 +74,18 @@ def test_the_readme_push_is_judged_line_by_line_outside_the_repo(
     assert "location_map" in body["rejected"][0]["reason"]
 
 
+def test_unknown_skus_are_listed_in_the_answer(service: LocalService) -> None:
+    response = requests.post(f"{service.address}/warehouse/stock", headers={"X-Api-Key": KEY},
+                             timeout=10, json=[
+        {"sku": "FH-SO-009-43-SKY", "location_code": "WH-MAIN", "qty_on_hand": 40},
+        {"sku": "NOPE-1", "location_code": "WH-MAIN", "qty_on_hand": 3}])
+    service.drain()
+    body = response.json()
+    assert response.status_code == 202 and body["accepted"] == 1
+    assert [(r["where"], r["sku"]) for r in body["rejected"]] == [("body[1]", "NOPE-1")]
+    assert "unknown SKU" in body["rejected"][0]["reason"]
+
+
 @pytest.mark.parametrize("body", [
     b'[{"sku": "A", "location_code": "WH-MAIN", "qty_on_hand": ' + b"9" * 5000 + b"}]",
     b"[" * 100_000 + b"]" * 100_000,

@@ -15,13 +15,15 @@ import base64
 import json
 import logging
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from sync.inventory.policy import Policy
 from sync.inventory.records import parse_records
+from sync.inventory.report import Rejection
 from sync.service import settings as S
+from sync.service.decisions_log import log_rejections
 from sync.service.payloads import minimise
 from sync.service.signatures import verify
 
@@ -35,6 +37,10 @@ class Edge:
     ``check_key``: is this the warehouse's API key (any live stage)?
     ``webhook_secrets``: the Shopify app's signing secrets, current first.
     ``send``: put messages on the queue (SQS, or straight to the consumer).
+    ``known_skus``: which of these SKUs the store has, where the edge can tell
+    cheaply (``hubshop serve``'s local store); None leaves it to the consumer,
+    which rejects and logs unknown SKUs (the Lambda edge must answer within
+    Shopify's and the warehouse's timeouts without reading Shopify).
     """
 
     check_key: Callable[[str | None], bool]
@@ -42,6 +48,7 @@ class Edge:
     send: Callable[[list[dict[str, Any]]], None]
     policy: Policy
     fields: Mapping[str, str]
+    known_skus: Callable[[list[str]], Collection[str]] | None = None
 
 
 def edge_checks(settings: Any) -> tuple[Policy, dict[str, str]]:
@@ -145,12 +152,18 @@ def _stock(body: bytes, headers: Mapping[str, str], edge: Edge, request_id: str
         good, rejected = _check_lines(rows, edge)
     except _LineError as exc:
         return answer(400, {"error": str(exc)})
+    if edge.known_skus is not None and good:
+        known = set(edge.known_skus(sorted({r.sku for r in good})))
+        rejected += [Rejection(r.where, r.sku, "unknown SKU: the store has no variant with it")
+                     for r in good if r.sku not in known]
+        good = [r for r in good if r.sku in known]
     records = [_record_json(r) for r in good]
     chunks = [records[i:i + S.RECORDS_PER_MESSAGE]
               for i in range(0, len(records), S.RECORDS_PER_MESSAGE)]
     edge.send([{"kind": "stock", "id": f"stock:{request_id}:{number}", "records": chunk,
                 "source": f"push {request_id}"} for number, chunk in enumerate(chunks)])
     status = 202 if records or not rejected else 422
+    log_rejections(rejected, stage="edge")
     log.info("warehouse push: %d accepted, %d rejected", len(records), len(rejected),
              extra={"accepted": len(records), "rejected": len(rejected)})
     return answer(status, {"accepted": len(records), "messages": len(chunks),

@@ -81,7 +81,13 @@ class LocalService:
 
     def edge(self) -> Edge:
         return Edge(check_key=self.check_key, webhook_secrets=lambda: self.webhook_secrets,
-                    send=self.send, policy=self.policy, fields=self.fields)
+                    send=self.send, policy=self.policy, fields=self.fields,
+                    known_skus=self.known_skus)
+
+    def known_skus(self, skus: list[str]) -> set[str]:
+        """The SKUs the store has (so a push's unknown ones are answered at once)."""
+        with self._lock:
+            return set(self.runtime().store.items_by_sku(skus))
 
     def check_key(self, given: str | None) -> bool:
         return bool(given) and hmac.compare_digest(given.encode(), self.push_key.encode())

@@ -22,6 +22,7 @@ from sync.inventory.policy import Policy
 from sync.inventory.ports import InventoryStore, StateStore, StockRecord, Warehouse
 from sync.inventory.report import RunReport
 from sync.plumbing.clock import Clock
+from sync.service.decisions_log import log_report
 
 log = logging.getLogger(__name__)
 
@@ -110,8 +111,10 @@ def _report(kind: str, report: RunReport) -> dict[str, Any]:
                             "queued": report.queued,
                             "rejected": [asdict(r) for r in report.rejected][:100],
                             "problems": len(report.problems)}
-    log.info("%s: %s", kind, report.counts(), extra={"kind": kind, **report.counts(),
-                                                     "rejected_count": len(report.rejected)})
+    log.info("%s: %s", kind, report.counts(), extra={
+        "kind": kind, **report.counts(), "rejected_count": len(report.rejected),
+        "hand_edits": len(report.hand_edits), "problems": len(report.problems)})
+    log_report(kind, report)
     return data
 
 

@@ -1,0 +1,51 @@
+"""Structured log lines for what a run decided: rejected lines, hand edits, problems.
+
+In Lambda, :func:`sync.service.logging_setup.service_logger` gives the
+``sync`` loggers Powertools' JSON formatter, so every ``extra`` key below is a
+field CloudWatch Logs Insights can filter on (``event``, ``sku``, ``location``…).
+Only SKUs, location codes, counts and reasons are logged: warehouse lines and
+stock figures carry no personal data, and order payloads never reach here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+MAX_LINES = 100  # per kind and run; the rest are counted in one line
+
+
+def log_rejections(rejections: Sequence[Any], *, stage: str) -> None:
+    """One warning per rejected warehouse line (``stage``: ``edge`` or the run's kind)."""
+    _each(rejections, stage, "rejected", lambda r: (
+        "warehouse line %s (%s) rejected: %s", (r.where, r.sku, r.reason),
+        {"where": r.where, "sku": r.sku, "reason": r.reason}), logging.WARNING)
+
+
+def log_report(kind: str, report: Any) -> None:
+    """Every rejection, hand edit (with before and after) and problem of a run."""
+    log_rejections(report.rejected, stage=kind)
+    _each(report.hand_edits, kind, "hand_edit", lambda h: (
+        "hand edit %s at %s: %+d, %s (available %d -> %d)",
+        (h.sku, h.location, h.delta, h.policy, h.before, h.after),
+        {"sku": h.sku, "location": h.location, "delta": h.delta, "policy": h.policy,
+         "before": h.before, "after": h.after}),
+        logging.WARNING if any(h.policy == "overwrite" for h in report.hand_edits)
+        else logging.INFO)
+    _each(report.problems, kind, "problem", lambda p: (
+        "%s at %s not written (%s): %s", (p.sku, p.location, p.code, p.message),
+        {"sku": p.sku, "location": p.location, "code": p.code, "problem": p.message}),
+        logging.WARNING)
+
+
+def _each(items: Iterable[Any], stage: str, event: str, shape: Any, level: int) -> None:
+    items = list(items)
+    for item in items[:MAX_LINES]:
+        text, args, fields = shape(item)
+        log.log(level, text, *args, extra={"event": event, "stage": stage, **fields})
+    if len(items) > MAX_LINES:
+        log.log(level, "%d more %s lines not logged", len(items) - MAX_LINES, event,
+                extra={"event": event, "stage": stage, "not_logged": len(items) - MAX_LINES})
