@@ -187,3 +187,29 @@ def test_a_csv_product_without_an_id_claims_the_row_of_its_handle(clock) -> None
     plan = _replan(table, [from_csv], requested=[from_csv.handle])
     # then
     assert plan.creates == [] and plan.unchanged + len(plan.updates) == 1
+
+
+def test_desired_cells_are_the_canonical_cells_the_planner_compares() -> None:
+    # given products with and without images, prices with trailing zeros, empty lists
+    from sync.catalog.rows import canonical_cells, product_row
+
+    products = _products(12)
+    products[3].images = []
+    products[4].tags = []
+    # when / then the shortcut and the per-column rules agree on every product
+    for product in products:
+        desired = product_row(product, SHOP)
+        assert desired.cells == canonical_cells(desired.values)
+
+
+def test_a_resync_compares_rows_in_hubdb_shapes_and_finds_the_one_change(clock) -> None:
+    # given
+    products = _products(30)
+    table = _synced(products, clock)
+    products[7].variants[0].price += 1
+    # when
+    plan = _replan(table, products)
+    # then
+    assert plan.unchanged == 29 and len(plan.updates) == 1
+    assert "price_min" in plan.updates[0].values
+    assert set(plan.updates[0].values) <= {"price_min", "price_max", "on_sale"}

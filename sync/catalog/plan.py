@@ -13,7 +13,15 @@ from datetime import datetime
 from typing import Any
 
 from sync.catalog.model import Product, ProductStatus
-from sync.catalog.rows import DesiredRow, ShopFacts, desired_cell, product_row, row_cell
+from sync.catalog.rows import (
+    COLUMN_NAMES,
+    Descriptions,
+    DesiredRow,
+    ShopFacts,
+    product_row,
+    row_cell,
+    row_cells,
+)
 from sync.catalog.schema import SchemaChange, plan_schema
 from sync.catalog.table import COLUMNS, MAX_ROWS, OPTION_TYPES
 from sync.errors import InputError
@@ -106,6 +114,7 @@ def plan_sync(
     plan.stale_draft = _stale(table_json)
     index = _RowIndex(rows)
     wanted: list[tuple[DesiredRow, Mapping[str, Any] | None]] = []
+    descriptions: Descriptions = {}
     for product in products:
         existing = index.take(product)
         reason = _delete_reason(product, delete)
@@ -113,7 +122,7 @@ def plan_sync(
             if existing is not None:
                 plan.deletes.append(_delete(existing, reason))
             continue
-        wanted.append((product_row(product, shop), existing))
+        wanted.append((product_row(product, shop, descriptions=descriptions), existing))
     gone_scope = set(requested) if requested is not None else None
     if "gone" in delete:
         for row in index.leftovers():
@@ -205,15 +214,20 @@ def _delete(row: Mapping[str, Any], reason: str) -> RowDelete:
 
 
 def _update(desired: DesiredRow, row: Mapping[str, Any]) -> RowUpdate | None:
-    changed = {
-        c.name: desired.values.get(c.name)
-        for c in COLUMNS
-        if desired_cell(desired, c.name) != row_cell(row, c.name)
-    }
+    """The changed cells of ``row``: one tuple comparison when nothing changed."""
     path = desired.path if (row.get("path") or "") != desired.path else None
     name = desired.name if (row.get("name") or "") != desired.name else None
-    if not changed and path is None and name is None:
-        return None
+    have = row_cells(row)
+    if have == desired.cells:
+        if path is None and name is None:
+            return None
+        changed: dict[str, Any] = {}
+    else:
+        changed = {
+            column: desired.values.get(column)
+            for column, want, got in zip(COLUMN_NAMES, desired.cells, have, strict=True)
+            if want != got
+        }
     handle = str(desired.values.get("handle") or desired.path)
     return RowUpdate(str(row["id"]), desired.key, handle, changed, path, name)
 

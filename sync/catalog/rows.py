@@ -8,14 +8,16 @@ or a read value to one comparable form; :func:`encode` makes the JSON to send.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from sync.catalog.model import Product, numeric_id
 from sync.catalog.sanitize import plain_summary, sanitize_html
-from sync.catalog.table import MAX_TEXT, OPTION_TYPES, column_type
+from sync.catalog.table import COLUMNS, MAX_TEXT, OPTION_TYPES, column_type
 from sync.errors import InputError
 
 DEFAULT_OPTION = ("Title", "Default Title")
@@ -43,18 +45,35 @@ class DesiredRow:
     path: str
     name: str
     values: dict[str, Any]
+    cells: tuple[Any, ...] = ()
+    """The declared cells in :data:`COLUMNS` order, canonical: computed once, compared cheaply."""
 
 
-def product_row(product: Product, shop: ShopFacts) -> DesiredRow:
-    """The desired row for ``product``; text too long for HubDB fails naming the cell."""
+Descriptions = dict[tuple[str, str], tuple[str, str]]
+"""Sanitised description and summary by (body HTML, SEO description), for one run."""
+
+
+def product_row(
+    product: Product, shop: ShopFacts, *, descriptions: Descriptions | None = None
+) -> DesiredRow:
+    """The desired row for ``product``; text too long for HubDB fails naming the cell.
+
+    Args:
+        product: the source product.
+        shop: domain and currency.
+        descriptions: a cache shared by one run's rows, so a description seen
+            before (templated catalogs repeat them) is not sanitised again.
+    """
     handle = product.handle
     image = product.featured_image
     default = product.default_variant
-    description = sanitize_html(product.body_html)
-    if description:
-        summary = plain_summary(description, clean=True)
-    else:
-        summary = plain_summary(product.seo_description)
+    source = (product.body_html or "", product.seo_description or "")
+    cached = descriptions.get(source) if descriptions is not None else None
+    if cached is None:
+        cached = _description(*source)
+        if descriptions is not None:
+            descriptions[source] = cached
+    description, summary = cached
     values: dict[str, Any] = {
         "shopify_id": product.id,
         "handle": handle,
@@ -86,13 +105,37 @@ def product_row(product: Product, shop: ShopFacts) -> DesiredRow:
                 f"product {handle}, column {name}",
                 f"{len(text)} characters; HubDB TEXT holds {MAX_TEXT}",
             )
+    plain = {k: _plain(v) for k, v in values.items()}
     return DesiredRow(
         key=product.id or handle,
         shopify_id=product.id,
         path=handle.lower(),
         name=product.title,
-        values={k: _plain(v) for k, v in values.items()},
+        values=plain,
+        cells=desired_cells(plain),
     )
+
+
+def desired_cells(plain: Mapping[str, Any]) -> tuple[Any, ...]:
+    """:func:`canonical_cells` of plain desired values, without running a rule per cell.
+
+    Plain values are canonical already except images (a tuple) and booleans
+    (``None`` is false); a test holds this equal to :func:`canonical_cells`.
+    """
+    cells = [plain.get(name) for name in COLUMN_NAMES]
+    for index in _BOOLEAN_INDEXES:
+        cells[index] = bool(cells[index])
+    for index in _IMAGE_INDEXES:
+        if cells[index] is not None:
+            cells[index] = canonical("IMAGE", cells[index])
+    return tuple(cells)
+
+
+def _description(body_html: str, seo_description: str) -> tuple[str, str]:
+    description = sanitize_html(body_html)
+    if description:
+        return description, plain_summary(description, clean=True)
+    return description, plain_summary(seo_description)
 
 
 def option_values(product: Product) -> list[str]:
@@ -114,7 +157,9 @@ def _plain(value: Any) -> Any:
     """A desired value in its plain form; empty text and lists become ``None``."""
     if value.__class__ is list:
         return tuple(value) or None
-    return None if value == "" else value
+    if value.__class__ is str:
+        return value or None
+    return value
 
 
 def canonical(kind: str, value: Any) -> Any:
@@ -155,6 +200,15 @@ def canonical(kind: str, value: Any) -> Any:
     return value
 
 
+def canonical_cells(values: Mapping[str, Any]) -> tuple[Any, ...]:
+    """Every declared cell of ``values`` (desired or HubDB JSON), canonical, in column order.
+
+    Equal tuples mean an unchanged row; this is the planner's cheap first
+    comparison, so each column's rule is looked up once, not per cell.
+    """
+    return tuple([rule(values.get(name)) for name, rule in _RULES])
+
+
 def encode(kind: str, value: Any, column: dict[str, Any]) -> Any:
     """The JSON to send for a plain value, given the live column (for option ids)."""
     if value is None:
@@ -173,9 +227,85 @@ def encode(kind: str, value: Any, column: dict[str, Any]) -> Any:
     return value
 
 
-def row_cell(row: dict[str, Any], column: str) -> Any:
+def _text(value: Any) -> Any:
+    return None if value is None or value == "" else value
+
+
+def _number(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if value.__class__ is int or value.__class__ is Decimal:
+        return value  # == compares Decimal and int by value: 10.00 == 10, no normalising
+    if value.__class__ is float:
+        return Decimal(repr(value))
+    return canonical("NUMBER", value)
+
+
+def _select(value: Any) -> Any:
+    if value.__class__ is str:
+        return value or None
+    if value.__class__ is dict:
+        return value.get("name")
+    return canonical("SELECT", value)
+
+
+def _multiselect(value: Any) -> Any:
+    if not value:
+        return None
+    if value.__class__ is tuple:  # desired: sorted, distinct names already
+        return value
+    if value.__class__ is list and all(item.__class__ is dict for item in value):
+        return tuple(sorted({item.get("name") for item in value}))
+    return canonical("MULTISELECT", value)
+
+
+def _boolean(value: Any) -> Any:
+    if value.__class__ is bool:
+        return value
+    if value is None or value.__class__ is int:
+        return bool(value)
+    return canonical("BOOLEAN", value)
+
+
+def _datetime(value: Any) -> Any:
+    return value if value.__class__ is int else canonical("DATETIME", value)
+
+
+_FAST_RULES: dict[str, Callable[[Any], Any]] = {
+    "TEXT": _text,
+    "RICHTEXT": _text,
+    "URL": _text,
+    "NUMBER": _number,
+    "CURRENCY": _number,
+    "SELECT": _select,
+    "MULTISELECT": _multiselect,
+    "BOOLEAN": _boolean,
+    "DATETIME": _datetime,
+}
+
+
+def _rule(kind: str) -> Callable[[Any], Any]:
+    """``canonical`` for one column type, with a shortcut for the usual plain values."""
+    return _FAST_RULES.get(kind) or partial(canonical, kind)
+
+
+_RULES: tuple[tuple[str, Callable[[Any], Any]], ...] = tuple(
+    (c.name, _rule(c.type)) for c in COLUMNS
+)
+COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
+_RULE_BY_NAME = dict(_RULES)
+_BOOLEAN_INDEXES = tuple(i for i, c in enumerate(COLUMNS) if c.type == "BOOLEAN")
+_IMAGE_INDEXES = tuple(i for i, c in enumerate(COLUMNS) if c.type == "IMAGE")
+
+
+def row_cells(row: Mapping[str, Any]) -> tuple[Any, ...]:
+    """:func:`canonical_cells` of a HubDB row."""
+    return canonical_cells(row.get("values") or {})
+
+
+def row_cell(row: Mapping[str, Any], column: str) -> Any:
     """A declared cell of a HubDB row, canonical."""
-    return canonical(column_type(column), (row.get("values") or {}).get(column))
+    return _RULE_BY_NAME[column]((row.get("values") or {}).get(column))
 
 
 def desired_cell(desired: DesiredRow, column: str) -> Any:

@@ -50,11 +50,14 @@ _SPACES = re.compile(r"\s+")
 _TAG = re.compile(r"<[^>]*>")
 _VOID = frozenset({"br", "hr"})
 _PLAIN_TAGS = ALLOWED_TAGS - {"a", "img"}
-_TOKEN = re.compile(
-    r"<(/?)([a-z][a-z0-9]*)\s*/?>"
+_NAMES = "|".join(sorted(_PLAIN_TAGS - _VOID, key=len, reverse=True))
+_CANONICAL = re.compile(
+    rf"(?:</?(?:{_NAMES})>|<(?:br|hr)\s*/?>"
     r"|&(?:amp|lt|gt|quot|apos|nbsp|#[0-9]{1,6}|#x[0-9a-f]{1,6});"
-    r"|[^<&]+"
+    r"|[^<&]++)*+"
 )
+"""Allowed attribute-free tags, known entities and text: possessive, so a miss fails fast."""
+_TAGS = re.compile(r"<(/?)([a-z0-9]+)")
 
 
 def sanitize_html(text: str, *, limit: int = MAX_RICHTEXT) -> str:
@@ -120,28 +123,17 @@ def _canonical(text: str) -> bool:
     spelling), so the parse can be skipped. Anything else, even harmless
     markup with attributes, goes through the parser.
     """
+    if _CANONICAL.fullmatch(text) is None:
+        return False
     stack: list[str] = []
-    end = 0
-    for match in _TOKEN.finditer(text):
-        if match.start() != end:
-            return False
-        end = match.end()
-        name = match.group(2)
-        if name is None:
-            continue
-        if name not in _PLAIN_TAGS:
-            return False
+    for closing, name in _TAGS.findall(text):
         if name in _VOID:
-            if match.group(1):
-                return False
-        elif match.group(1):
-            if not stack or stack.pop() != name:
-                return False
-        elif match.group(0).endswith("/>"):
-            return False
-        else:
+            continue
+        if not closing:
             stack.append(name)
-    return end == len(text) and not stack
+        elif not stack or stack.pop() != name:
+            return False
+    return not stack
 
 
 def _clean_attributes(tag: Tag) -> None:
