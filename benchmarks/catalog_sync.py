@@ -34,7 +34,9 @@ from tests.catalog_world import START, make_product, world  # noqa: E402
 
 
 def scenario(label: str, products: int, **catalog: object) -> None:
-    with world(Path(tempfile.mkdtemp()), products=products, **catalog) as w:
+    with tempfile.TemporaryDirectory() as scratch, world(
+        Path(scratch), products=products, **catalog
+    ) as w:
         for step in ("first sync", "1% change", "no change"):
             if step == "1% change":
                 for product in w.shop.list_products()[: products // 100]:

@@ -7,9 +7,7 @@ rate limits cost no real time and every call is logged for budget assertions.
 from __future__ import annotations
 
 import contextlib
-import functools
 import shutil
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -66,15 +64,25 @@ def fill_shop(shop: LocalShop, count: int, *, variants: int = 3) -> list[Product
 START = datetime(2026, 3, 1, tzinfo=UTC)
 
 
-@functools.cache
-def _template(products: int, variants: int) -> Path:
-    """A shop database built once per process and copied per test (filling it is slow)."""
-    path = Path(tempfile.mkdtemp(prefix="hubshop-catalog-")) / "shop.sqlite3"
+_TEMPLATES: dict[tuple[int, int], Path] = {}
+
+
+def _template(products: int, variants: int, scratch: Path) -> Path:
+    """A shop database built once per process and copied per test (filling it is slow).
+
+    It lives in the first caller's ``tmp_path`` (``scratch``), so pytest's
+    temporary-directory cleanup removes it; nothing is left in /tmp.
+    """
+    key = (products, variants)
+    if key in _TEMPLATES and _TEMPLATES[key].exists():
+        return _TEMPLATES[key]
+    path = scratch / f".template-{products}-{variants}.sqlite3"
     conn = connect(path)
     shop = LocalShop(conn, VirtualClock(START))
     shop.set_info(domain="fernhill-demo.myshopify.com", currency="EUR")
     fill_shop(shop, products, variants=variants)
     conn.close()
+    _TEMPLATES[key] = path
     return path
 
 
@@ -106,7 +114,7 @@ def world(
 
     clock = VirtualClock(START)
     tmp_path.mkdir(parents=True, exist_ok=True)
-    shutil.copy(_template(products, variants), tmp_path / "shop.sqlite3")
+    shutil.copy(_template(products, variants, tmp_path), tmp_path / "shop.sqlite3")
     shop = LocalShop(connect(tmp_path / "shop.sqlite3"), clock)
     shopify = ShopifyFake(shop, clock)
     with HubDBFake(clock=clock) as hubdb, responses.RequestsMock(
