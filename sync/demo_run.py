@@ -12,17 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from sync.config import HubSpotSettings, Settings, ShopifySettings, WarehouseSettings
+from sync.demo_step import DemoStep
 from sync.local.db import connect
 from sync.local.demo import DemoSummary, create_demo_store, demo_clock, reset_store
-
-
-@dataclass
-class DemoStep:
-    """One named step's result: a line for people and counts for ``--json``."""
-
-    name: str
-    line: str
-    data: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass

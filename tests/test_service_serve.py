@@ -9,8 +9,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 
-# as the CLI has it loaded: importing sync.inventory.demo_step first is a circular import
-import sync.demo_run  # noqa: F401
 from sync.config import load_settings
 from sync.errors import ConfigError
 from sync.inventory.embedded import open_ports

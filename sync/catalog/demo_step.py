@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sync.catalog.sync import sync_catalog
 from sync.config import Settings
-from sync.demo_run import DemoStep
+from sync.demo_step import DemoStep
 from sync.local.demo import demo_clock
 
 

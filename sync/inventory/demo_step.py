@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from sync.config import Settings
-from sync.demo_run import DemoStep
+from sync.demo_step import DemoStep
 from sync.inventory.embedded import open_ports
 from sync.inventory.run import reconcile
 from sync.local.db import connect
