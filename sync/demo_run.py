@@ -75,18 +75,20 @@ def _last_sync(settings: Settings) -> Callable[..., None]:
 
 
 def _register_steps() -> None:
+    """Inventory first, so the catalog rows and the site show the reconciled stock."""
     from sync.catalog.demo_step import catalog_step
-
-    STEPS.append(catalog_step)
     from sync.inventory.demo_step import inventory_step
-
-    STEPS.append(inventory_step)
     from sync.site.demo_step import site_step
 
-    STEPS.append(site_step)
-    NEXT_STEPS.append("hubshop theme preview                   # browse the shop on localhost:8000")
-    NEXT_STEPS.append("hubshop inventory sync --dry-run        # what the warehouse would change")
-    NEXT_STEPS.append("hubshop catalog sync --dry-run          # what a sync would change now")
+    STEPS.extend([inventory_step, catalog_step, site_step])
+    NEXT_STEPS.extend(
+        [
+            "hubshop theme preview                     # browse the shop on localhost:8000",
+            "hubshop inventory sync --dry-run          # what the warehouse would change now",
+            "hubshop catalog sync --dry-run            # what a catalog sync would change now",
+            "hubshop serve                             # the inventory service, without AWS",
+        ]
+    )
 
 
 _register_steps()
