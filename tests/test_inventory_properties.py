@@ -65,8 +65,8 @@ actions = st.one_of(
 )
 
 
-class Interleaved(LocalInventory):
-    """The local port, running queued store traffic right after each read of levels."""
+class BetweenReads:
+    """Mixed into a store port: queued store traffic runs right after each read of levels."""
 
     between: list
 
@@ -75,6 +75,10 @@ class Interleaved(LocalInventory):
         while self.between:
             self.act(self.between.pop(0))
         return levels
+
+
+class Interleaved(BetweenReads, LocalInventory):
+    """The local port, with store traffic landing between the engine's read and write."""
 
 
 class InventoryMachine(RuleBasedStateMachine):
@@ -87,7 +91,7 @@ class InventoryMachine(RuleBasedStateMachine):
         conn = connect(":memory:", migrate=False)
         TEMPLATE.backup(conn)
         self.shop = LocalShop(conn, self.clock)
-        self.store = Interleaved(self.shop)
+        self.store = self.make_store()
         self.store.between, self.store.act = [], self.act
         self.warehouse = MemoryWarehouse(self.clock)
         self.state = MemoryState()
@@ -203,6 +207,12 @@ class InventoryMachine(RuleBasedStateMachine):
                 forwarded = sum(a[2] for a in self.warehouse.adjustments if a[:2] == (sku, code))
                 assert forwarded == self.edits[(sku, code)]
         self.shop.conn.close()
+
+    # hooks a machine over another store port overrides ---------------------------------
+
+    def make_store(self) -> BetweenReads:
+        """The engine's Shopify port over ``self.shop``, interleaving ``self.act``."""
+        return Interleaved(self.shop)
 
     # helpers ---------------------------------------------------------------------------
 

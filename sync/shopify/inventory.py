@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sync.catalog.model import InventoryLevel, Location
@@ -43,6 +43,8 @@ _CODES = {
     "ITEM_NOT_STOCKED_AT_LOCATION": NOT_STOCKED,
     "NON_MUTABLE_INVENTORY_ITEM": NON_MUTABLE,
 }
+CURSOR_SKEW = timedelta(minutes=5)
+"""How far back a first order read's cursor starts: Shopify's clock and ours may differ."""
 LIST_PAGE = 5  # fulfillments(first:) / refunds(first:) in inventory_order_lines
 OPEN_STATUSES = {"OPEN", "IN_PROGRESS", "SCHEDULED", "ON_HOLD", "INCOMPLETE"}
 RESTOCK_RELEASES = {"CANCEL", "LEGACY_RESTOCK"}
@@ -139,11 +141,19 @@ class ShopifyInventory:
                            root="inventoryActivate")
 
     def order_lines(self, since: str | None) -> OrderPage:
+        """Order lines changed since the cursor; the first read takes the open orders.
+
+        The first read's cursor is the time it started (less a margin for clock skew),
+        never "none": otherwise an order placed and fulfilled before the next run,
+        which is never open when we look, would go unseen and pass for a hand edit.
+        Re-reading an order is harmless: line counts only ever grow.
+        """
         query = f"updated_at:>='{since}'" if since else "status:open"
         lines: list[OrderLineState] = []
-        cursor = since
+        started = self.client.clock.now() - CURSOR_SKEW
+        cursor = since or started.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         for order in self._pages("inventory_order_lines", {"query": query}, "orders"):
-            cursor = max(cursor or order["updatedAt"], order["updatedAt"])
+            cursor = max(cursor, order["updatedAt"]) if since else cursor
             lines += order_line_states(self._whole(order))
         return OrderPage(lines, cursor)
 
