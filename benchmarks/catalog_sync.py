@@ -81,6 +81,7 @@ def planning(count: int, *, scripts: bool, resync: bool = False) -> None:
     products = [make_product(n) for n in range(count)]
     for n, item in enumerate(products):
         item.id = f"gid://shopify/Product/{n + 1}"
+        item.updated_at = START  # Shopify always answers with updatedAt
         if not scripts:
             item.body_html = f"<p>Item {n} is <b>good</b>.</p><ul><li>Cotton</li></ul>"
     shop = ShopFacts("fernhill-demo.myshopify.com", "EUR")

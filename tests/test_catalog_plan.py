@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from decimal import Decimal
+
 import pytest
 
+from sync.catalog import rows as rows_module
 from sync.catalog.apply import apply_plan
 from sync.catalog.model import ProductStatus
 from sync.catalog.plan import plan_sync
@@ -14,7 +18,7 @@ from sync.catalog.table import COLUMNS
 from sync.errors import InputError
 from sync.local.hubdb import LocalHubDB
 from sync.local.product_table import LocalProductTable
-from tests.catalog_world import make_product
+from tests.catalog_world import START, make_product
 
 SHOP = ShopFacts(domain="fernhill-demo.myshopify.com", currency="EUR")
 
@@ -213,3 +217,93 @@ def test_a_resync_compares_rows_in_hubdb_shapes_and_finds_the_one_change(clock) 
     assert plan.unchanged == 29 and len(plan.updates) == 1
     assert "price_min" in plan.updates[0].values
     assert set(plan.updates[0].values) <= {"price_min", "price_max", "on_sale"}
+
+
+def _stamped(count: int):
+    products = _products(count)
+    for product in products:
+        product.updated_at = START
+    return products
+
+
+def _count_sanitising(monkeypatch) -> list[str]:
+    calls: list[str] = []
+    real = rows_module.sanitize_html
+
+    def counting(text: str, **kwargs):
+        calls.append(text)
+        return real(text, **kwargs)
+
+    monkeypatch.setattr(rows_module, "sanitize_html", counting)
+    return calls
+
+
+def test_a_resync_of_unchanged_updated_at_reuses_the_text_yet_updates_other_cells(
+    clock, monkeypatch
+) -> None:
+    # given a synced table, then stock moving without Shopify's updatedAt changing the text
+    products = _stamped(5)
+    table = _synced(products, clock)
+    products[2].variants[0].inventory_quantity += 7
+    calls = _count_sanitising(monkeypatch)
+    # when
+    plan = _replan(table, products)
+    # then no description is sanitised again, and the stock change is still planned
+    assert calls == []
+    assert plan.unchanged == 4 and len(plan.updates) == 1
+    assert plan.updates[0].values["inventory_total"] == products[2].inventory_total
+    assert "description" not in plan.updates[0].values
+
+
+def test_a_changed_updated_at_sanitises_the_description_again(clock, monkeypatch) -> None:
+    # given a product whose description changed, which bumps its updatedAt
+    products = _stamped(5)
+    table = _synced(products, clock)
+    products[1].body_html = "<p>New <em>text</em></p><img src=x onerror=alert(1)>"
+    products[1].updated_at = START + timedelta(minutes=5)
+    calls = _count_sanitising(monkeypatch)
+    # when
+    plan = _replan(table, products)
+    # then only that product is sanitised, and its row gets the safe new text
+    assert calls == [products[1].body_html]
+    (update,) = plan.updates
+    assert update.values["description"] == '<p>New <em>text</em></p><img src="x"/>'
+    assert update.values["summary"] == "New text"
+
+
+def test_rebuild_text_sanitises_every_description_whatever_updated_at_says(
+    clock, monkeypatch
+) -> None:
+    # given
+    products = _stamped(4)
+    table = _synced(products, clock)
+    calls = _count_sanitising(monkeypatch)
+    # when
+    plan = _replan(table, products, rebuild_text=True)
+    # then
+    assert len(calls) == 4 and plan.unchanged == 4
+
+
+def test_row_figures_match_the_products_own_properties() -> None:
+    # given products with sales, untracked stock, no variants, unsellable and reordered variants
+    from sync.catalog.rows import product_row
+
+    products = _products(12)
+    products[1].variants = []
+    products[2].variants[1].inventory_tracked = False
+    products[3].variants[0].compare_at_price = Decimal("1000")
+    products[4].variants[2].position = 0
+    products[5].status = ProductStatus.DRAFT
+    for variant in products[6].variants:
+        variant.inventory_quantity = 0
+    # when / then
+    for product in products:
+        values = product_row(product, SHOP).values
+        default = product.default_variant
+        assert values["price_min"] == product.price_min
+        assert values["price_max"] == product.price_max
+        assert values["compare_at_max"] == product.compare_at_max
+        assert values["on_sale"] == product.on_sale
+        assert values["available"] == product.available
+        assert values["inventory_total"] == product.inventory_total
+        assert values["default_variant_id"] == (default.id.rsplit("/", 1)[-1] if default else None)

@@ -18,6 +18,7 @@ from sync.catalog.rows import (
     Descriptions,
     DesiredRow,
     ShopFacts,
+    known_text,
     product_row,
     row_cell,
     row_cells,
@@ -94,6 +95,7 @@ def plan_sync(
     shop: ShopFacts,
     delete: Sequence[str] = ("gone", "draft", "archived"),
     requested: Sequence[str] | None = None,
+    rebuild_text: bool = False,
 ) -> Plan:
     """Plan the changes that make the draft table match ``products``.
 
@@ -106,6 +108,12 @@ def plan_sync(
         delete: ``[catalog] delete`` policies: ``gone``, ``draft``, ``archived``.
         requested: product ids of an incremental run; ``gone`` then only
             removes rows of these ids, and other rows are not looked at.
+        rebuild_text: sanitise every description again. Otherwise a row whose
+            ``updated_at`` equals its product's keeps its ``description`` and
+            ``summary`` cells: Shopify bumps ``updatedAt`` with every text
+            change, so they are what this sanitiser made of the same source
+            (see :func:`sync.catalog.rows.known_text`). Force it after the
+            sanitiser's rules change.
 
     Raises:
         InputError: the table would exceed HubDB's 10,000 rows (nothing is written).
@@ -122,7 +130,9 @@ def plan_sync(
             if existing is not None:
                 plan.deletes.append(_delete(existing, reason))
             continue
-        wanted.append((product_row(product, shop, descriptions=descriptions), existing))
+        text = None if rebuild_text or existing is None else known_text(product, existing)
+        desired = product_row(product, shop, descriptions=descriptions, text=text)
+        wanted.append((desired, existing))
     gone_scope = set(requested) if requested is not None else None
     if "gone" in delete:
         for row in index.leftovers():

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Any
 
-from sync.catalog.model import Product, numeric_id
+from sync.catalog.model import Product, ProductStatus, numeric_id
 from sync.catalog.sanitize import plain_summary, sanitize_html
 from sync.catalog.table import COLUMNS, MAX_TEXT, OPTION_TYPES, column_type
 from sync.errors import InputError
@@ -54,7 +54,11 @@ Descriptions = dict[tuple[str, str], tuple[str, str]]
 
 
 def product_row(
-    product: Product, shop: ShopFacts, *, descriptions: Descriptions | None = None
+    product: Product,
+    shop: ShopFacts,
+    *,
+    descriptions: Descriptions | None = None,
+    text: tuple[str | None, str | None] | None = None,
 ) -> DesiredRow:
     """The desired row for ``product``; text too long for HubDB fails naming the cell.
 
@@ -63,57 +67,124 @@ def product_row(
         shop: domain and currency.
         descriptions: a cache shared by one run's rows, so a description seen
             before (templated catalogs repeat them) is not sanitised again.
+        text: description and summary this sanitiser already made for this
+            very product version (see :func:`known_text`); used as they are,
+            because sanitising is most of a re-sync's cost.
     """
     handle = product.handle
+    if text is not None:
+        description, summary = text
+    else:
+        source = (product.body_html or "", product.seo_description or "")
+        cached = descriptions.get(source) if descriptions is not None else None
+        if cached is None:
+            cached = _description(*source)
+            if descriptions is not None:
+                descriptions[source] = cached
+        description, summary = cached
+    for name, value in (("shopify_id", product.id), ("handle", handle), ("title", product.title)):
+        _check_length(handle, name, value)
+    store_url = f"https://{shop.domain}/products/{handle}"
+    _check_length(handle, "store_url", store_url)
+    facts = _VariantFacts(product)
     image = product.featured_image
-    default = product.default_variant
-    source = (product.body_html or "", product.seo_description or "")
-    cached = descriptions.get(source) if descriptions is not None else None
-    if cached is None:
-        cached = _description(*source)
-        if descriptions is not None:
-            descriptions[source] = cached
-    description, summary = cached
+    tags = {t.strip() for t in product.tags}
+    tags.discard("")
+    # plain forms built in place: empty text and lists are None, lists are tuples
     values: dict[str, Any] = {
-        "shopify_id": product.id,
-        "handle": handle,
-        "title": product.title,
-        "summary": summary,
-        "description": description,
-        "vendor": product.vendor,
-        "product_type": product.product_type,
-        "category": _category(product),
-        "collections": sorted(set(product.collections)),
-        "tags": sorted({t.strip() for t in product.tags if t.strip()}),
-        "option_values": option_values(product),
-        "price_min": product.price_min,
-        "price_max": product.price_max,
-        "compare_at_max": product.compare_at_max,
-        "currency": shop.currency,
-        "on_sale": product.on_sale,
+        "shopify_id": product.id or None,
+        "handle": handle or None,
+        "title": product.title or None,
+        "summary": summary or None,
+        "description": description or None,
+        "vendor": product.vendor or None,
+        "product_type": product.product_type or None,
+        "category": _category(product) or None,
+        "collections": tuple(sorted(set(product.collections))) or None,
+        "tags": tuple(sorted(tags)) or None,
+        "option_values": tuple(facts.option_values(product)) or None,
+        "price_min": facts.price_min,
+        "price_max": facts.price_max,
+        "compare_at_max": facts.compare_at_max,
+        "currency": shop.currency or None,
+        "on_sale": facts.on_sale,
         "image": _image(image) if image else None,
-        "available": product.available,
-        "inventory_total": product.inventory_total,
-        "default_variant_id": numeric_id(default.id) if default and default.id else None,
-        "store_url": f"https://{shop.domain}/products/{handle}",
+        "available": facts.available(product),
+        "inventory_total": facts.inventory_total,
+        "default_variant_id": facts.default_variant_id,
+        "store_url": store_url,
         "updated_at": _millis(product.updated_at),
     }
-    for name in ("shopify_id", "handle", "title", "store_url"):
-        text = values[name]
-        if text is not None and len(text) > MAX_TEXT:
-            raise InputError(
-                f"product {handle}, column {name}",
-                f"{len(text)} characters; HubDB TEXT holds {MAX_TEXT}",
-            )
-    plain = {k: _plain(v) for k, v in values.items()}
     return DesiredRow(
         key=product.id or handle,
         shopify_id=product.id,
         path=handle.lower(),
         name=product.title,
-        values=plain,
-        cells=desired_cells(plain),
+        values=values,
+        cells=desired_cells(values),
     )
+
+
+def _check_length(handle: str, column: str, text: str | None) -> None:
+    if text is not None and len(text) > MAX_TEXT:
+        raise InputError(
+            f"product {handle}, column {column}",
+            f"{len(text)} characters; HubDB TEXT holds {MAX_TEXT}",
+        )
+
+
+class _VariantFacts:
+    """The variant-derived cells in one pass over the variants.
+
+    The same figures as :class:`Product`'s properties (a test holds them
+    equal), which each walk the variants again: eight walks per row add up
+    over 10,000 rows.
+    """
+
+    __slots__ = (
+        "price_min", "price_max", "compare_at_max", "on_sale", "sellable", "inventory_total",
+        "default_variant_id", "found",
+    )
+
+    def __init__(self, product: Product) -> None:
+        self.price_min: Decimal | None = None
+        self.price_max: Decimal | None = None
+        self.compare_at_max: Decimal | None = None
+        self.on_sale = False
+        self.sellable = False
+        self.inventory_total = 0
+        self.found: set[str] = set()
+        default: Any = None
+        for variant in product.variants:
+            price = variant.price
+            if self.price_min is None or price < self.price_min:
+                self.price_min = price
+            if self.price_max is None or price > self.price_max:
+                self.price_max = price
+            compare = variant.compare_at_price
+            if compare is not None:
+                if self.compare_at_max is None or compare > self.compare_at_max:
+                    self.compare_at_max = compare
+                if compare > price:
+                    self.on_sale = True
+            if variant.inventory_tracked:
+                self.inventory_total += variant.inventory_quantity
+            if not self.sellable and variant.available_for_sale:
+                self.sellable = True
+            if default is None or variant.position < default.position:
+                default = variant
+            for name, value in variant.options.items():
+                if value and (name, value) != DEFAULT_OPTION:
+                    self.found.add(f"{name}: {value}")
+        self.default_variant_id = numeric_id(default.id) if default and default.id else None
+
+    def available(self, product: Product) -> bool:
+        return product.status is ProductStatus.ACTIVE and product.published and self.sellable
+
+    def option_values(self, product: Product) -> list[str]:
+        if self.found:
+            return sorted(self.found)
+        return option_values(product)
 
 
 def desired_cells(plain: Mapping[str, Any]) -> tuple[Any, ...]:
@@ -126,9 +197,34 @@ def desired_cells(plain: Mapping[str, Any]) -> tuple[Any, ...]:
     for index in _BOOLEAN_INDEXES:
         cells[index] = bool(cells[index])
     for index in _IMAGE_INDEXES:
-        if cells[index] is not None:
-            cells[index] = canonical("IMAGE", cells[index])
+        image = cells[index]
+        if image.__class__ is dict:
+            cells[index] = _image_cell(image)
+        elif image is not None:
+            cells[index] = canonical("IMAGE", image)
     return tuple(cells)
+
+
+def known_text(product: Product, row: Mapping[str, Any]) -> tuple[str | None, str | None] | None:
+    """``row``'s ``description`` and ``summary`` cells when made from this very product version.
+
+    Shopify bumps a product's ``updatedAt`` whenever its description, title
+    or SEO fields change, and every row hubshop writes carries that moment in
+    ``updated_at``; so a row whose ``updated_at`` equals the product's holds
+    text this sanitiser made from the same source on an earlier run. That
+    trusts the table's cells as hubshop wrote them (whoever can edit HubDB
+    can change the site anyway); after a sanitiser change, plan with
+    ``rebuild_text=True`` to redo every row's text. A product without an
+    ``updated_at`` (from a CSV) always gets its text rebuilt.
+    """
+    if product.updated_at is None:
+        return None
+    values = row.get("values") or {}
+    if values.get("updated_at") is None or row_cell(row, "updated_at") != _millis(
+        product.updated_at
+    ):
+        return None
+    return _text(values.get("description")), _text(values.get("summary"))
 
 
 def _description(body_html: str, seo_description: str) -> tuple[str, str]:
@@ -151,15 +247,6 @@ def option_values(product: Product) -> list[str]:
                 if (option.name, value) != DEFAULT_OPTION and value:
                     found.add(f"{option.name}: {value}")
     return sorted(found)
-
-
-def _plain(value: Any) -> Any:
-    """A desired value in its plain form; empty text and lists become ``None``."""
-    if value.__class__ is list:
-        return tuple(value) or None
-    if value.__class__ is str:
-        return value or None
-    return value
 
 
 def canonical(kind: str, value: Any) -> Any:
@@ -191,13 +278,18 @@ def canonical(kind: str, value: Any) -> Any:
     if kind == "IMAGE":
         if isinstance(value, str):
             return (value, None, None, None)
-        return (
-            value.get("url"),
-            value.get("altText") or None,
-            _int_or_none(value.get("width")),
-            _int_or_none(value.get("height")),
-        )
+        return _image_cell(value)
     return value
+
+
+def _image_cell(value: Mapping[str, Any]) -> tuple[Any, ...]:
+    """An image as compared: URL, alt text and size (HubDB adds a ``type`` to ignore)."""
+    return (
+        value.get("url"),
+        value.get("altText") or None,
+        _int_or_none(value.get("width")),
+        _int_or_none(value.get("height")),
+    )
 
 
 def canonical_cells(values: Mapping[str, Any]) -> tuple[Any, ...]:
@@ -254,8 +346,11 @@ def _multiselect(value: Any) -> Any:
         return None
     if value.__class__ is tuple:  # desired: sorted, distinct names already
         return value
-    if value.__class__ is list and all(item.__class__ is dict for item in value):
-        return tuple(sorted({item.get("name") for item in value}))
+    if value.__class__ is list:  # HubDB: option objects
+        try:
+            return tuple(sorted({item.get("name") for item in value}))
+        except (AttributeError, TypeError):  # not all objects, or names of mixed types
+            pass
     return canonical("MULTISELECT", value)
 
 
