@@ -15,13 +15,11 @@ from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Any
 
-from sync.catalog.model import Product, ProductStatus, numeric_id
+from sync.catalog.model import Product
 from sync.catalog.sanitize import plain_summary, sanitize_html
 from sync.catalog.table import COLUMNS, MAX_TEXT, OPTION_TYPES, column_type
+from sync.catalog.variant_facts import VariantFacts
 from sync.errors import InputError
-
-DEFAULT_OPTION = ("Title", "Default Title")
-"""Shopify's placeholder option on single-variant products; not a real choice."""
 
 
 @dataclass(frozen=True)
@@ -86,7 +84,7 @@ def product_row(
         _check_length(handle, name, value)
     store_url = f"https://{shop.domain}/products/{handle}"
     _check_length(handle, "store_url", store_url)
-    facts = _VariantFacts(product)
+    facts = VariantFacts(product)
     image = product.featured_image
     tags = {t.strip() for t in product.tags}
     tags.discard("")
@@ -131,60 +129,6 @@ def _check_length(handle: str, column: str, text: str | None) -> None:
             f"product {handle}, column {column}",
             f"{len(text)} characters; HubDB TEXT holds {MAX_TEXT}",
         )
-
-
-class _VariantFacts:
-    """The variant-derived cells in one pass over the variants.
-
-    The same figures as :class:`Product`'s properties (a test holds them
-    equal), which each walk the variants again: eight walks per row add up
-    over 10,000 rows.
-    """
-
-    __slots__ = (
-        "price_min", "price_max", "compare_at_max", "on_sale", "sellable", "inventory_total",
-        "default_variant_id", "found",
-    )
-
-    def __init__(self, product: Product) -> None:
-        self.price_min: Decimal | None = None
-        self.price_max: Decimal | None = None
-        self.compare_at_max: Decimal | None = None
-        self.on_sale = False
-        self.sellable = False
-        self.inventory_total = 0
-        self.found: set[str] = set()
-        default: Any = None
-        for variant in product.variants:
-            price = variant.price
-            if self.price_min is None or price < self.price_min:
-                self.price_min = price
-            if self.price_max is None or price > self.price_max:
-                self.price_max = price
-            compare = variant.compare_at_price
-            if compare is not None:
-                if self.compare_at_max is None or compare > self.compare_at_max:
-                    self.compare_at_max = compare
-                if compare > price:
-                    self.on_sale = True
-            if variant.inventory_tracked:
-                self.inventory_total += variant.inventory_quantity
-            if not self.sellable and variant.available_for_sale:
-                self.sellable = True
-            if default is None or variant.position < default.position:
-                default = variant
-            for name, value in variant.options.items():
-                if value and (name, value) != DEFAULT_OPTION:
-                    self.found.add(f"{name}: {value}")
-        self.default_variant_id = numeric_id(default.id) if default and default.id else None
-
-    def available(self, product: Product) -> bool:
-        return product.status is ProductStatus.ACTIVE and product.published and self.sellable
-
-    def option_values(self, product: Product) -> list[str]:
-        if self.found:
-            return sorted(self.found)
-        return option_values(product)
 
 
 def desired_cells(plain: Mapping[str, Any]) -> tuple[Any, ...]:
@@ -232,21 +176,6 @@ def _description(body_html: str, seo_description: str) -> tuple[str, str]:
     if description:
         return description, plain_summary(description, clean=True)
     return description, plain_summary(seo_description)
-
-
-def option_values(product: Product) -> list[str]:
-    """``Size: M`` for every option value a variant uses (or the option lists), sorted."""
-    found: set[str] = set()
-    for variant in product.variants:
-        for name, value in variant.options.items():
-            if (name, value) != DEFAULT_OPTION and value:
-                found.add(f"{name}: {value}")
-    if not found:
-        for option in product.options:
-            for value in option.values:
-                if (option.name, value) != DEFAULT_OPTION and value:
-                    found.add(f"{option.name}: {value}")
-    return sorted(found)
 
 
 def canonical(kind: str, value: Any) -> Any:
