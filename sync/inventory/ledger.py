@@ -7,12 +7,12 @@ products to refresh and run history. DynamoDB holds the same records in AWS.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from sync.inventory.codec import dump, load_entry, load_record
 from sync.inventory.ports import LedgerEntry, StockRecord
 from sync.local import db
 from sync.local.db import transaction
@@ -43,7 +43,6 @@ db.register(
     ],
 )
 
-_FIELDS = [f.name for f in dataclasses.fields(LedgerEntry)]
 
 
 class SqliteState:
@@ -59,18 +58,18 @@ class SqliteState:
         row = self.conn.execute(
             "SELECT data FROM inventory_ledger WHERE sku = ? AND location = ?", (sku, location)
         ).fetchone()
-        return _entry(row["data"]) if row else None
+        return load_entry(row["data"]) if row else None
 
     def put(self, entries: Iterable[LedgerEntry]) -> None:
         with transaction(self.conn):
             self.conn.executemany(
                 "INSERT INTO inventory_ledger (sku, location, data) VALUES (?, ?, ?)"
                 " ON CONFLICT(sku, location) DO UPDATE SET data = excluded.data",
-                [(e.sku, e.location, _dump(e)) for e in entries],
+                [(e.sku, e.location, dump(e)) for e in entries],
             )
 
     def items(self) -> list[LedgerEntry]:
-        return [_entry(r["data"]) for r in
+        return [load_entry(r["data"]) for r in
                 self.conn.execute("SELECT data FROM inventory_ledger ORDER BY sku, location")]
 
     # order lines -----------------------------------------------------------------------
@@ -119,11 +118,11 @@ class SqliteState:
     def enqueue(self, records: Sequence[StockRecord]) -> None:
         with transaction(self.conn):
             self.conn.executemany("INSERT INTO inventory_pending (record) VALUES (?)",
-                                  [(_dump(r),) for r in records])
+                                  [(dump(r),) for r in records])
 
     def pending(self) -> list[StockRecord]:
         rows = self.conn.execute("SELECT record FROM inventory_pending ORDER BY id")
-        return [_record(r["record"]) for r in rows]
+        return [load_record(r["record"]) for r in rows]
 
     def clear_pending(self) -> None:
         with transaction(self.conn):
@@ -154,25 +153,3 @@ class SqliteState:
         rows = self.conn.execute(
             "SELECT summary FROM inventory_runs ORDER BY id DESC LIMIT ?", (limit,))
         return [json.loads(r["summary"]) for r in rows]
-
-
-def _dump(value: object) -> str:
-    data = dataclasses.asdict(value)
-    for name, item in data.items():
-        if isinstance(item, datetime):
-            data[name] = item.isoformat()
-    return json.dumps(data, sort_keys=True)
-
-
-def _entry(text: str) -> LedgerEntry:
-    data = {k: v for k, v in json.loads(text).items() if k in _FIELDS}
-    if data.get("updated_at"):
-        data["updated_at"] = datetime.fromisoformat(data["updated_at"])
-    return LedgerEntry(**data)
-
-
-def _record(text: str) -> StockRecord:
-    data = json.loads(text)
-    if data.get("updated_at"):
-        data["updated_at"] = datetime.fromisoformat(data["updated_at"])
-    return StockRecord(**data)

@@ -23,7 +23,6 @@ many entries go in transactions of up to 100, each all-or-nothing.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -33,6 +32,7 @@ from itertools import count
 from typing import Any
 
 from sync.errors import HubshopError
+from sync.inventory.codec import dump, load_entry, load_record
 from sync.inventory.ports import LedgerEntry, StockRecord
 from sync.plumbing.clock import SYSTEM_CLOCK, Clock
 from sync.service.settings import LINE_STATE_TTL_SECONDS, RUN_TTL_SECONDS, WEBHOOK_ID_TTL_SECONDS
@@ -40,7 +40,6 @@ from sync.service.settings import LINE_STATE_TTL_SECONDS, RUN_TTL_SECONDS, WEBHO
 LEDGER_SHARDS = 8
 TRANSACTION_LIMIT = 100
 NO_SORT = "-"
-_ENTRY_FIELDS = {f.name for f in dataclasses.fields(LedgerEntry)}
 
 
 class StateConflict(HubshopError):
@@ -120,12 +119,12 @@ class DynamoState:
     # pause queue -----------------------------------------------------------------------
 
     def enqueue(self, records: Sequence[StockRecord]) -> None:
-        self._write_all("pending", [{"record": {"S": _dump(r)}} for r in records])
+        self._write_all("pending", [{"record": {"S": dump(r)}} for r in records])
 
     def pending(self) -> list[StockRecord]:
         items = list(self._query("pending"))
         self._taken_pending = items
-        return [_record(item["record"]["S"]) for item in items]
+        return [load_record(item["record"]["S"]) for item in items]
 
     def clear_pending(self) -> None:
         """Delete the records :meth:`pending` returned (all, if it was not called).
@@ -169,7 +168,7 @@ class DynamoState:
     # internals -------------------------------------------------------------------------
 
     def _entry(self, item: dict[str, Any]) -> LedgerEntry:
-        entry = _load_entry(item["entry"]["S"])
+        entry = load_entry(item["entry"]["S"])
         self._revs[entry.key] = int(item["rev"]["N"])
         return entry
 
@@ -178,7 +177,7 @@ class DynamoState:
         for entry in entries:
             rev = self._revs.get(entry.key, 0)
             item = {**_ledger_key(entry.sku, entry.location), "sku": {"S": entry.sku},
-                    "location": {"S": entry.location}, "entry": {"S": _dump(entry)},
+                    "location": {"S": entry.location}, "entry": {"S": dump(entry)},
                     "rev": {"N": str(rev + 1)}}
             put: dict[str, Any] = {"TableName": self.table, "Item": item}
             if rev:
@@ -259,25 +258,3 @@ def _key(pk: str, sk: str) -> dict[str, Any]:
 def _ledger_key(sku: str, location: str) -> dict[str, Any]:
     shard = zlib.crc32(sku.encode("utf-8")) % LEDGER_SHARDS
     return _key(f"ledger#{shard}", json.dumps([sku, location], ensure_ascii=False))
-
-
-def _dump(value: object) -> str:
-    data = dataclasses.asdict(value)
-    for name, item in data.items():
-        if isinstance(item, datetime):
-            data[name] = item.isoformat()
-    return json.dumps(data, sort_keys=True)
-
-
-def _load_entry(text: str) -> LedgerEntry:
-    data = {k: v for k, v in json.loads(text).items() if k in _ENTRY_FIELDS}
-    if data.get("updated_at"):
-        data["updated_at"] = datetime.fromisoformat(data["updated_at"])
-    return LedgerEntry(**data)
-
-
-def _record(text: str) -> StockRecord:
-    data = json.loads(text)
-    if data.get("updated_at"):
-        data["updated_at"] = datetime.fromisoformat(data["updated_at"])
-    return StockRecord(**data)

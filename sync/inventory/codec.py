@@ -1,0 +1,39 @@
+"""Ledger entries and stock records as JSON text, one format for every state store.
+
+SQLite and DynamoDB keep the same text, so state can be inspected (or moved)
+the same way wherever it lives.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import datetime
+
+from sync.inventory.ports import LedgerEntry, StockRecord
+
+_ENTRY_FIELDS = frozenset(f.name for f in dataclasses.fields(LedgerEntry))
+
+
+def dump(value: LedgerEntry | StockRecord) -> str:
+    """The dataclass as sorted JSON, datetimes as ISO 8601."""
+    data = dataclasses.asdict(value)
+    for name, item in data.items():
+        if isinstance(item, datetime):
+            data[name] = item.isoformat()
+    return json.dumps(data, sort_keys=True)
+
+
+def load_entry(text: str) -> LedgerEntry:
+    """A ledger entry; fields a newer version wrote and this one lacks are ignored."""
+    data = {k: v for k, v in json.loads(text).items() if k in _ENTRY_FIELDS}
+    if data.get("updated_at"):
+        data["updated_at"] = datetime.fromisoformat(data["updated_at"])
+    return LedgerEntry(**data)
+
+
+def load_record(text: str) -> StockRecord:
+    data = json.loads(text)
+    if data.get("updated_at"):
+        data["updated_at"] = datetime.fromisoformat(data["updated_at"])
+    return StockRecord(**data)
