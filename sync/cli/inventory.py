@@ -47,11 +47,8 @@ def sync_command(app: AppContext, dry_run: bool, as_json: bool) -> None:
       hubshop inventory sync --json
     """
     ports = _ports(app)
-    try:
-        report = inventory.reconcile(ports.store, ports.warehouse, ports.state, ports.policy,
-                                     dry_run=dry_run, clock=app.clock)
-    except HubshopError as exc:
-        raise click.ClickException(str(exc)) from None
+    report = inventory.reconcile(ports.store, ports.warehouse, ports.state, ports.policy,
+                                 dry_run=dry_run, clock=app.clock)
     if as_json:
         emit_json(report.counts())
         return
@@ -69,11 +66,8 @@ def status_command(app: AppContext, as_json: bool) -> None:
       hubshop inventory status
     """
     ports = _ports(app)
-    try:
-        report = inventory.status(ports.state, ports.store, ports.warehouse, ports.policy,
-                                  clock=app.clock)
-    except HubshopError as exc:
-        raise click.ClickException(str(exc)) from None
+    report = inventory.status(ports.state, ports.store, ports.warehouse, ports.policy,
+                              clock=app.clock)
     if as_json:
         emit_json(report.as_dict())
         return
@@ -105,11 +99,8 @@ def resume_command(app: AppContext, as_json: bool) -> None:
       hubshop inventory resume
     """
     ports = _ports(app)
-    try:
-        report = inventory.resume(ports.store, ports.warehouse, ports.state, ports.policy,
-                                  clock=app.clock)
-    except HubshopError as exc:
-        raise click.ClickException(str(exc)) from None
+    report = inventory.resume(ports.store, ports.warehouse, ports.state, ports.policy,
+                              clock=app.clock)
     if as_json:
         emit_json({**report.counts(), "queued": report.queued})
         return
