@@ -31,8 +31,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from sync.catalog.csv_write import write_product_csv  # noqa: E402
-from sync.catalog.sync import sync_catalog  # noqa: E402
 from sync.config import load_settings  # noqa: E402
+from sync.jobs.catalog import sync_catalog  # noqa: E402
 from sync.local.db import connect  # noqa: E402
 from sync.local.demo import create_demo_store, demo_clock  # noqa: E402
 from sync.local.hubdb import LocalHubDB  # noqa: E402

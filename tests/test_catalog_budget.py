@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from sync.catalog.apply import CatalogWriteError
-from sync.catalog.sync import sync_catalog
+from sync.jobs.catalog import sync_catalog
 from tests.catalog_world import world
 
 PRODUCTS = 1000

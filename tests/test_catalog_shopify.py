@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sync.catalog.sync import sync_catalog
+from sync.jobs.catalog import sync_catalog
 from sync.shopify.catalog import FRAGMENTS, catalog_document
 from sync.shopify.client import QUERIES_DIR
 from tests.catalog_world import world

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from sync.inventory import run
-from sync.inventory.ledger import SqliteState
-from sync.inventory.local import LocalInventory
 from sync.inventory.policy import Policy
 from sync.local.db import connect
+from sync.local.inventory import LocalInventory
+from sync.local.ledger import SqliteState
 from sync.local.shop import LocalShop
 from sync.plumbing.clock import VirtualClock
 from sync.warehouse.memory import MemoryWarehouse

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sync.inventory import run
 from sync.inventory.events import remember_locations
-from sync.inventory.ledger import SqliteState
 from sync.inventory.policy import Policy
 from sync.local.db import connect
+from sync.local.ledger import SqliteState
 from sync.plumbing.clock import VirtualClock
 
 POLICY = Policy(location_map={"MAIN": "Main Warehouse"})

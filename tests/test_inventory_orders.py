@@ -6,8 +6,8 @@ import pytest
 
 from sync.config import Secret, ShopifySettings
 from sync.inventory.events import apply_lines
-from sync.inventory.ledger import SqliteState
 from sync.local.db import connect
+from sync.local.ledger import SqliteState
 from sync.shopify.client import ShopifyClient
 from sync.shopify.inventory import ShopifyInventory, order_line_states
 

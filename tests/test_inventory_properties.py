@@ -20,10 +20,10 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from sync.catalog.model import Product, Variant
 from sync.inventory import run
-from sync.inventory.local import LocalInventory
 from sync.inventory.memory_state import MemoryState
 from sync.inventory.policy import Policy
 from sync.local.db import connect
+from sync.local.inventory import LocalInventory
 from sync.local.shop import LocalShop, ShopError
 from sync.plumbing.clock import VirtualClock
 from sync.warehouse.memory import MemoryWarehouse

@@ -7,10 +7,10 @@ import pytest
 
 from sync.config import Secret, ShopifySettings
 from sync.inventory import run
-from sync.inventory.ledger import SqliteState
 from sync.inventory.policy import Policy
 from sync.inventory.ports import STALE, QuantityChange
 from sync.local.db import connect
+from sync.local.ledger import SqliteState
 from sync.shopify.client import QUERIES_DIR, ShopifyClient
 from sync.shopify.inventory import ShopifyInventory
 from sync.warehouse.memory import MemoryWarehouse

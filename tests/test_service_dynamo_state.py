@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from sync.inventory import run
-from sync.inventory.local import LocalInventory
 from sync.inventory.policy import Policy
 from sync.inventory.ports import LedgerEntry, StateStore, StockRecord
+from sync.local.inventory import LocalInventory
 from sync.plumbing.clock import VirtualClock
 from sync.service.dynamo_state import DynamoState, StateConflict
 from sync.warehouse.csv_drop import CsvDropWarehouse

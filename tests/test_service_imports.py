@@ -53,10 +53,30 @@ def test_the_consumer_after_its_first_batch_still_has_no_hubspot() -> None:
     loaded = _import("sync.service.queue_handler", "sync.service.consumer",
                      "aws_lambda_powertools.utilities.batch",
                      "aws_lambda_powertools.utilities.idempotency",
-                     "aws_lambda_powertools.utilities.parameters", "sync.inventory.embedded",
+                     "aws_lambda_powertools.utilities.parameters", "sync.jobs.inventory",
                      "sync.service.dynamo_state", "sync.shopify.client",
                      "sync.warehouse.rest", "sync.warehouse.csv_drop")["modules"]
     assert "hubspot" not in loaded and "jinja2" not in loaded
+    assert not [m for m in loaded if _is_demo(m)]
+
+
+DEMO_MODULES = ("sync.local.demo", "sync.demo")
+
+
+def _is_demo(name: str) -> bool:
+    return any(name == d or name.startswith(d + ".") for d in DEMO_MODULES)
+
+
+@pytest.mark.parametrize("handler", HANDLERS)
+def test_importing_a_handler_and_its_wiring_loads_no_demo_module(handler: str) -> None:
+    # given a fresh interpreter / when it imports the handler and everything an event
+    # makes it import (the AWS wiring, the composition layer and both warehouse adapters)
+    loaded = _import(handler, "sync.service.aws", "sync.service.work",
+                     "sync.service.scheduled", "sync.service.consumer", "sync.jobs.inventory",
+                     "sync.warehouse.rest", "sync.warehouse.csv_drop",
+                     "sync.service.http_edge")["modules"]
+    # then no demo code came with it (the Lambda build deletes the demo data)
+    assert not [m for m in loaded if _is_demo(m)]
 
 
 @pytest.mark.slow

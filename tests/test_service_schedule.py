@@ -12,11 +12,12 @@ import pytest
 import responses
 
 from sync.errors import InputError
-from sync.inventory.local import LocalInventory
 from sync.inventory.policy import Policy
+from sync.inventory.ports import Ports
+from sync.local.inventory import LocalInventory
 from sync.service import schedule_handler
 from sync.service.dynamo_state import DynamoState
-from sync.service.work import POLLED_FLAG, Runtime, poll
+from sync.service.work import POLLED_FLAG, poll
 from sync.warehouse.rest import RestWarehouse
 from tests.test_service_world import LambdaContext, World, event, make_world
 
@@ -77,10 +78,10 @@ def test_the_poll_applies_only_what_changed_since_the_last_poll(world: World) ->
     state.set_flag(POLLED_FLAG, "2026-11-25T12:00:00+00:00")
     responses.get(f"{WAREHOUSE}stock/changes", json={"items": [
         {"sku": "MUG-1", "location": "WH-MAIN", "on_hand": 4, "allocated": 0}]})
-    runtime = Runtime(store=LocalInventory(world.shop),
-                      warehouse=RestWarehouse(WAREHOUSE, api_key="wms-key"), state=state,
-                      policy=Policy(location_map={"WH-MAIN": "Main Warehouse"}),
-                      clock=world.clock)
+    runtime = Ports(store=LocalInventory(world.shop),
+                    warehouse=RestWarehouse(WAREHOUSE, api_key="wms-key"), state=state,
+                    policy=Policy(location_map={"WH-MAIN": "Main Warehouse"}),
+                    clock=world.clock)
     # when the poll runs
     result = poll(runtime)
     # then it asked for changes since then, with the key, and applied the one movement

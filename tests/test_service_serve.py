@@ -10,8 +10,10 @@ import pytest
 import requests
 
 from sync.config import load_settings
+from sync.demo.seed import seed_demo_store
 from sync.errors import ConfigError
-from sync.inventory.embedded import open_ports
+from sync.jobs.inventory import open_ports
+from sync.local.db import connect
 from sync.plumbing.clock import VirtualClock
 from sync.service.local_server import LocalService
 from sync.service.schedule import Schedule
@@ -26,6 +28,9 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalService]:
     """One server for the file: creating the demo store takes a few seconds."""
     tmp_path = tmp_path_factory.mktemp("serve")
     settings = load_settings(env={"HUBSHOP_HOME": str(tmp_path / "home")}, cwd=tmp_path)
+    conn = connect(settings.database)
+    seed_demo_store(settings, conn)  # `hubshop serve` does this on an empty store; ports never
+    conn.close()
     local = LocalService(settings, push_key=KEY, webhook_secrets=[SECRET],
                          clock=VirtualClock(), schedule=False, port=0).start()
     yield local

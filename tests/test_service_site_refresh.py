@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from sync.catalog.sources import LocalSource
 from sync.config import load_settings
+from sync.local.catalog_source import LocalSource
 from sync.local.db import connect
 from sync.local.hubdb import LocalHubDB
 from sync.local.product_table import LocalProductTable
@@ -91,7 +91,7 @@ def test_a_run_takes_at_most_its_limit(world: World, table: LocalProductTable,
 
 def test_the_site_handler_may_import_hubspot_but_the_inventory_ones_never_do() -> None:
     # the separate package is where the HubSpot SDK lives; it still imports cleanly
-    code = "import sync.site_refresh.handler, sync.catalog.sync; print('ok')"
+    code = "import sync.site_refresh.handler, sync.jobs.catalog; print('ok')"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=120)
     assert out.stdout.strip() == "ok"

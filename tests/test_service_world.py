@@ -12,8 +12,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from sync.inventory.local import LocalInventory
 from sync.local.db import connect
+from sync.local.inventory import LocalInventory
 from sync.local.shop import LocalShop
 from sync.plumbing.clock import VirtualClock
 from sync.service import settings as S

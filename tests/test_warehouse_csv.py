@@ -5,7 +5,7 @@ from __future__ import annotations
 import boto3
 from moto import mock_aws
 
-from sync.inventory.embedded import DEMO_FEED
+from sync.jobs.inventory import DEMO_FEED
 from sync.warehouse.csv_drop import CsvDropWarehouse
 
 HEADER = "sku,location_code,qty_on_hand,qty_allocated,qty_available,last_movement_at\n"

@@ -22,10 +22,22 @@ class HubshopGroup(click.Group):
         try:
             return super().invoke(ctx)
         except HubshopError as exc:
-            raise click.ClickException(redact(str(exc))) from None
+            raise click.ClickException(redact(_words(exc))) from None
         except click.ClickException as exc:
             exc.message = redact(exc.message)
             raise
+
+
+def _words(exc: HubshopError) -> str:
+    """A library error in the CLI's words: typed errors about a choice name its flag."""
+    from sync.jobs.catalog import MissingCredentials, UnknownKind
+
+    if isinstance(exc, MissingCredentials):
+        return (f"--{exc.role} {exc.kind} needs {exc.service} credentials: missing "
+                + ", ".join(exc.missing))
+    if isinstance(exc, UnknownKind):
+        return f"--{exc.role}: {exc.kind!r} is not a {exc.role}; choose {exc.choices}"
+    return str(exc)
 
 
 @click.group(

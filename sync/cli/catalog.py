@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import click
 
 from sync.cli.context import AppContext, pass_app
 from sync.cli.options import dry_run_option, emit_json, json_option
-from sync.errors import HubshopError
 
 PLAN_LINES = 12
 
@@ -36,6 +37,17 @@ def catalog() -> None:
 @click.option(
     "--products", metavar="ID,...", help="Only these product ids (an incremental refresh)."
 )
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]),
+    help="Only products updated at or after this time (UTC unless an offset is given); "
+    "rows of products gone from the shop are then kept.",
+)
+@click.option(
+    "--rebuild-text",
+    is_flag=True,
+    help="Sanitise every description anew (after a sanitiser change), not only changed ones.",
+)
 @dry_run_option
 @json_option
 @pass_app
@@ -45,6 +57,8 @@ def sync_command(
     target: str | None,
     table: str | None,
     products: str | None,
+    since: datetime | None,
+    rebuild_text: bool,
     dry_run: bool,
     as_json: bool,
 ) -> None:
@@ -59,26 +73,28 @@ def sync_command(
     Example:
       hubshop catalog sync --dry-run
       hubshop catalog sync --source csv:products_export.csv --target local --json
+      hubshop catalog sync --since 2026-12-01 --rebuild-text
     """
-    from sync.catalog.sync import sync_catalog
+    from sync.jobs.catalog import sync_catalog
 
     settings = app.settings()
     if not as_json:
         app.announce(settings)
     ids = [p.strip() for p in products.split(",") if p.strip()] if products else None
-    try:
-        report = sync_catalog(
-            settings,
-            source=source,
-            target=target,
-            table=table,
-            products=ids,
-            dry_run=dry_run,
-            clock=app.clock,
-            show_progress=False if as_json else None,
-        )
-    except HubshopError as exc:
-        raise click.ClickException(str(exc)) from None
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    report = sync_catalog(
+        settings,
+        source=source,
+        target=target,
+        table=table,
+        products=ids,
+        since=since,
+        rebuild_text=rebuild_text,
+        dry_run=dry_run,
+        clock=app.clock,
+        show_progress=False if as_json else None,
+    )
     if as_json:
         emit_json(report.as_dict())
         return

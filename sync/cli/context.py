@@ -44,6 +44,19 @@ class AppContext:
             self._conn = connect(self.settings().database)
         return self._conn
 
+    def embedded_store(self, settings: Settings | None = None) -> None:
+        """On the embedded default with an empty local store, create the demo store first.
+
+        The README's first commands (``inventory sync``, ``serve``) work right
+        after install; this is the CLI's explicit step, never the port factory's.
+        """
+        from sync.demo.seed import ensure_demo_store
+
+        settings = settings or self.settings()
+        if ensure_demo_store(settings, self.connection(), self.clock):
+            click.echo("The local store was empty: created the demo store (`hubshop demo` "
+                       "shows it; `hubshop store load FILE` loads your own).", err=True)
+
     def announce(self, settings: Settings | None = None) -> None:
         """Say once, on stderr, which world this command talks to."""
         if not self.announced:

@@ -6,8 +6,7 @@ import click
 
 from sync.cli.context import AppContext, pass_app
 from sync.cli.options import emit_json, json_option
-from sync.demo_run import DemoReport, run_demo
-from sync.errors import HubshopError
+from sync.demo.run import DemoReport, run_demo
 
 
 @click.command()
@@ -28,10 +27,7 @@ def demo(app: AppContext, reset: bool, as_json: bool) -> None:
     settings = app.settings()
     click.echo(f"The demo runs on the embedded default in {settings.home}/, whatever "
                "credentials are set.", err=True)
-    try:
-        report = run_demo(settings, reset=reset)
-    except (HubshopError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from None
+    report = run_demo(settings, reset=reset)
     if as_json:
         emit_json(report.as_dict())
         return

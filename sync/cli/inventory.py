@@ -6,9 +6,8 @@ import click
 
 from sync.cli.context import AppContext, pass_app
 from sync.cli.options import dry_run_option, emit_json, json_option
-from sync.errors import HubshopError
 from sync.inventory import run as inventory
-from sync.inventory.embedded import Ports, open_ports
+from sync.inventory.ports import Ports
 from sync.inventory.report import RunReport, StatusReport
 
 
@@ -23,12 +22,12 @@ def inventory_group() -> None:
 
 
 def _ports(app: AppContext) -> Ports:
+    from sync.jobs.inventory import open_ports
+
     settings = app.settings()
     app.announce(settings)
-    try:
-        return open_ports(settings, app.connection(), app.clock)
-    except (HubshopError, FileNotFoundError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from None
+    app.embedded_store(settings)
+    return open_ports(settings, app.connection(), app.clock)
 
 
 @inventory_group.command("sync")

@@ -36,6 +36,7 @@ def serve(app: AppContext, port: int, host: str, push_key: str | None, no_schedu
 
     settings = app.settings()
     app.announce(settings)
+    app.embedded_store(settings)
     key = push_key or token_source.token_urlsafe(24)
     try:
         service = LocalService(settings, push_key=key, clock=app.clock,

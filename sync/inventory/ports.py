@@ -10,12 +10,14 @@ location names, and the Shopify adapters turn names into gids.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from sync.catalog.model import InventoryLevel, Location
+from sync.inventory.policy import Policy
+from sync.plumbing.clock import Clock
 
 # Outcome codes of one quantity in a write; Shopify's userError codes where they exist.
 STALE = "CHANGE_FROM_QUANTITY_STALE"
@@ -261,3 +263,20 @@ class StateStore(Protocol):
     def record_run(self, summary: dict[str, object]) -> None: ...
 
     def runs(self, limit: int = 10) -> list[dict[str, object]]: ...
+
+
+@dataclass
+class Ports:
+    """Everything one inventory run works with (CLI, ``serve``, Lambda or a test's fakes).
+
+    The one bundle the engine's entry points take: the composition layer
+    (:mod:`sync.jobs.inventory`) or the AWS wiring builds it. ``fields`` are the
+    warehouse's field names, for reading pushed lines at the edge.
+    """
+
+    store: InventoryStore
+    warehouse: Warehouse
+    state: StateStore
+    policy: Policy
+    clock: Clock
+    fields: Mapping[str, str] = field(default_factory=dict)

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sync.catalog.model import Collection, Product, ProductStatus
+from sync.errors import HubshopError
 from sync.local.load import load_inventory_csv, load_product_csv
 from sync.local.shop import LocalShop
 from sync.local.state import StateStore
@@ -92,7 +93,7 @@ def create_demo_store(
     if _marker(conn) == DEMO_VERSION:
         return summarize(shop, created=False)
     if shop.count_products():
-        raise ValueError(
+        raise HubshopError(
             "the local store already holds products that are not the demo; "
             "run `hubshop demo --reset` to replace them"
         )

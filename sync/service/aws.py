@@ -2,7 +2,7 @@
 
 One :class:`AwsWiring` lives per warm container (created at module level by
 each handler, but lazy: nothing here calls AWS until the first event). It
-hands each invocation a fresh :class:`~sync.service.work.Runtime` (the
+hands each invocation fresh :class:`~sync.inventory.ports.Ports` (the
 DynamoDB store remembers the revisions it read, so it must not outlive the
 invocation) while the boto3 clients, the Shopify client (its token cache and
 throttle pacer) and the cached secrets are reused.
@@ -24,6 +24,21 @@ from sync.service.secrets import SecretReader
 log = logging.getLogger(__name__)
 
 SQS_BATCH = 10
+
+
+def settings_from_secrets(environ: Mapping[str, str], reader: SecretReader,
+                          variables: Sequence[str]) -> Any:
+    """hubshop Settings in a Lambda: the packaged hubshop.toml, the environment, and the
+    JSON fields of the secrets ``variables`` name (shared by every function, incl. the
+    site-freshness one)."""
+    from sync.config import load_settings
+
+    env = dict(environ)
+    for variable in variables:
+        if environ.get(variable):
+            env.update(reader.environment(environ[variable], S.SECRET_FIELDS[variable]))
+    root = Path(environ.get("LAMBDA_TASK_ROOT") or Path.cwd())
+    return load_settings(env=env, cwd=root)
 
 
 class AwsWiring:
@@ -85,23 +100,13 @@ class AwsWiring:
                 none (it reads the push key and webhook secrets itself), the
                 consumer and the schedules Shopify's and the warehouse's.
         """
-        from sync.config import load_settings
-
-        env = dict(self.environ)
-        for variable in secrets:
-            if self.environ.get(variable):
-                env.update(self.secrets.environment(self.environ[variable],
-                                                    S.SECRET_FIELDS[variable]))
-        root = Path(self.environ.get("LAMBDA_TASK_ROOT") or Path.cwd())
-        return load_settings(env=env, cwd=root)
+        return settings_from_secrets(self.environ, self.secrets, secrets)
 
     def runtime(self) -> Any:
-        """A fresh Runtime for one invocation."""
-        from sync.inventory.embedded import open_warehouse
-        from sync.inventory.policy import Policy
+        """Fresh ports for one invocation (the composition layer's factories, DynamoDB state)."""
+        from sync.inventory.ports import Ports
+        from sync.jobs.inventory import open_policy, open_warehouse, warehouse_fields
         from sync.service.dynamo_state import DynamoState
-        from sync.service.http_edge import edge_checks
-        from sync.service.work import Runtime
 
         settings = self.settings()
         if settings.warehouse.kind == "csv" and not settings.warehouse.feed:
@@ -109,13 +114,13 @@ class AwsWiring:
 
             raise ConfigError("no warehouse: set the stack's WarehouseFeed (s3://bucket/prefix) "
                               "or WarehouseUrl with [warehouse] kind = \"rest\" in hubshop.toml")
-        return Runtime(
+        return Ports(
             store=self._store(settings),
             warehouse=open_warehouse(settings),
             state=DynamoState(self.need(S.STATE_TABLE), client=self.dynamodb, clock=self.clock),
-            policy=Policy.from_settings(settings.inventory),
+            policy=open_policy(settings, embedded=False),
             clock=self.clock,
-            fields=edge_checks(settings)[1],
+            fields=warehouse_fields(settings),
         )
 
     def _store(self, settings: Any) -> Any:
@@ -134,12 +139,13 @@ class AwsWiring:
 
     def edge(self) -> Any:
         """The HTTP edge's view: key checks and webhook secrets from Secrets Manager, SQS."""
-        from sync.service.http_edge import Edge, edge_checks
+        from sync.jobs.inventory import open_policy, warehouse_fields
+        from sync.service.http_edge import Edge
 
         settings = self.settings(secrets=())  # no Shopify or warehouse credentials here
-        policy, fields = edge_checks(settings)
         return Edge(check_key=self.check_key, webhook_secrets=self.webhook_secrets,
-                    send=self.send, policy=policy, fields=fields)
+                    send=self.send, policy=open_policy(settings, embedded=False),
+                    fields=warehouse_fields(settings))
 
     def check_key(self, given: str | None) -> bool:
         secret_id = self.environ.get(S.PUSH_KEY_SECRET)

@@ -15,7 +15,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from sync.service.work import Runtime, follow_up, process
+from sync.inventory.ports import Ports
+from sync.service.work import follow_up, process
 
 _processor: Any = None
 
@@ -28,7 +29,7 @@ def consume(event: Mapping[str, Any], context: Any, wiring: Any) -> dict[str, An
     """
     from aws_lambda_powertools.utilities.batch import process_partial_response
 
-    runtime: Runtime = wiring.runtime()
+    runtime: Ports = wiring.runtime()
     process_once = wiring.idempotent(_process, context)
     results: list[dict[str, Any]] = []
 
@@ -51,5 +52,5 @@ def _batch_processor() -> Any:
     return _processor
 
 
-def _process(*, message: dict[str, Any], runtime: Runtime) -> dict[str, Any]:
+def _process(*, message: dict[str, Any], runtime: Ports) -> dict[str, Any]:
     return process(message, runtime)

@@ -51,27 +51,6 @@ class Edge:
     known_skus: Callable[[list[str]], Collection[str]] | None = None
 
 
-def edge_checks(settings: Any) -> tuple[Policy, dict[str, str]]:
-    """The policy and warehouse field names pushed lines are checked with.
-
-    The same defaults as the warehouse adapter and :func:`sync.inventory.embedded.open_ports`:
-    a ``csv`` warehouse without ``[warehouse] fields`` uses the demo feed's names,
-    and the demo feed (no ``feed`` set) the demo location map, so ``hubshop serve``
-    run anywhere accepts what the README's example pushes.
-    """
-    import dataclasses
-
-    from sync.inventory.embedded import demo_location_map
-    from sync.warehouse.csv_drop import DEMO_FIELDS
-
-    policy = Policy.from_settings(settings.inventory)
-    warehouse = settings.warehouse
-    if warehouse.kind == "csv" and not warehouse.feed and not policy.location_map:
-        policy = dataclasses.replace(policy, location_map=demo_location_map())
-    fields = dict(warehouse.fields) or (dict(DEMO_FIELDS) if warehouse.kind == "csv" else {})
-    return policy, fields
-
-
 def handle_http(event: Mapping[str, Any], edge: Edge) -> dict[str, Any]:
     """Answer one API Gateway HTTP API (v2) event."""
     method = event.get("requestContext", {}).get("http", {}).get("method", "GET").upper()

@@ -5,7 +5,8 @@ fed API Gateway-shaped events; a worker thread plays SQS + the consumer
 (:func:`sync.service.work.process`, then one partial reconcile per drained
 batch); a schedule thread plays EventBridge Scheduler. State, shop and
 warehouse are the embedded default's (or the real ones, when configured),
-through :func:`sync.inventory.embedded.open_ports`.
+through :func:`sync.jobs.inventory.open_ports`; the demo store is not created
+here (``hubshop serve`` seeds an empty embedded store first, explicitly).
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from sync.config import Settings
+from sync.inventory.ports import Ports
+from sync.jobs.inventory import open_policy, open_ports, warehouse_fields
 from sync.plumbing.clock import SYSTEM_CLOCK, Clock
-from sync.service.http_edge import Edge, answer, edge_checks, handle_http
+from sync.service.http_edge import Edge, answer, handle_http
 from sync.service.schedule import Schedule
 from sync.service.settings import MAX_BODY_BYTES
-from sync.service.work import Runtime, follow_up, process
+from sync.service.work import follow_up, process
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +66,7 @@ class LocalService:
         configured = settings.shopify.webhook_secret
         self.webhook_secrets = list(webhook_secrets if webhook_secrets is not None else
                                     ([configured.reveal()] if configured else []))
-        self.policy, self.fields = edge_checks(settings)
+        self.policy, self.fields = open_policy(settings), warehouse_fields(settings)
         self.conn = connect(settings.database)
         self.messages: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self.report = ServeReport()
@@ -96,12 +99,9 @@ class LocalService:
         for message in messages:
             self.messages.put(message)
 
-    def runtime(self) -> Runtime:
-        from sync.inventory.embedded import open_ports
-
-        ports = open_ports(self.settings, self.conn, self.clock)
-        return Runtime(store=ports.store, warehouse=ports.warehouse, state=ports.state,
-                       policy=ports.policy, clock=self.clock, fields=self.fields)
+    def runtime(self) -> Ports:
+        """Fresh ports for one batch (the store's caches must not outlive it)."""
+        return open_ports(self.settings, self.conn, self.clock, fields=self.fields)
 
     # threads ---------------------------------------------------------------------------
 

@@ -17,7 +17,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from sync.errors import InputError
-from sync.service.work import process
+from sync.inventory import run
+from sync.inventory.report import RunReport
+from sync.service.work import poll_report, summarize
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +34,13 @@ def run_scheduled(event: Mapping[str, Any], wiring: Any, *, metrics: Any = None
     if kind not in SCHEDULED_KINDS:
         raise InputError("schedule input", f"kind {kind!r}",
                          'use {"kind": "reconcile"} or {"kind": "poll"}')
-    runtime = wiring.runtime()
-    result = process({"kind": kind, "skus": None}, runtime)
-    result["dead_letters"] = dead_letters(wiring)
+    ports = wiring.runtime()
+    report: RunReport = (
+        run.reconcile(ports.store, ports.warehouse, ports.state, ports.policy, clock=ports.clock)
+        if kind == "reconcile" else poll_report(ports))
+    result = summarize(kind, report)
+    letters = result["dead_letters"] = dead_letters(wiring)
+    drift, problems = report.written + report.conflicts, len(report.problems)
     if metrics is None:
         from aws_lambda_powertools.metrics import Metrics
 
@@ -42,20 +48,16 @@ def run_scheduled(event: Mapping[str, Any], wiring: Any, *, metrics: Any = None
     from aws_lambda_powertools.metrics import MetricUnit
 
     if kind == "reconcile":
-        metrics.add_metric(name="Drift", unit=MetricUnit.Count,
-                           value=result["written"] + result["conflicts"])
-        metrics.add_metric(name="Problems", unit=MetricUnit.Count, value=result["problems"])
-    metrics.add_metric(name="Rejected", unit=MetricUnit.Count, value=len(result["rejected"]))
-    if result["dead_letters"] is not None:
-        metrics.add_metric(name="DeadLetters", unit=MetricUnit.Count,
-                           value=result["dead_letters"])
+        metrics.add_metric(name="Drift", unit=MetricUnit.Count, value=drift)
+        metrics.add_metric(name="Problems", unit=MetricUnit.Count, value=problems)
+    metrics.add_metric(name="Rejected", unit=MetricUnit.Count, value=len(report.rejected))
+    if letters is not None:
+        metrics.add_metric(name="DeadLetters", unit=MetricUnit.Count, value=letters)
     metrics.flush_metrics()
-    log.info("status after %s: drift %d, problems %d, dead letters %s", kind,
-             result["written"] + result["conflicts"], result["problems"],
-             "n/a" if result["dead_letters"] is None else result["dead_letters"],
-             extra={"event": "status", "kind": kind,
-                    "drift": result["written"] + result["conflicts"],
-                    "problems": result["problems"], "dead_letters": result["dead_letters"]})
+    log.info("status after %s: drift %d, problems %d, dead letters %s", kind, drift, problems,
+             "n/a" if letters is None else letters,
+             extra={"event": "status", "kind": kind, "drift": drift, "problems": problems,
+                    "dead_letters": letters})
     return result
 
 

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
 from sync.errors import InputError
 from sync.inventory import run
-from sync.inventory.policy import Policy
-from sync.inventory.ports import InventoryStore, StateStore, StockRecord, Warehouse
+from sync.inventory.ports import Ports, StockRecord
 from sync.inventory.report import RunReport
-from sync.plumbing.clock import Clock
 from sync.service.decisions_log import log_report
 
 log = logging.getLogger(__name__)
@@ -30,19 +28,7 @@ POLLED_FLAG = "warehouse_polled_at"
 KINDS = ("webhook", "stock", "reconcile", "poll")
 
 
-@dataclass
-class Runtime:
-    """The adapters one invocation works with (AWS, ``serve``, or a test's fakes)."""
-
-    store: InventoryStore
-    warehouse: Warehouse
-    state: StateStore
-    policy: Policy
-    clock: Clock
-    fields: Mapping[str, str] = field(default_factory=dict)
-
-
-def process(message: Mapping[str, Any], runtime: Runtime) -> dict[str, Any]:
+def process(message: Mapping[str, Any], runtime: Ports) -> dict[str, Any]:
     """Do what one message asks; returns counts and the SKUs a reconcile should look at.
 
     Raises:
@@ -64,20 +50,25 @@ def process(message: Mapping[str, Any], runtime: Runtime) -> dict[str, Any]:
                                          warehouse=runtime.warehouse,
                                          source=str(message.get("source") or "push"),
                                          clock=runtime.clock)
-        return _report(kind, report)
+        return summarize(kind, report)
     if kind == "reconcile":
         skus = message.get("skus")
         report = run.reconcile(runtime.store, runtime.warehouse, runtime.state, runtime.policy,
                                skus=list(skus) if skus is not None else None, clock=runtime.clock)
-        return _report(kind, report)
+        return summarize(kind, report)
     if kind == "poll":
         return poll(runtime)
     raise InputError(f"message {message.get('id', '?')}", f"unknown kind {kind!r}",
                      f"one of {', '.join(KINDS)}")
 
 
-def poll(runtime: Runtime) -> dict[str, Any]:
+def poll(runtime: Ports) -> dict[str, Any]:
     """Apply what the warehouse changed since the last poll (for warehouses that cannot push)."""
+    return summarize("poll", poll_report(runtime))
+
+
+def poll_report(runtime: Ports) -> RunReport:
+    """The poll as the engine reports it (what the schedule publishes metrics from)."""
     started = runtime.clock.now()
     since_text = runtime.state.flag(POLLED_FLAG)
     since = datetime.fromisoformat(since_text) if since_text else None
@@ -87,10 +78,10 @@ def poll(runtime: Runtime) -> dict[str, Any]:
                                      clock=runtime.clock)
     if not report.paused:
         runtime.state.set_flag(POLLED_FLAG, started.isoformat())
-    return _report("poll", report)
+    return report
 
 
-def follow_up(results: Iterable[Mapping[str, Any]], runtime: Runtime) -> dict[str, Any] | None:
+def follow_up(results: Iterable[Mapping[str, Any]], runtime: Ports) -> dict[str, Any] | None:
     """One partial reconcile of every SKU and item the batch's webhooks named (None: nothing)."""
     skus: set[str] = set()
     items: set[str] = set()
@@ -103,10 +94,10 @@ def follow_up(results: Iterable[Mapping[str, Any]], runtime: Runtime) -> dict[st
     report = run.reconcile(runtime.store, runtime.warehouse, runtime.state, runtime.policy,
                            skus=sorted(skus), inventory_item_ids=sorted(items) or None,
                            clock=runtime.clock)
-    return _report("reconcile", report)
+    return summarize("reconcile", report)
 
 
-def _report(kind: str, report: RunReport) -> dict[str, Any]:
+def summarize(kind: str, report: RunReport) -> dict[str, Any]:
     data: dict[str, Any] = {"kind": kind, **report.counts(), "paused": report.paused,
                             "queued": report.queued,
                             "rejected": [asdict(r) for r in report.rejected][:100],

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 from sync.service import settings as S
+from sync.service.aws import settings_from_secrets
 from sync.service.logging_setup import service_logger
 from sync.service.secrets import SecretReader
 from sync.site_refresh.refresh import refresh_products
@@ -18,14 +18,7 @@ _dynamodb: Any = None
 
 def site_settings(environ: dict[str, str], secrets: SecretReader) -> Any:
     """Settings from the packaged hubshop.toml plus Shopify and HubSpot secrets."""
-    from sync.config import load_settings
-
-    env = dict(environ)
-    for variable, fields in ((S.SHOPIFY_SECRET, S.SHOPIFY_SECRET_FIELDS),
-                             (S.HUBSPOT_SECRET, S.HUBSPOT_SECRET_FIELDS)):
-        if environ.get(variable):
-            env.update(secrets.environment(environ[variable], fields))
-    return load_settings(env=env, cwd=Path(environ.get("LAMBDA_TASK_ROOT") or Path.cwd()))
+    return settings_from_secrets(environ, secrets, (S.SHOPIFY_SECRET, S.HUBSPOT_SECRET))
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -41,11 +41,11 @@ def refresh_products(
     Args:
         marks: where the inventory side marks products (DynamoDB or SQLite state).
         settings: hubshop Settings (Shopify and HubSpot credentials, ``[catalog]``).
-        source / target: as :func:`sync.catalog.sync.sync_catalog` takes them
+        source / target: as :func:`sync.jobs.catalog.sync_catalog` takes them
             (default: Shopify and HubDB when configured, else the local stand-ins).
         limit: at most this many products per run; the rest are marked again.
     """
-    from sync.catalog.sync import sync_catalog
+    from sync.jobs.catalog import sync_catalog
 
     taken = marks.take_products()
     if not taken:

@@ -16,6 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sync.config import WarehouseSettings
+from sync.errors import ConfigError
 from sync.inventory.ports import StockRecord
 from sync.inventory.records import parse_records
 from sync.inventory.report import Rejection
@@ -129,3 +131,13 @@ def _at(record: StockRecord, where: str) -> StockRecord:
                        record.updated_at, where)
 
 
+def from_settings(settings: WarehouseSettings) -> CsvDropWarehouse:
+    """The adapter for ``[warehouse] kind = "csv"`` (the composition layer's registry calls it).
+
+    Raises:
+        ConfigError: no feed (the composition layer fills in the demo feed where it applies).
+    """
+    if not settings.feed:
+        raise ConfigError("[warehouse] kind = \"csv\" needs WAREHOUSE_FEED (a folder, a file "
+                          "or s3://bucket/prefix)")
+    return CsvDropWarehouse(settings.feed, fields=settings.fields or DEMO_FIELDS)

@@ -19,7 +19,8 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import requests
 
-from sync.errors import RemoteError
+from sync.config import WarehouseSettings
+from sync.errors import ConfigError, RemoteError
 from sync.inventory.ports import StockRecord
 from sync.inventory.records import parse_records
 from sync.inventory.report import Rejection
@@ -148,3 +149,16 @@ def _page(data: Any, url: str) -> tuple[list[Any], str | None]:
                 return data[key], urljoin(url, following) if isinstance(following, str) else None
     raise RemoteError("warehouse answered with neither a list of records nor an object holding"
                       f" one under {', '.join(_LIST_KEYS)}")
+
+
+def from_settings(settings: WarehouseSettings) -> RestWarehouse:
+    """The adapter for ``[warehouse] kind = "rest"`` (the composition layer's registry calls it).
+
+    Raises:
+        ConfigError: no ``WAREHOUSE_URL``.
+    """
+    if not settings.url:
+        raise ConfigError("[warehouse] kind = \"rest\" needs WAREHOUSE_URL")
+    return RestWarehouse(settings.url,
+                         api_key=settings.api_key.reveal() if settings.api_key else None,
+                         fields=settings.fields, paths=settings.paths)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from sync.catalog.sync import sync_catalog
 from sync.config import load_settings
+from sync.jobs.catalog import sync_catalog
 from sync.local.db import connect
 from sync.local.demo import create_demo_store, demo_clock
 from sync.local.hubdb import LocalHubDB

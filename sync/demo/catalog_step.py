@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sync.catalog.sync import sync_catalog
 from sync.config import Settings
-from sync.demo_step import DemoStep
+from sync.demo.step import DemoStep
+from sync.jobs.catalog import sync_catalog
 from sync.local.demo import demo_clock
 
 

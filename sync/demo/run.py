@@ -12,9 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from sync.config import HubSpotSettings, Settings, ShopifySettings, WarehouseSettings
-from sync.demo_step import DemoStep
+from sync.demo.catalog_step import catalog_step
+from sync.demo.inventory_step import inventory_step
+from sync.demo.seed import seed_demo_store
+from sync.demo.site_step import site_step
+from sync.demo.step import DemoStep
 from sync.local.db import connect
-from sync.local.demo import DemoSummary, create_demo_store, demo_clock, reset_store
+from sync.local.demo import DemoSummary, reset_store
 
 
 @dataclass
@@ -59,7 +63,7 @@ def run_demo(settings: Settings, *, reset: bool = False) -> DemoReport:
         reset_store(settings.database)
     conn = connect(settings.database)
     try:
-        summary = create_demo_store(conn, clock=demo_clock(), last_sync=_last_sync(settings))
+        summary = seed_demo_store(settings, conn)
     finally:
         conn.close()
     report = DemoReport(store=summary, next_steps=list(NEXT_STEPS))
@@ -68,18 +72,8 @@ def run_demo(settings: Settings, *, reset: bool = False) -> DemoReport:
     return report
 
 
-def _last_sync(settings: Settings) -> Callable[..., None]:
-    from sync.inventory.demo_step import last_sync_baseline
-
-    return lambda conn, clock: last_sync_baseline(settings, conn, clock)
-
-
 def _register_steps() -> None:
     """Inventory first, so the catalog rows and the site show the reconciled stock."""
-    from sync.catalog.demo_step import catalog_step
-    from sync.inventory.demo_step import inventory_step
-    from sync.site.demo_step import site_step
-
     STEPS.extend([inventory_step, catalog_step, site_step])
     NEXT_STEPS.extend(
         [

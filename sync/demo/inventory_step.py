@@ -2,35 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from sync.config import Settings
-from sync.demo_step import DemoStep
-from sync.inventory.embedded import open_ports
+from sync.demo.step import DemoStep
 from sync.inventory.run import reconcile
+from sync.jobs.inventory import open_ports
 from sync.local.db import connect
 from sync.local.demo import demo_clock
-from sync.local.shop import LocalShop
-from sync.plumbing.clock import Clock
-from sync.warehouse.memory import MemoryWarehouse
-
-
-def last_sync_baseline(settings: Settings, conn: sqlite3.Connection, clock: Clock) -> None:
-    """Reconcile the fresh demo store against a warehouse that agrees with it.
-
-    That is the state right after the store's last sync: the ledger then holds
-    agreed figures, so the order and hand edit played next are seen as what they
-    are, and the demo feed's differences as the warehouse's news.
-    """
-    ports = open_ports(settings, conn, clock)
-    codes = {name: code for code, name in ports.policy.location_map.items()}
-    names = {loc.id: loc.name for loc in LocalShop(conn, clock).locations()}
-    agreed = MemoryWarehouse(clock)
-    for level in LocalShop(conn, clock).levels():
-        code = codes.get(names.get(level.location_id, ""))
-        if level.sku and code:
-            agreed.set(level.sku, code, level.on_hand, level.committed + level.unavailable)
-    reconcile(ports.store, agreed, ports.state, ports.policy, clock=clock)
 
 
 def inventory_step(settings: Settings) -> DemoStep:

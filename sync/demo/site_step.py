@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sync.config import Settings
-from sync.demo_step import DemoStep
+from sync.demo.step import DemoStep
 from sync.local.db import connect
 from sync.site.build import build_site
 from sync.site.embedded import default_out, local_site_options, theme_folders

@@ -1,0 +1,1 @@
+"""The composition layer: opens each port from Settings (registries keyed by kind)."""
