@@ -23,12 +23,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sync.catalog.apply import apply_plan  # noqa: E402
 from sync.catalog.plan import plan_sync  # noqa: E402
-from sync.catalog.rows import ShopFacts  # noqa: E402
 from sync.hubspot.client import shared_client  # noqa: E402
 from sync.hubspot.hubdb import HubDBProductTable  # noqa: E402
 from sync.jobs.catalog import sync_catalog  # noqa: E402
 from sync.local.hubdb import LocalHubDB  # noqa: E402
 from sync.local.product_table import LocalProductTable  # noqa: E402
+from sync.model.shop import ShopFacts  # noqa: E402
 from sync.plumbing.clock import VirtualClock  # noqa: E402
 from tests.catalog_world import START, make_product, world  # noqa: E402
 

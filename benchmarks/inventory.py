@@ -18,7 +18,6 @@ import time
 import tracemalloc
 from collections.abc import Sequence
 
-from sync.catalog.model import InventoryLevel, Location
 from sync.inventory import run
 from sync.inventory.memory_state import MemoryState
 from sync.inventory.policy import Policy
@@ -31,6 +30,7 @@ from sync.inventory.ports import (
     StockRecord,
     WriteResult,
 )
+from sync.model.shop import InventoryLevel, Location
 from sync.plumbing.clock import VirtualClock
 from sync.warehouse.memory import MemoryWarehouse
 
@@ -120,7 +120,7 @@ def _change(warehouse: MemoryWarehouse, changed: float) -> int:
 def per_variant(shop: BenchShop, warehouse: MemoryWarehouse) -> int:
     """The habit the issue replaces: read and set each variant's level on its own."""
     before = shop.calls
-    for record in warehouse.snapshot():
+    for record in warehouse.snapshot().records:
         item = shop.items[record.sku]
         place = next(p.id for p in shop.places if p.name == CODES[record.location])
         shop.read_levels([item])

@@ -17,10 +17,10 @@ from typing import Any
 
 import responses
 
-from sync.catalog.model import Image, Option, Product, ProductStatus, Variant
 from sync.config import Settings, load_settings
 from sync.local.db import connect
 from sync.local.shop import LocalShop
+from sync.model.shop import Image, Option, Product, ProductStatus, Variant
 from sync.plumbing.clock import VirtualClock
 
 CATEGORIES = ("Apparel & Accessories > Clothing > Shirts", "Home & Garden > Decor > Candles", None)

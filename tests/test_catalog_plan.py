@@ -9,15 +9,14 @@ import pytest
 
 from sync.catalog import rows as rows_module
 from sync.catalog.apply import apply_plan
-from sync.catalog.model import ProductStatus
 from sync.catalog.plan import plan_sync
-from sync.catalog.rows import ShopFacts
 from sync.catalog.sanitize import plain_summary, sanitize_html
 from sync.catalog.schema import patch_request
 from sync.catalog.table import COLUMNS
 from sync.errors import InputError
 from sync.local.hubdb import LocalHubDB
 from sync.local.product_table import LocalProductTable
+from sync.model.shop import ProductStatus, ShopFacts
 from tests.catalog_world import START, make_product
 
 SHOP = ShopFacts(domain="fernhill-demo.myshopify.com", currency="EUR")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sync.catalog.apply import apply_plan
 from sync.catalog.plan import plan_sync
-from sync.catalog.rows import ShopFacts
 from sync.catalog.table import COLUMNS
 from sync.local.hubdb import LocalHubDB
 from sync.local.product_table import LocalProductTable
+from sync.model.shop import ShopFacts
 from tests.catalog_world import make_product
 
 SHOP = ShopFacts(domain="fernhill-demo.myshopify.com", currency="EUR")

@@ -11,8 +11,8 @@ from collections import Counter, defaultdict
 import pytest
 
 from sync.catalog.inventory_csv import read_inventory_csv
-from sync.catalog.model import ProductStatus
 from sync.catalog.product_csv import category_name, read_product_csv
+from sync.model.shop import ProductStatus
 from sync.paths import DEMO_DIR, REPO_DIR
 
 

@@ -18,13 +18,13 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from sync.catalog.model import Product, Variant
 from sync.inventory import run
 from sync.inventory.memory_state import MemoryState
 from sync.inventory.policy import Policy
 from sync.local.db import connect
 from sync.local.inventory import LocalInventory
 from sync.local.shop import LocalShop, ShopError
+from sync.model.shop import Product, Variant
 from sync.plumbing.clock import VirtualClock
 from sync.warehouse.memory import MemoryWarehouse
 

@@ -6,7 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from sync.catalog.model import (
+from sync.local import db
+from sync.local.shop import LocalShop, NotStocked, ShopError, StaleQuantity, UntrackedItem
+from sync.model.shop import (
     Collection,
     InventoryPolicy,
     Option,
@@ -14,8 +16,6 @@ from sync.catalog.model import (
     ProductStatus,
     Variant,
 )
-from sync.local import db
-from sync.local.shop import LocalShop, NotStocked, ShopError, StaleQuantity, UntrackedItem
 from sync.plumbing.clock import VirtualClock
 
 

@@ -18,13 +18,13 @@ from sync.catalog.csv_write import (
     write_product_csv,
 )
 from sync.catalog.inventory_csv import parse_inventory_csv, read_inventory_csv
-from sync.catalog.model import Image, InventoryPolicy, Option, Product, ProductStatus, Variant
 from sync.catalog.product_csv import (
     category_name,
     parse_product_csv,
     read_product_csv,
 )
 from sync.errors import InputErrors
+from sync.model.shop import Image, InventoryPolicy, Option, Product, ProductStatus, Variant
 
 FIXTURES = Path(__file__).parent / "fixtures" / "csv"
 LEGACY = FIXTURES / "legacy_products.csv"

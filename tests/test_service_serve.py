@@ -40,8 +40,8 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalService]:
 def test_a_warehouse_push_over_http_reaches_the_local_store(service: LocalService) -> None:
     # given the embedded demo store behind `hubshop serve`
     ports = open_ports(service.settings, service.conn, service.clock)
-    sku = sorted(e.sku for e in ports.warehouse.snapshot())[0]
-    record = next(r for r in ports.warehouse.snapshot() if r.sku == sku)
+    sku = sorted(e.sku for e in ports.warehouse.snapshot().records)[0]
+    record = next(r for r in ports.warehouse.snapshot().records if r.sku == sku)
     # when the warehouse pushes a new figure, with the key
     # (in the demo feed's own field names, outside the repo: the demo defaults apply)
     response = requests.post(f"{service.address}/warehouse/stock", headers={"X-Api-Key": KEY},

@@ -14,10 +14,11 @@ HEADER = "sku,location_code,qty_on_hand,qty_allocated,qty_available,last_movemen
 def test_the_demo_feed_reads_whole(tmp_path):
     # when
     warehouse = CsvDropWarehouse(DEMO_FEED)
-    records = warehouse.snapshot()
+    snapshot = warehouse.snapshot()
+    records = snapshot.records
     # then
     lines = DEMO_FEED.read_text(encoding="utf-8").strip().splitlines()
-    assert len(records) == len(lines) - 1 and warehouse.rejections == []
+    assert len(records) == len(lines) - 1 and snapshot.rejected == []
     assert records[0].where.endswith("warehouse_stock.csv:2")
 
 
@@ -28,12 +29,13 @@ def test_the_newest_file_in_a_folder_wins_and_bad_rows_name_their_line(tmp_path)
         HEADER + "A,WH,5,1,4,2026-01-02T10:00:00+01:00\nB,WH,x,0,0,\nC,WH,3,0,2,\n")
     # when
     warehouse = CsvDropWarehouse(tmp_path)
-    records = warehouse.snapshot()
+    snapshot = warehouse.snapshot()
+    records = snapshot.records
     # then
     assert [(r.sku, r.on_hand, r.allocated) for r in records] == [("A", 5, 1)]
-    assert [(r.where.rsplit("/", 1)[-1], r.sku) for r in warehouse.rejections] == [
+    assert [(r.where.rsplit("/", 1)[-1], r.sku) for r in snapshot.rejected] == [
         ("2026-01-02.csv:3", "B"), ("2026-01-02.csv:4", "C")]
-    assert "inconsistent" in warehouse.rejections[1].reason
+    assert "inconsistent" in snapshot.rejected[1].reason
 
 
 def test_adjustments_drop_one_file_per_reference(tmp_path):
@@ -58,7 +60,8 @@ def test_an_s3_prefix_works_like_a_folder(monkeypatch):
     s3.put_object(Bucket="drops", Key="stock/2026-01-02.csv", Body=HEADER + "A,WH,7,0,7,\n")
     warehouse = CsvDropWarehouse("s3://drops/stock/", s3=s3)
     # when
-    records = warehouse.snapshot()
+    snapshot = warehouse.snapshot()
+    records = snapshot.records
     warehouse.adjust("A", "WH", 1, "shopify_hand_edit", "ref-9")
     # then
     assert [(r.sku, r.on_hand) for r in records] == [("A", 7)]

@@ -31,7 +31,8 @@ def test_snapshot_follows_pages_and_maps_field_names(warehouse):
     responses.get(f"{URL}/v1/stock?page=2", json={"items": [
         {"item_code": "TEE-M", "site": "MAIN", "physical": "4", "reserved": 0}]})
     # when
-    records = warehouse.snapshot()
+    snapshot = warehouse.snapshot()
+    records = snapshot.records
     # then
     assert [(r.sku, r.on_hand, r.allocated, r.sellable) for r in records] == [
         ("TEE-S", 9, 1, 8), ("TEE-M", 4, 0, 4)]
@@ -49,10 +50,11 @@ def test_bad_lines_are_rejected_one_by_one_and_the_rest_kept(warehouse):
         ["not", "an", "object"],
     ])
     # when
-    records = warehouse.snapshot()
+    snapshot = warehouse.snapshot()
+    records = snapshot.records
     # then
     assert [r.sku for r in records] == ["TEE-S"]
-    assert [(r.where, r.reason.split(":")[0]) for r in warehouse.rejections] == [
+    assert [(r.where, r.reason.split(":")[0]) for r in snapshot.rejected] == [
         ("/v1/stock[1]", "on_hand"), ("/v1/stock[2]", "malformed"),
         ("/v1/stock[3]", "physical"), ("/v1/stock[4]", "malformed")]
 
@@ -128,7 +130,8 @@ def test_redirects_are_followed_on_the_same_origin_only(warehouse):
                   headers={"Location": "http://wms.example.com/api/v1/stock/moves"})
     plain = responses.get("http://wms.example.com/api/v1/stock/moves", json=[])
     # when
-    records = warehouse.snapshot()
+    snapshot = warehouse.snapshot()
+    records = snapshot.records
     with pytest.raises(RemoteError) as caught:
         warehouse.changes(datetime(2026, 1, 1, tzinfo=UTC))
     # then

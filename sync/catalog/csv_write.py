@@ -14,8 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from sync.catalog.inventory_csv import INVENTORY_COLUMNS, InventoryRow
-from sync.catalog.model import InventoryPolicy, Product, Variant
 from sync.catalog.product_csv import COLUMNS, CURRENT, DEFAULT_TITLE, DIALECTS, LEGACY
+from sync.model.shop import InventoryPolicy, Product, Variant
 
 # Column order of each dialect's export, as logical fields (see ``product_csv.COLUMNS``).
 ORDER: dict[str, tuple[str, ...]] = {

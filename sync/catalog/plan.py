@@ -12,12 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sync.catalog.model import Product, ProductStatus
 from sync.catalog.rows import (
     COLUMN_NAMES,
     Descriptions,
     DesiredRow,
-    ShopFacts,
     known_text,
     product_row,
     row_cell,
@@ -26,6 +24,7 @@ from sync.catalog.rows import (
 from sync.catalog.schema import SchemaChange, plan_schema
 from sync.catalog.table import COLUMNS, MAX_ROWS, OPTION_TYPES
 from sync.errors import InputError
+from sync.model.shop import Product, ProductStatus, ShopFacts
 
 
 @dataclass(frozen=True)

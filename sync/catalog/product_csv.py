@@ -26,8 +26,8 @@ from sync.catalog.csv_table import (
     Row,
     read_csv_text,
 )
-from sync.catalog.model import Image, InventoryPolicy, Option, Product, ProductStatus, Variant
 from sync.errors import InputError, InputErrors
+from sync.model.shop import Image, InventoryPolicy, Option, Product, ProductStatus, Variant
 
 LEGACY = "legacy"
 CURRENT = "current"

@@ -10,24 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Any
 
-from sync.catalog.model import Product
 from sync.catalog.sanitize import plain_summary, sanitize_html
 from sync.catalog.table import COLUMNS, MAX_TEXT, OPTION_TYPES, column_type
 from sync.catalog.variant_facts import VariantFacts
 from sync.errors import InputError
-
-
-@dataclass(frozen=True)
-class ShopFacts:
-    """What a row needs from the shop itself: its domain (store links) and currency."""
-
-    domain: str
-    currency: str
+from sync.model.shop import Product, ShopFacts
+from sync.model.time import epoch_millis
 
 
 @dataclass(frozen=True)
@@ -111,7 +103,7 @@ def product_row(
         "inventory_total": facts.inventory_total,
         "default_variant_id": facts.default_variant_id,
         "store_url": store_url,
-        "updated_at": _millis(product.updated_at),
+        "updated_at": epoch_millis(product.updated_at),
     }
     return DesiredRow(
         key=product.id or handle,
@@ -164,7 +156,7 @@ def known_text(product: Product, row: Mapping[str, Any]) -> tuple[str | None, st
     if product.updated_at is None:
         return None
     values = row.get("values") or {}
-    if values.get("updated_at") is None or row_cell(row, "updated_at") != _millis(
+    if values.get("updated_at") is None or row_cell(row, "updated_at") != epoch_millis(
         product.updated_at
     ):
         return None
@@ -203,7 +195,7 @@ def canonical(kind: str, value: Any) -> Any:
         except InvalidOperation:
             return str(value)
     if kind in ("DATETIME", "DATE"):
-        return _millis(value) if not isinstance(value, int | float) else int(value)
+        return epoch_millis(value) if not isinstance(value, int | float) else int(value)
     if kind == "IMAGE":
         if isinstance(value, str):
             return (value, None, None, None)
@@ -362,17 +354,6 @@ def _image(image: Any) -> dict[str, Any]:
         "width": image.width,
         "height": image.height,
     }
-
-
-def _millis(value: Any) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if isinstance(value, datetime):
-        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return int(moment.timestamp() * 1000)
-    return int(value)
 
 
 def _int_or_none(value: Any) -> int | None:

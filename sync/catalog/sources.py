@@ -12,8 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-from sync.catalog.model import Product
-from sync.catalog.rows import ShopFacts
+from sync.model.shop import Product, ShopFacts
 
 
 class CatalogSource(Protocol):

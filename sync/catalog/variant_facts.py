@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sync.catalog.model import Product, ProductStatus, Variant, numeric_id
+from sync.model.shop import Product, ProductStatus, Variant, numeric_id
 
 DEFAULT_OPTION = ("Title", "Default Title")
 """Shopify's placeholder option on single-variant products; not a real choice."""

@@ -10,7 +10,8 @@ import dataclasses
 import json
 from datetime import datetime
 
-from sync.inventory.ports import LedgerEntry, StockRecord
+from sync.inventory.ports import LedgerEntry
+from sync.model.stock import StockRecord, record_from_json
 
 _ENTRY_FIELDS = frozenset(f.name for f in dataclasses.fields(LedgerEntry))
 
@@ -33,7 +34,5 @@ def load_entry(text: str) -> LedgerEntry:
 
 
 def load_record(text: str) -> StockRecord:
-    data = json.loads(text)
-    if data.get("updated_at"):
-        data["updated_at"] = datetime.fromisoformat(data["updated_at"])
-    return StockRecord(**data)
+    """A stock record (the same JSON form as queue messages carry)."""
+    return record_from_json(json.loads(text))

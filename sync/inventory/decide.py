@@ -40,10 +40,10 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 
-from sync.catalog.model import InventoryLevel
 from sync.inventory.policy import FORWARD, OFFSET, OVERWRITE, Policy
 from sync.inventory.ports import LedgerEntry, StockRecord
 from sync.inventory.report import HandEdit
+from sync.model.shop import InventoryLevel
 
 WRITE, UNCHANGED, UNEXPLAINED = "write", "unchanged", "unexplained"
 

@@ -17,7 +17,6 @@ import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sync.catalog.model import InventoryLevel, numeric_id
 from sync.inventory.decide import UNEXPLAINED, WRITE, Decision, decide
 from sync.inventory.events import apply_lines, remember_locations
 from sync.inventory.overlay import DryRunState
@@ -34,6 +33,7 @@ from sync.inventory.ports import (
     Warehouse,
 )
 from sync.inventory.report import Drift, Problem, RunReport, StatusReport
+from sync.model.shop import InventoryLevel, numeric_id
 from sync.plumbing.clock import Clock
 
 ORDERS_CURSOR = "orders_cursor"
@@ -118,8 +118,8 @@ def status(state: StateStore, store: InventoryStore, warehouse: Warehouse, polic
     from sync.plumbing.clock import SYSTEM_CLOCK
 
     clock = clock or SYSTEM_CLOCK
-    plan = run(warehouse.snapshot(), store, warehouse, state, policy, full=True, dry_run=True,
-               clock=clock)
+    plan = run(warehouse.snapshot().records, store, warehouse, state, policy, full=True,
+               dry_run=True, clock=clock)
     entries = state.items()
     runs = state.runs(1)
     return StatusReport(

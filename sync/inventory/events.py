@@ -13,10 +13,10 @@ import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from sync.catalog.model import gid
 from sync.inventory.policy import Policy
 from sync.inventory.ports import LedgerEntry, OrderLineState, StateStore
 from sync.inventory.report import EventOutcome
+from sync.model.shop import gid
 from sync.plumbing.clock import Clock
 
 LOCATIONS_FLAG = "locations"  # JSON {location gid or numeric id: warehouse code}

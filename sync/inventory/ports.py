@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
-from sync.catalog.model import InventoryLevel, Location
 from sync.inventory.policy import Policy
+from sync.model.shop import InventoryLevel, Location
+from sync.model.stock import StockRecord, StockSnapshot
 from sync.plumbing.clock import Clock
 
 # Outcome codes of one quantity in a write; Shopify's userError codes where they exist.
@@ -25,27 +26,6 @@ NOT_STOCKED = "ITEM_NOT_STOCKED_AT_LOCATION"
 NON_MUTABLE = "NON_MUTABLE_INVENTORY_ITEM"
 INVALID = "INVALID"
 
-
-
-@dataclass(frozen=True)
-class StockRecord:
-    """The warehouse's figure for one SKU at one of its locations.
-
-    ``allocated`` is what the warehouse holds for orders (its own view of
-    Shopify's ``committed + unavailable``); sellable is ``on_hand - allocated``.
-    ``where`` names the record's source (``feed.csv:12``, ``body[3]``) for errors.
-    """
-
-    sku: str
-    location: str
-    on_hand: int
-    allocated: int = 0
-    updated_at: datetime | None = None
-    where: str = ""
-
-    @property
-    def sellable(self) -> int:
-        return self.on_hand - self.allocated
 
 
 @dataclass(frozen=True)
@@ -213,7 +193,8 @@ class Warehouse(Protocol):
 
     can_adjust: bool
 
-    def snapshot(self) -> list[StockRecord]: ...
+    def snapshot(self) -> StockSnapshot:
+        """Every figure the warehouse holds, and the lines it sent that could not be read."""
 
     def changes(self, since: datetime | None) -> list[StockRecord]: ...
 

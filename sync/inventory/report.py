@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from sync.inventory.ports import QuantityChange
+from sync.model.stock import Rejection
 
 
 @dataclass(frozen=True)
@@ -21,15 +22,6 @@ class Problem:
     location: str
     code: str
     message: str
-
-
-@dataclass(frozen=True)
-class Rejection:
-    """One warehouse line refused: where it came from and the reason."""
-
-    where: str
-    sku: str
-    reason: str
 
 
 @dataclass(frozen=True)

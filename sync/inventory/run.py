@@ -38,9 +38,10 @@ def reconcile(
     after a webhook). While paused, nothing is written: the snapshot's records
     are queued and the report says ``paused``.
     """
-    records, rejected = parse_records(warehouse.snapshot(), ceiling=policy.quantity_ceiling,
+    snapshot = warehouse.snapshot()
+    records, rejected = parse_records(snapshot.records, ceiling=policy.quantity_ceiling,
                                       locations=policy.location_map)
-    rejected = list(getattr(warehouse, "rejections", [])) + rejected
+    rejected = list(snapshot.rejected) + rejected
     wanted = set(skus or ())
     if inventory_item_ids:
         wanted |= {e.sku for e in state.items() if e.inventory_item_id in set(inventory_item_ids)}

@@ -16,11 +16,11 @@ from datetime import datetime
 from pathlib import Path
 
 from sync.catalog.apply import ProductTable
-from sync.catalog.rows import ShopFacts
 from sync.catalog.sources import CatalogSource, CsvSource
 from sync.catalog.sync import SyncReport, run_sync
 from sync.config import Settings
 from sync.errors import ConfigError, InputError
+from sync.model.shop import ShopFacts
 from sync.plumbing.clock import SYSTEM_CLOCK, Clock
 
 Connect = Callable[[], sqlite3.Connection]

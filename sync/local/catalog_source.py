@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sync.catalog.model import Product
-from sync.catalog.rows import ShopFacts
 from sync.local.shop import LocalShop
+from sync.model.shop import Product, ShopFacts
 
 
 class LocalSource:

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sync.catalog.model import Collection, Product, ProductStatus
 from sync.errors import HubshopError
 from sync.local.load import load_inventory_csv, load_product_csv
 from sync.local.shop import LocalShop
 from sync.local.state import StateStore
+from sync.model.shop import Collection, Product, ProductStatus
 from sync.paths import DEMO_DIR
 from sync.plumbing.clock import VirtualClock
 

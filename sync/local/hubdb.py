@@ -18,7 +18,8 @@ from sync.local.db import apply_migrations, connect, register, transaction
 from sync.local.hubdb_errors import HubDBError, bad_request, not_found
 from sync.local.hubdb_query import QueryInput, encode_after, parse_query, run_query
 from sync.local.hubdb_rows import RowOps
-from sync.local.hubdb_values import build_columns, iso
+from sync.local.hubdb_values import build_columns
+from sync.model.time import iso_millis
 from sync.plumbing.clock import SYSTEM_CLOCK, Clock
 
 __all__ = ["HubDBError", "LocalHubDB"]
@@ -272,7 +273,7 @@ class LocalHubDB(RowOps):
     # -- helpers shared with RowOps ------------------------------------------
 
     def _now(self) -> str:
-        return iso(self.clock.now())
+        return iso_millis(self.clock.now())
 
     def _next_id(self, sequence: str) -> int:
         row = self.conn.execute(

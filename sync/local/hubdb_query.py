@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sync.local.hubdb_errors import bad_request
-from sync.local.hubdb_values import NUMERIC_TYPES, TIME_TYPES, epoch_millis, sort_key
+from sync.local.hubdb_values import NUMERIC_TYPES, TIME_TYPES, sort_key
+from sync.model.time import epoch_millis
 
 DEFAULT_LIMIT = 1000
 """The spec's default ``limit`` for row listings."""

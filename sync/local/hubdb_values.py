@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import UTC, date, datetime
 from typing import Any
 
 from sync.local.hubdb_errors import HubDBError, bad_request
+from sync.model.time import epoch_millis
 
 _TYPE_NAMES = (
     "NULL TEXT NUMBER URL IMAGE SELECT MULTISELECT BOOLEAN LOCATION DATE DATETIME CURRENCY RICHTEXT"
@@ -31,13 +31,6 @@ MAX_RICHTEXT = 65_000
 
 _COLUMN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _DAY_MS = 86_400_000
-
-
-def iso(moment: datetime) -> str:
-    """HubSpot's timestamp format: UTC, milliseconds, ``Z``."""
-    return (
-        moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-    )
 
 
 def build_columns(
@@ -237,28 +230,6 @@ def _boolean(value: Any, fail) -> int:
     if isinstance(value, str) and value.lower() in ("true", "false", "1", "0"):
         return int(value.lower() in ("true", "1"))
     raise fail(f"BOOLEAN value must be true/false or 1/0, got {value!r}")
-
-
-def epoch_millis(value: Any) -> int | None:
-    """Epoch milliseconds from an int/float, a digit string or an ISO date/datetime; else None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return int(value)
-    if isinstance(value, datetime):
-        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return int(moment.timestamp() * 1000)
-    if isinstance(value, date):
-        return epoch_millis(datetime(value.year, value.month, value.day, tzinfo=UTC))
-    if isinstance(value, str):
-        text = value.strip()
-        if re.fullmatch(r"-?\d+", text):
-            return int(text)
-        try:
-            return epoch_millis(datetime.fromisoformat(text.replace("Z", "+00:00")))
-        except ValueError:
-            return None
-    return None
 
 
 def _option(column: dict[str, Any], value: Any, fail) -> dict[str, str]:

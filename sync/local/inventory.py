@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from sync.catalog.model import InventoryLevel, Location
 from sync.inventory.ports import (
     INVALID,
     NON_MUTABLE,
@@ -25,7 +24,9 @@ from sync.inventory.ports import (
 )
 from sync.local.db import transaction
 from sync.local.shop import LocalShop
-from sync.local.shop_types import ShopError, iso, make_gid, parse_number
+from sync.local.shop_types import ShopError, make_gid, parse_number
+from sync.model.shop import InventoryLevel, Location
+from sync.model.time import iso
 
 
 class LocalInventory:

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sync.catalog.inventory_csv import InventoryRow, read_inventory_csv
-from sync.catalog.model import Product
 from sync.catalog.product_csv import read_product_csv
 from sync.local.db import transaction
 from sync.local.shop import LocalShop
+from sync.model.shop import Product
 
 DEFAULT_LOCATION = "Shop location"
 

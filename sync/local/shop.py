@@ -55,7 +55,6 @@ from datetime import datetime
 from decimal import Decimal
 from enum import Enum
 
-from sync.catalog.model import Location
 from sync.errors import InputError
 from sync.local.db import transaction
 from sync.local.shop_catalog import ShopCatalog
@@ -69,11 +68,11 @@ from sync.local.shop_types import (
     ShopInfo,
     StaleQuantity,
     UntrackedItem,
-    from_iso,
-    iso,
     make_gid,
     parse_number,
 )
+from sync.model.shop import Location
+from sync.model.time import from_iso, iso
 
 __all__ = [
     "Event",

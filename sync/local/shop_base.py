@@ -9,7 +9,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from sync.catalog.model import (
+from sync.local import shop_schema  # noqa: F401 - registers the ``shop`` migrations
+from sync.local.shop_types import ID_BASES, make_gid, parse_number
+from sync.model.shop import (
     Image,
     InventoryPolicy,
     Location,
@@ -18,8 +20,7 @@ from sync.catalog.model import (
     ProductStatus,
     Variant,
 )
-from sync.local import shop_schema  # noqa: F401 - registers the ``shop`` migrations
-from sync.local.shop_types import ID_BASES, from_iso, iso, make_gid, parse_number
+from sync.model.time import from_iso, iso
 from sync.plumbing.clock import SYSTEM_CLOCK, Clock
 
 # Webhook ids are UUIDs in Shopify; ours derive from the event row so they are reproducible.

@@ -7,14 +7,15 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
-from sync.catalog.model import Collection, Image, Product, ProductStatus, Variant
 from sync.errors import InputError
 from sync.local import shop_payloads as payloads
 from sync.local.db import transaction
 from sync.local.shop_base import money
 from sync.local.shop_orders import ShopOrders
 from sync.local.shop_search import Where, parse_query
-from sync.local.shop_types import ShopError, iso, make_gid, parse_number
+from sync.local.shop_types import ShopError, make_gid, parse_number
+from sync.model.shop import Collection, Image, Product, ProductStatus, Variant
+from sync.model.time import iso
 
 
 class ShopCatalog(ShopOrders):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sync.catalog.model import InventoryPolicy
 from sync.local import shop_payloads as payloads
 from sync.local.db import transaction
 from sync.local.shop_stock import ShopStock
@@ -18,11 +17,11 @@ from sync.local.shop_types import (
     Order,
     OrderLine,
     ShopError,
-    from_iso,
-    iso,
     make_gid,
     parse_number,
 )
+from sync.model.shop import InventoryPolicy
+from sync.model.time import from_iso, iso
 
 
 class ShopOrders(ShopStock):

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sync.catalog.model import Product, numeric_id
 from sync.local.shop_types import Order, OrderLine, make_gid, webhook_time
+from sync.model.shop import Product, numeric_id
 
 
 def inventory_level(item_num: int, location_num: int, available: int, at: datetime) -> dict:

@@ -15,7 +15,8 @@ import shlex
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sync.local.shop_types import ShopError, iso, parse_number
+from sync.local.shop_types import ShopError, parse_number
+from sync.model.time import iso
 
 _TERM = re.compile(r"^(?P<field>[a-z_]+):(?P<op>>=|<=|>|<|=)?(?P<value>.*)$")
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
-from sync.catalog.model import InventoryLevel
 from sync.local import shop_payloads as payloads
 from sync.local.db import transaction
 from sync.local.shop_base import ShopBase
@@ -21,12 +20,12 @@ from sync.local.shop_types import (
     ShopError,
     StaleQuantity,
     UntrackedItem,
-    from_iso,
-    iso,
     make_gid,
     parse_number,
     webhook_time,
 )
+from sync.model.shop import InventoryLevel
+from sync.model.time import from_iso, iso
 
 _STATES = ("available", "committed", "unavailable")
 

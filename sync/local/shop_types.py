@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sync.catalog.model import gid
 from sync.errors import HubshopError
+from sync.model.shop import gid
 
 # Shopify-looking numeric ids: each kind counts up from its own base, so loading the
 # same data into a fresh store twice gives the same ids.
@@ -182,18 +182,6 @@ def parse_number(kind: str, key: str | int | None) -> int | None:
     elif text.startswith("gid://"):
         return None
     return int(text) if text.isdigit() else None
-
-
-def iso(moment: datetime) -> str:
-    """Stored form of a time: UTC, microseconds, fixed width, so text order is time order."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def from_iso(text: str | None) -> datetime | None:
-    """Inverse of :func:`iso`; None stays None."""
-    return datetime.fromisoformat(text) if text else None
 
 
 def webhook_time(moment: datetime) -> str:

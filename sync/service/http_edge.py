@@ -21,7 +21,7 @@ from typing import Any
 
 from sync.inventory.policy import Policy
 from sync.inventory.records import parse_records
-from sync.inventory.report import Rejection
+from sync.model.stock import Rejection, record_json
 from sync.service import settings as S
 from sync.service.decisions_log import log_rejections
 from sync.service.payloads import minimise
@@ -136,7 +136,7 @@ def _stock(body: bytes, headers: Mapping[str, str], edge: Edge, request_id: str
         rejected += [Rejection(r.where, r.sku, "unknown SKU: the store has no variant with it")
                      for r in good if r.sku not in known]
         good = [r for r in good if r.sku in known]
-    records = [_record_json(r) for r in good]
+    records = [record_json(r) for r in good]
     chunks = [records[i:i + S.RECORDS_PER_MESSAGE]
               for i in range(0, len(records), S.RECORDS_PER_MESSAGE)]
     edge.send([{"kind": "stock", "id": f"stock:{request_id}:{number}", "records": chunk,
@@ -165,13 +165,6 @@ def _reconcile(body: bytes, headers: Mapping[str, str], edge: Edge, request_id: 
     edge.send([{"kind": "reconcile", "id": f"reconcile:{request_id}",
                 "skus": skus}])
     return answer(202, {"queued": "reconcile", "skus": skus})
-
-
-def _record_json(record: Any) -> dict[str, Any]:
-    data = asdict(record)
-    if data.get("updated_at") is not None:
-        data["updated_at"] = data["updated_at"].isoformat()
-    return data
 
 
 def parse_json(body: bytes) -> tuple[Any, str]:

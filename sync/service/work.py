@@ -18,8 +18,9 @@ from typing import Any
 
 from sync.errors import InputError
 from sync.inventory import run
-from sync.inventory.ports import Ports, StockRecord
+from sync.inventory.ports import Ports
 from sync.inventory.report import RunReport
+from sync.model.stock import StockRecord, record_from_json
 from sync.service.decisions_log import log_report
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ def process(message: Mapping[str, Any], runtime: Ports) -> dict[str, Any]:
                 "lines": outcome.lines, "products": list(outcome.products),
                 "skus": list(outcome.skus), "inventory_item_ids": list(outcome.inventory_item_ids)}
     if kind == "stock":
-        records = [_stock_record(r) for r in message.get("records") or []]
+        records = [_stock_record(r, message) for r in message.get("records") or []]
         report = run.apply_stock_records(records, runtime.store, runtime.state, runtime.policy,
                                          warehouse=runtime.warehouse,
                                          source=str(message.get("source") or "push"),
@@ -109,11 +110,8 @@ def summarize(kind: str, report: RunReport) -> dict[str, Any]:
     return data
 
 
-def _stock_record(data: Mapping[str, Any]) -> StockRecord:
-    if not isinstance(data, Mapping):
-        raise InputError("stock message", "a record is not an object")
-    when = data.get("updated_at")
-    return StockRecord(sku=str(data["sku"]), location=str(data["location"]),
-                       on_hand=int(data["on_hand"]), allocated=int(data.get("allocated") or 0),
-                       updated_at=datetime.fromisoformat(when) if when else None,
-                       where=str(data.get("where") or ""))
+def _stock_record(data: Any, message: Mapping[str, Any]) -> StockRecord:
+    try:
+        return record_from_json(data)
+    except ValueError as exc:
+        raise InputError(f"stock message {message.get('id', '?')}", str(exc)) from None

@@ -15,16 +15,16 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from sync.catalog.model import (
+from sync.config import ShopifySettings
+from sync.model.shop import (
     Image,
     InventoryPolicy,
     Option,
     Product,
     ProductStatus,
+    ShopFacts,
     Variant,
 )
-from sync.catalog.rows import ShopFacts
-from sync.config import ShopifySettings
 from sync.plumbing.clock import Clock
 from sync.shopify.bulk import nest, run_bulk_query, stream_lines
 from sync.shopify.client import ShopifyClient, load_document

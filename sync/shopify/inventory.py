@@ -20,7 +20,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sync.catalog.model import InventoryLevel, Location
 from sync.inventory.ports import (
     INVALID,
     NON_MUTABLE,
@@ -33,6 +32,7 @@ from sync.inventory.ports import (
     QuantityChange,
     WriteResult,
 )
+from sync.model.shop import InventoryLevel, Location
 from sync.shopify.client import ShopifyClient, ShopifyGraphQLError, load_document
 
 SKUS_PER_QUERY = 50

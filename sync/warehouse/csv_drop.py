@@ -18,9 +18,8 @@ from typing import Any
 
 from sync.config import WarehouseSettings
 from sync.errors import ConfigError
-from sync.inventory.ports import StockRecord
 from sync.inventory.records import parse_records
-from sync.inventory.report import Rejection
+from sync.model.stock import Rejection, StockRecord, StockSnapshot
 
 DEMO_FIELDS = {"sku": "sku", "location": "location_code", "on_hand": "qty_on_hand",
                "allocated": "qty_allocated", "available": "qty_available",
@@ -43,19 +42,18 @@ class CsvDropWarehouse:
         self.feed = str(feed)
         self.fields = dict(fields or DEMO_FIELDS)
         self._s3 = s3
-        self.rejections: list[Rejection] = []
         self.can_adjust = True
 
-    def snapshot(self) -> list[StockRecord]:
+    def snapshot(self) -> StockSnapshot:
         name, text = self._newest()
         rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
         records = [{**row, "__where": f"{name}:{number}"} for number, row in
                    enumerate(rows, start=2)]
-        good, self.rejections = _parse(records, self.fields, name)
-        return good
+        good, rejected = _parse(records, self.fields, name)
+        return StockSnapshot(good, rejected)
 
     def changes(self, since: datetime | None) -> list[StockRecord]:
-        records = self.snapshot()
+        records = self.snapshot().records
         if since is None:
             return records
         return [r for r in records if r.updated_at is None or r.updated_at > since]

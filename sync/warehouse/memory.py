@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sync.inventory.ports import StockRecord
+from sync.model.stock import StockRecord, StockSnapshot
 from sync.plumbing.clock import SYSTEM_CLOCK, Clock
 
 
@@ -33,11 +33,11 @@ class MemoryWarehouse:
         current = self.stock.get((sku, location)) or StockRecord(sku, location, 0)
         return self.set(sku, location, current.on_hand + delta, current.allocated)
 
-    def snapshot(self) -> list[StockRecord]:
-        return sorted(self.stock.values(), key=lambda r: (r.sku, r.location))
+    def snapshot(self) -> StockSnapshot:
+        return StockSnapshot(sorted(self.stock.values(), key=lambda r: (r.sku, r.location)))
 
     def changes(self, since: datetime | None) -> list[StockRecord]:
-        return [r for r in self.snapshot()
+        return [r for r in self.snapshot().records
                 if since is None or r.updated_at is None or r.updated_at > since]
 
     def adjust(self, sku: str, location: str, delta: int, reason: str, reference: str) -> None:

@@ -21,9 +21,8 @@ import requests
 
 from sync.config import WarehouseSettings
 from sync.errors import ConfigError, RemoteError
-from sync.inventory.ports import StockRecord
 from sync.inventory.records import parse_records
-from sync.inventory.report import Rejection
+from sync.model.stock import StockRecord, StockSnapshot
 from sync.plumbing.redact import redact, register_secret
 
 DEFAULT_PATHS = {"snapshot": "/stock", "changes": "/stock/changes?since={since}"}
@@ -50,15 +49,14 @@ class RestWarehouse:
             register_secret(api_key)
             self._headers[key_header] = api_key
         self.can_adjust = "adjust" in self.paths
-        self.rejections: list[Rejection] = []
 
-    def snapshot(self) -> list[StockRecord]:
+    def snapshot(self) -> StockSnapshot:
         return self._records(self.paths["snapshot"])
 
     def changes(self, since: datetime | None) -> list[StockRecord]:
         if since is None:
-            return self.snapshot()
-        return self._records(self.paths["changes"].format(since=quote(since.isoformat())))
+            return self.snapshot().records
+        return self._records(self.paths["changes"].format(since=quote(since.isoformat()))).records
 
     def adjust(self, sku: str, location: str, delta: int, reason: str, reference: str) -> None:
         if not self.can_adjust:
@@ -72,7 +70,7 @@ class RestWarehouse:
 
     # internals -------------------------------------------------------------------------
 
-    def _records(self, path: str) -> list[StockRecord]:
+    def _records(self, path: str) -> StockSnapshot:
         rows: list[Any] = []
         url: str | None = self._url(path)
         pages = 0
@@ -81,9 +79,9 @@ class RestWarehouse:
             page, url = _page(data, url)
             rows += page
             pages += 1
-        good, self.rejections = parse_records(rows, fields=self.fields,
-                                              source=self.paths["snapshot"].split("?")[0])
-        return good
+        good, rejected = parse_records(rows, fields=self.fields,
+                                       source=self.paths["snapshot"].split("?")[0])
+        return StockSnapshot(good, rejected)
 
     def _url(self, path: str) -> str:
         return urljoin(self.url, path.lstrip("/"))

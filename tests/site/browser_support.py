@@ -19,9 +19,9 @@ from typing import Any
 import graphql
 import pytest
 
-from sync.catalog.model import Product
 from sync.local.hubdb import LocalHubDB
 from sync.local.shop import LocalShop
+from sync.model.shop import Product
 from sync.paths import REPO_DIR
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

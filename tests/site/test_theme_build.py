@@ -9,9 +9,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from sync.catalog.csv_write import write_product_csv
-from sync.catalog.model import Product, Variant
 from sync.errors import InputError
 from sync.local.hubdb import LocalHubDB
+from sync.model.shop import Product, Variant
 from sync.site.build import BuildResult, SiteOptions, build_site
 from sync.site.hubl import LocalHubDBSource
 from tests.site.theme_fixtures import (

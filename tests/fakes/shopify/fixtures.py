@@ -14,9 +14,9 @@ import graphql
 import pytest
 import responses
 
-from sync.catalog.model import Collection, Option, Product, Variant
 from sync.local.db import connect
 from sync.local.shop import LocalShop
+from sync.model.shop import Collection, Option, Product, Variant
 from sync.plumbing.clock import VirtualClock
 
 from .fake import ShopifyFake

@@ -9,7 +9,7 @@ from typing import Any
 
 import graphql
 
-from sync.catalog.model import gid
+from sync.model.shop import gid
 from sync.plumbing.clock import Clock
 
 # Ids of objects only the fake holds, counted up like the store's own.

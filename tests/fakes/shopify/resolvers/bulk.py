@@ -13,7 +13,7 @@ from typing import Any
 
 import graphql
 
-from sync.catalog.model import numeric_id
+from sync.model.shop import numeric_id
 
 from ..registry import field_resolver, resolves, type_resolver, user_error
 from ..state import timestamp

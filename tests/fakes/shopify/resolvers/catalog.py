@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from sync.catalog.model import Product, numeric_id
+from sync.model.shop import Product, numeric_id
 
 from ..connections import check_window, id_from_cursor, paginate, store_page
 from ..registry import resolves

@@ -10,9 +10,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sync.catalog.model import Image, InventoryPolicy, Option, Product, ProductStatus, Variant
 from sync.errors import HubshopError, InputError
 from sync.local.shop_types import ShopError
+from sync.model.shop import Image, InventoryPolicy, Option, Product, ProductStatus, Variant
 
 from ..registry import resolves, user_error
 from . import views

@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from sync.catalog.model import InventoryLevel, Location, Product, Variant, numeric_id
+from sync.model.shop import InventoryLevel, Location, Product, Variant, numeric_id
 
 from ..state import FakeState, timestamp
 

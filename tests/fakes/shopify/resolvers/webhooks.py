@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sync.catalog.model import numeric_id
+from sync.model.shop import numeric_id
 
 from ..connections import paginate
 from ..registry import resolves, user_error

@@ -1,4 +1,4 @@
-"""The catalog as hubshop sees it, whatever it was read from.
+"""The shop as hubshop sees it (products, locations, levels), whatever it was read from.
 
 Shopify GraphQL nodes, Shopify's product CSV (both dialects) and the local
 store all become these objects, so the planners never care where a product
@@ -201,3 +201,11 @@ def numeric_id(gid: str) -> str:
 def gid(kind: str, number: int | str) -> str:
     """The Shopify global id of ``kind`` (``Product``) and its numeric id."""
     return f"gid://shopify/{kind}/{number}"
+
+
+@dataclass(frozen=True)
+class ShopFacts:
+    """What a row needs from the shop itself: its domain (store links) and currency."""
+
+    domain: str
+    currency: str

@@ -1,0 +1,1 @@
+"""The shared model: products, locations, levels, shop facts, stock records, times."""
