@@ -31,7 +31,6 @@ PROJECT_FILE = "hubshop.toml"
 HUBSPOT_CONFIG_FILE = "hubspot.config.yml"
 DELETE_POLICIES = ("gone", "draft", "archived")
 HAND_EDIT_POLICIES = ("forward", "offset", "overwrite")
-WAREHOUSE_KINDS = ("csv", "rest")
 
 
 class Secret:
@@ -515,5 +514,3 @@ def _check(settings: Settings, where: str, text: str) -> None:
     except Exception:  # noqa: BLE001 - any failure means the name is unusable
         problem = f"= {inventory.timezone!r} is not an IANA time zone"
         raise fail("inventory", "timezone", problem) from None
-    if settings.warehouse.kind not in WAREHOUSE_KINDS:
-        raise fail("warehouse", "kind", f"= {settings.warehouse.kind!r}; choose csv or rest")
