@@ -1,6 +1,6 @@
 """One SQLite file holds the whole embedded default; each part migrates its own tables.
 
-Components (``shop``, ``hubdb``, ``state`` …) register ordered migrations with
+Components (``shop``, ``hubdb``, ``inventory`` …) register ordered migrations with
 :func:`register`; :func:`connect` applies whatever is new, recording the version
 per component in ``schema_versions``. Parts can then evolve independently
 without one central schema file every issue has to edit.
@@ -62,7 +62,7 @@ def _load_components() -> None:
     """Import the modules that register migrations, so a bare ``connect`` sees them all."""
     import importlib
 
-    for module in ("sync.local.shop", "sync.local.hubdb", "sync.local.state"):
+    for module in ("sync.local.shop", "sync.local.hubdb", "sync.local.ledger"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:  # a component not built yet

@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sync.errors import HubshopError
+from sync.local.ledger import SqliteState
 from sync.local.load import load_inventory_csv, load_product_csv
 from sync.local.shop import LocalShop
-from sync.local.state import StateStore
 from sync.model.shop import Collection, Product, ProductStatus
 from sync.paths import DEMO_DIR
 from sync.plumbing.clock import VirtualClock
@@ -182,11 +182,11 @@ def _category(path: str | None, product_type: str) -> str:
 
 
 def _marker(conn: sqlite3.Connection) -> str | None:
-    return StateStore(conn).flag(MARKER)
+    return SqliteState(conn).flag(MARKER)
 
 
 def _set_marker(conn: sqlite3.Connection) -> None:
-    StateStore(conn, demo_clock()).set_flag(MARKER, DEMO_VERSION)
+    SqliteState(conn).set_flag(MARKER, DEMO_VERSION)
 
 
 def reset_store(database: Path) -> None:

@@ -17,6 +17,26 @@ from sync.inventory.ports import LedgerEntry, StockRecord
 from sync.local import db
 from sync.local.db import transaction
 
+# the tables of a second, unused ledger (``sync/local/state.py``) older stores still hold
+_OLD_STATE_TABLES = ("state_ledger", "state_runs", "state_seen_webhooks", "state_keys",
+                     "state_flags")
+
+
+def _drop_old_state(conn: sqlite3.Connection) -> None:
+    """Move the old store's flags (the demo's version marker) here, then drop its tables."""
+    old = {r["name"] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "state_flags" in old:
+        for row in conn.execute("SELECT name, value FROM state_flags").fetchall():
+            value = json.loads(row["value"])
+            if value is not None:
+                conn.execute("INSERT OR IGNORE INTO inventory_flags (name, value) VALUES (?, ?)",
+                             (row["name"], str(value)))
+    for table in _OLD_STATE_TABLES:
+        if table in old:
+            conn.execute(f"DROP TABLE {table}")
+    conn.execute("DELETE FROM schema_versions WHERE component = 'state'")
+
+
 db.register(
     "inventory",
     [
@@ -39,10 +59,10 @@ db.register(
           id INTEGER PRIMARY KEY AUTOINCREMENT,
           summary TEXT NOT NULL
         )
-        """
+        """,
+        _drop_old_state,
     ],
 )
-
 
 
 class SqliteState:
