@@ -9,7 +9,6 @@ from typing import Any
 import click
 
 from sync.config import Settings, load_settings
-from sync.errors import HubshopError
 from sync.plumbing.clock import SYSTEM_CLOCK, Clock
 
 
@@ -27,10 +26,7 @@ class AppContext:
     def settings(self, **flags: Any) -> Settings:
         """Settings with this command's flags on top; a bad setting becomes a CLI error."""
         if self._settings is None or flags:
-            try:
-                settings = load_settings(flags={**self.flags, **flags}, account=self.account)
-            except HubshopError as exc:
-                raise click.ClickException(str(exc)) from None
+            settings = load_settings(flags={**self.flags, **flags}, account=self.account)
             if not flags:
                 self._settings = settings
             return settings

@@ -8,7 +8,6 @@ import threading
 import click
 
 from sync.cli.context import AppContext, pass_app
-from sync.errors import HubshopError
 from sync.service.settings import LOCAL_PUSH_KEY, ROUTE_STOCK, ROUTE_WEBHOOKS, SERVE_PORT
 
 
@@ -41,7 +40,7 @@ def serve(app: AppContext, port: int, host: str, push_key: str | None, no_schedu
     try:
         service = LocalService(settings, push_key=key, clock=app.clock,
                                schedule=not no_schedule, host=host, port=port)
-    except (HubshopError, OSError) as exc:
+    except OSError as exc:  # the port is taken, or the address is not ours
         raise click.ClickException(str(exc)) from None
     click.echo(f"hubshop serve on {service.address}")
     click.echo(f"  warehouse push: POST {service.address}{ROUTE_STOCK}  (X-Api-Key: "

@@ -8,7 +8,6 @@ import click
 
 from sync.cli.context import AppContext, pass_app
 from sync.cli.options import dry_run_option, emit_json, json_option
-from sync.errors import HubshopError
 
 
 @click.group()
@@ -50,16 +49,13 @@ def load(
     from sync.local.shop import LocalShop
 
     shop = LocalShop(app.connection(), app.clock)
-    try:
-        report = load_product_csv(
-            shop,
-            Path(csv_path),
-            location=location,
-            quantities=not no_quantities,
-            dry_run=dry_run,
-        )
-    except HubshopError as exc:
-        raise click.ClickException(str(exc)) from None
+    report = load_product_csv(
+        shop,
+        Path(csv_path),
+        location=location,
+        quantities=not no_quantities,
+        dry_run=dry_run,
+    )
     counts = report.counts()
     if as_json:
         emit_json({**counts, "dry_run": dry_run})

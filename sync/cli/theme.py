@@ -9,7 +9,7 @@ import click
 
 from sync.cli.context import AppContext, pass_app
 from sync.cli.options import dry_run_option, emit_json, json_option
-from sync.errors import HubshopError, InputError
+from sync.errors import InputError
 
 theme = click.Group(
     "theme",
@@ -28,10 +28,6 @@ def _resolve_theme(app: AppContext, theme_dir: str | None) -> tuple[Path, tuple[
     from sync.site.embedded import theme_folders
 
     return theme_folders(app.settings(), theme_dir)
-
-
-def _fail(exc: HubshopError) -> click.ClickException:
-    return click.ClickException(str(exc))
 
 
 def _report_problems(problems: list[InputError], as_json: bool, ok_text: str) -> None:
@@ -64,13 +60,10 @@ def brand_command(app: AppContext, theme_dir: str | None, check: bool, as_json: 
     from sync.site.brand import check_brand, regenerate
 
     folder, modules = _resolve_theme(app, theme_dir)
-    try:
-        if check:
-            _report_problems(check_brand(folder, modules), as_json, "Brand check passed.")
-            return
-        changed = regenerate(folder)
-    except HubshopError as exc:
-        raise _fail(exc) from None
+    if check:
+        _report_problems(check_brand(folder, modules), as_json, "Brand check passed.")
+        return
+    changed = regenerate(folder)
     if as_json:
         emit_json({"changed": [str(p) for p in changed]})
     else:
@@ -142,10 +135,7 @@ def build_command(app: AppContext, theme_dir: str | None, out_dir: str | None, b
     from sync.site.embedded import default_out
 
     out = Path(out_dir) if out_dir else default_out(app.settings())
-    try:
-        result = build_site(folder, out, _site_options(app, modules, base_url, static))
-    except HubshopError as exc:
-        raise _fail(exc) from None
+    result = build_site(folder, out, _site_options(app, modules, base_url, static))
     if as_json:
         emit_json({"out": str(out), "rendered": result.rendered,
                    "failed": [{"template": t, "error": e} for t, e in result.failed],
@@ -227,13 +217,10 @@ def upload_command(app: AppContext, theme_dir: str | None, environment: str, des
     target = dest or ("hubshop" if folder == asset_dir("theme").resolve() else folder.name)
     account = settings.hubspot.account_id or settings.hubspot.account_name or "default"
     app.announce(settings)
-    try:
-        files_api = SourceCode(shared_client(settings.hubspot, clock=app.clock), environment)
-        manifest = Manifest(manifest_path(settings.home, account, environment))
-        report = upload_theme(folder, files_api, dest=target, manifest=manifest,
-                              modules_dirs=modules, prune=prune, dry_run=dry_run)
-    except HubshopError as exc:
-        raise _fail(exc) from None
+    files_api = SourceCode(shared_client(settings.hubspot, clock=app.clock), environment)
+    manifest = Manifest(manifest_path(settings.home, account, environment))
+    report = upload_theme(folder, files_api, dest=target, manifest=manifest,
+                          modules_dirs=modules, prune=prune, dry_run=dry_run)
     plan = report.plan
     if as_json:
         emit_json({"environment": environment, "dest": target, "dry_run": dry_run,

@@ -6,7 +6,6 @@ import click
 
 from sync.cli.context import AppContext, pass_app
 from sync.cli.options import dry_run_option, emit_json, json_option
-from sync.errors import HubshopError
 
 
 @click.group("webhooks")
@@ -44,11 +43,8 @@ def subscribe_command(app: AppContext, address: str, dry_run: bool, as_json: boo
     if not settings.shopify.configured:
         raise click.ClickException("webhooks live in Shopify: set " + ", ".join(
             settings.shopify.missing()) + " (the embedded default has no webhooks to subscribe)")
-    try:
-        client = ShopifyClient(settings.shopify, clock=app.clock)
-        report = subscribe(client, address, WEBHOOK_TOPICS, dry_run=dry_run)
-    except HubshopError as exc:
-        raise click.ClickException(str(exc)) from None
+    client = ShopifyClient(settings.shopify, clock=app.clock)
+    report = subscribe(client, address, WEBHOOK_TOPICS, dry_run=dry_run)
     if as_json:
         emit_json(report.as_dict())
         return
