@@ -1,7 +1,9 @@
 """Every environment variable hubshop reads, named once.
 
 Lambda handlers, the CLI and the docs all refer to these constants, so a
-rename happens in one place and ``.env.example`` can be checked against it.
+rename happens in one place and ``.env.example`` can be checked against it
+(:data:`ALL`: what a person sets; :data:`SERVICE`: what template.yaml sets
+on the Lambda functions).
 """
 
 from __future__ import annotations
@@ -27,6 +29,29 @@ HUBSHOP_HOME = "HUBSHOP_HOME"
 HUBSHOP_PUSH_KEY = "HUBSHOP_PUSH_KEY"  # secret; the key `hubshop serve` wants on warehouse pushes
 HUBSHOP_CONFIG = "HUBSHOP_CONFIG"  # path of hubshop.toml, default ./hubshop.toml
 HUBSPOT_CONFIG = "HUBSPOT_CONFIG"  # path of hubspot.config.yml, default ./hubspot.config.yml
+
+# --- set by template.yaml on the Lambda functions (only those each function reads) ----------
+STATE_TABLE = "HUBSHOP_STATE_TABLE"  # DynamoDB table of the inventory StateStore
+IDEMPOTENCY_TABLE = "HUBSHOP_IDEMPOTENCY_TABLE"  # Powertools idempotency records
+EVENTS_QUEUE_URL = "HUBSHOP_EVENTS_QUEUE_URL"  # SQS queue between the edges and the consumer
+DEAD_LETTER_QUEUE_URL = "HUBSHOP_DEAD_LETTER_QUEUE_URL"  # for `status`'s dead-letter count
+PUSH_KEY_SECRET = "HUBSHOP_PUSH_KEY_SECRET"  # secret id: the warehouse's push API key (rotated)
+SHOPIFY_SECRET = "HUBSHOP_SHOPIFY_SECRET"  # secret id: JSON with the Shopify app's credentials
+WAREHOUSE_SECRET = "HUBSHOP_WAREHOUSE_SECRET"  # secret id: JSON {"api_key"} for a REST warehouse
+HUBSPOT_SECRET = "HUBSHOP_HUBSPOT_SECRET"  # secret id: JSON {"access_token"} (site function)
+METRICS_NAMESPACE_ENV = "POWERTOOLS_METRICS_NAMESPACE"
+
+SERVICE = (
+    STATE_TABLE,
+    IDEMPOTENCY_TABLE,
+    EVENTS_QUEUE_URL,
+    DEAD_LETTER_QUEUE_URL,
+    PUSH_KEY_SECRET,
+    SHOPIFY_SECRET,
+    WAREHOUSE_SECRET,
+    HUBSPOT_SECRET,
+    METRICS_NAMESPACE_ENV,
+)
 
 SECRETS = (
     HUBSPOT_ACCESS_TOKEN,

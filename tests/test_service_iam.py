@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from sync import env_names as E
 from sync.service import http_handler, queue_handler, schedule_handler
 from sync.service import settings as S
 from sync.service.secrets import CURRENT, SecretReader, staged_provider
@@ -129,11 +130,11 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
 def deployed(world: World, function: str) -> tuple[LocalShopWiring, IamSecretReader, dict]:
     """The wiring as ``function`` would have it in AWS: its variables, its IAM."""
     env = world.wiring.environ
-    resources = {"StateTable": env[S.STATE_TABLE], "IdempotencyTable": env[S.IDEMPOTENCY_TABLE],
-                 "EventsQueue": env[S.EVENTS_QUEUE_URL],
-                 "EventsDeadLetterQueue": env[S.DEAD_LETTER_QUEUE_URL],
-                 "PushKeySecret": env[S.PUSH_KEY_SECRET], "ShopifySecret": env[S.SHOPIFY_SECRET],
-                 "WarehouseSecret": env[S.WAREHOUSE_SECRET],
+    resources = {"StateTable": env[E.STATE_TABLE], "IdempotencyTable": env[E.IDEMPOTENCY_TABLE],
+                 "EventsQueue": env[E.EVENTS_QUEUE_URL],
+                 "EventsDeadLetterQueue": env[E.DEAD_LETTER_QUEUE_URL],
+                 "PushKeySecret": env[E.PUSH_KEY_SECRET], "ShopifySecret": env[E.SHOPIFY_SECRET],
+                 "WarehouseSecret": env[E.WAREHOUSE_SECRET],
                  "ShopDomain": "hubshop-test.myshopify.com", "WarehouseUrl": "",
                  "WarehouseFeed": str(world.root / "feed.csv")}
     environ = {name: resources[value["Ref"]] if isinstance(value, dict) else str(value)
@@ -191,7 +192,7 @@ def test_the_edge_reads_no_credentials_even_where_more_secrets_are_named(
     # given every secret variable set (an older stack) but the HTTP function's IAM
     wiring, reader, names = deployed(world, "HttpFunction")
     wiring.environ.update({name: world.wiring.environ[name]
-                           for name in (S.WAREHOUSE_SECRET, S.SHOPIFY_SECRET)})
+                           for name in (E.WAREHOUSE_SECRET, E.SHOPIFY_SECRET)})
     monkeypatch.setattr(http_handler, "WIRING", wiring)
     # when the warehouse pushes
     push = http_handler.handler(event("apigw_stock_push"), LambdaContext())

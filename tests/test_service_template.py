@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
+from sync import env_names as E
 from sync.paths import REPO_DIR
 from sync.service import settings as S
 
@@ -85,13 +86,13 @@ def test_the_consumer_reports_partial_failures_and_the_queue_dead_letters(
 
 def test_the_environment_names_are_the_ones_the_code_reads(template: dict[str, Any]) -> None:
     variables = template["Globals"]["Function"]["Environment"]["Variables"]
-    for name in (S.STATE_TABLE, S.IDEMPOTENCY_TABLE, S.EVENTS_QUEUE_URL):
+    for name in (E.STATE_TABLE, E.IDEMPOTENCY_TABLE, E.EVENTS_QUEUE_URL):
         assert name in variables, name
     # secrets are named per function (tests/test_service_iam.py checks them against IAM)
     assert not set(S.SECRET_VARIABLES) & set(variables)
     functions = functions_of(template)
-    assert S.HUBSPOT_SECRET in functions["SiteRefreshFunction"]["Environment"]["Variables"]
-    assert S.DEAD_LETTER_QUEUE_URL in functions["ScheduleFunction"]["Environment"]["Variables"]
+    assert E.HUBSPOT_SECRET in functions["SiteRefreshFunction"]["Environment"]["Variables"]
+    assert E.DEAD_LETTER_QUEUE_URL in functions["ScheduleFunction"]["Environment"]["Variables"]
 
 
 def test_alarms_go_to_the_sns_topic(template: dict[str, Any]) -> None:

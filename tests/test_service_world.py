@@ -12,11 +12,11 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from sync import env_names as E
 from sync.local.db import connect
 from sync.local.inventory import LocalInventory
 from sync.local.shop import LocalShop
 from sync.plumbing.clock import VirtualClock
-from sync.service import settings as S
 from sync.service.aws import AwsWiring
 from sync.service.secrets import SecretReader, staged_provider
 from tests.fakes.shopify.fixtures import seed_shop
@@ -176,9 +176,9 @@ def _world(tmp_path: Path) -> Iterator[World]:
     feed.write_text(FEED, encoding="utf-8")
     (tmp_path / "hubshop.toml").write_text(TOML.format(feed=feed), encoding="utf-8")
     environ = {
-        S.STATE_TABLE: state_table, S.IDEMPOTENCY_TABLE: idempotency_table,
-        S.EVENTS_QUEUE_URL: queue_url, S.DEAD_LETTER_QUEUE_URL: dlq_url,
-        S.PUSH_KEY_SECRET: push, S.SHOPIFY_SECRET: shopify, S.WAREHOUSE_SECRET: warehouse,
+        E.STATE_TABLE: state_table, E.IDEMPOTENCY_TABLE: idempotency_table,
+        E.EVENTS_QUEUE_URL: queue_url, E.DEAD_LETTER_QUEUE_URL: dlq_url,
+        E.PUSH_KEY_SECRET: push, E.SHOPIFY_SECRET: shopify, E.WAREHOUSE_SECRET: warehouse,
         "LAMBDA_TASK_ROOT": str(tmp_path), "HUBSHOP_HOME": str(tmp_path / "home"),
         "AWS_DEFAULT_REGION": REGION,
     }

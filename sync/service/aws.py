@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from sync import env_names as E
 from sync.plumbing.clock import SYSTEM_CLOCK, Clock
 from sync.service import settings as S
 from sync.service.secrets import SecretReader
@@ -90,7 +91,7 @@ class AwsWiring:
 
     # settings and adapters -------------------------------------------------------------
 
-    def settings(self, secrets: Sequence[str] = (S.SHOPIFY_SECRET, S.WAREHOUSE_SECRET)) -> Any:
+    def settings(self, secrets: Sequence[str] = (E.SHOPIFY_SECRET, E.WAREHOUSE_SECRET)) -> Any:
         """hubshop Settings: the packaged hubshop.toml plus the credentials of ``secrets``.
 
         Args:
@@ -117,7 +118,7 @@ class AwsWiring:
         return Ports(
             store=self._store(settings),
             warehouse=open_warehouse(settings),
-            state=DynamoState(self.need(S.STATE_TABLE), client=self.dynamodb, clock=self.clock),
+            state=DynamoState(self.need(E.STATE_TABLE), client=self.dynamodb, clock=self.clock),
             policy=open_policy(settings, embedded=False),
             clock=self.clock,
             fields=warehouse_fields(settings),
@@ -130,7 +131,7 @@ class AwsWiring:
 
         if not settings.shopify.configured:
             raise ConfigError("Shopify is not configured: put the app's credentials in the secret "
-                              f"{S.SHOPIFY_SECRET} names and set SHOPIFY_STORE")
+                              f"{E.SHOPIFY_SECRET} names and set SHOPIFY_STORE")
         if self._shopify is None or self._shopify[0] != settings.shopify:
             self._shopify = (settings.shopify, ShopifyClient(settings.shopify, clock=self.clock))
         return ShopifyInventory(self._shopify[1], batch_size=settings.inventory.batch_size)
@@ -148,22 +149,22 @@ class AwsWiring:
                     fields=warehouse_fields(settings))
 
     def check_key(self, given: str | None) -> bool:
-        secret_id = self.environ.get(S.PUSH_KEY_SECRET)
+        secret_id = self.environ.get(E.PUSH_KEY_SECRET)
         if not secret_id:
-            log.error("%s is not set: every warehouse push is refused", S.PUSH_KEY_SECRET)
+            log.error("%s is not set: every warehouse push is refused", E.PUSH_KEY_SECRET)
             return False
         return self.secrets.check_key(secret_id, given)
 
     def webhook_secrets(self) -> list[str]:
-        secret_id = self.environ.get(S.SHOPIFY_SECRET)
+        secret_id = self.environ.get(E.SHOPIFY_SECRET)
         if not secret_id:
-            log.error("%s is not set: every webhook is refused", S.SHOPIFY_SECRET)
+            log.error("%s is not set: every webhook is refused", E.SHOPIFY_SECRET)
             return []
         return self.secrets.webhook_secrets(secret_id)
 
     def send(self, messages: list[dict[str, Any]]) -> None:
         """Put messages on the events queue, ten per call; any refusal raises."""
-        url = self.need(S.EVENTS_QUEUE_URL)
+        url = self.need(E.EVENTS_QUEUE_URL)
         for start in range(0, len(messages), SQS_BATCH):
             chunk = messages[start:start + SQS_BATCH]
             answer = self.sqs.send_message_batch(QueueUrl=url, Entries=[
@@ -175,7 +176,7 @@ class AwsWiring:
 
     def dead_letters(self) -> int | None:
         """Messages waiting in the dead-letter queue (None when not configured)."""
-        url = self.environ.get(S.DEAD_LETTER_QUEUE_URL)
+        url = self.environ.get(E.DEAD_LETTER_QUEUE_URL)
         if not url:
             return None
         answer = self.sqs.get_queue_attributes(
@@ -190,7 +191,7 @@ class AwsWiring:
         Without an idempotency table (``hubshop serve``, some tests) ``fn`` is
         returned as is; the engine still dedupes webhooks by id.
         """
-        table = self.environ.get(S.IDEMPOTENCY_TABLE)
+        table = self.environ.get(E.IDEMPOTENCY_TABLE)
         if not table:
             return fn
         from aws_lambda_powertools.utilities.idempotency import (

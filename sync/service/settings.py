@@ -1,30 +1,15 @@
 """The AWS-side names the service reads: environment variables, headers, limits, TTLs.
 
 The template sets on each function only the variables its code reads (a
-function's IAM policy allows exactly the secrets its variables name); the handlers, the
-rotation Lambda, ``hubshop serve`` and the tests all name them from here.
-Variables hubshop shares with the CLI (``SHOPIFY_STORE`` …) stay in
-:mod:`sync.env_names`.
+function's IAM policy allows exactly the secrets its variables name). Every
+environment variable's name is defined once, in :mod:`sync.env_names`; the
+service reads them from there (``E.STATE_TABLE``).
 """
 
 from __future__ import annotations
 
 from sync import env_names
-
-# --- environment variables set by template.yaml -----------------------------------------
-STATE_TABLE = "HUBSHOP_STATE_TABLE"  # DynamoDB table of the inventory StateStore
-IDEMPOTENCY_TABLE = "HUBSHOP_IDEMPOTENCY_TABLE"  # Powertools idempotency records
-EVENTS_QUEUE_URL = "HUBSHOP_EVENTS_QUEUE_URL"  # SQS queue between the edges and the consumer
-DEAD_LETTER_QUEUE_URL = "HUBSHOP_DEAD_LETTER_QUEUE_URL"  # for `status`'s dead-letter count
-# secret id: the warehouse's push API key (rotated)
-PUSH_KEY_SECRET = "HUBSHOP_PUSH_KEY_SECRET"  # noqa: S105
-# secret id: JSON with the Shopify app's credentials
-SHOPIFY_SECRET = "HUBSHOP_SHOPIFY_SECRET"  # noqa: S105
-# secret id: JSON {"api_key"} for a REST warehouse
-WAREHOUSE_SECRET = "HUBSHOP_WAREHOUSE_SECRET"  # noqa: S105
-# secret id: JSON {"access_token"} (site function)
-HUBSPOT_SECRET = "HUBSHOP_HUBSPOT_SECRET"  # noqa: S105
-METRICS_NAMESPACE_ENV = "POWERTOOLS_METRICS_NAMESPACE"
+from sync.env_names import HUBSPOT_SECRET, PUSH_KEY_SECRET, SHOPIFY_SECRET, WAREHOUSE_SECRET
 
 # --- keys inside the JSON secrets (SecretString) ----------------------------------------
 SHOPIFY_SECRET_FIELDS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from sync.service import settings as S
+from sync import env_names as E
 from sync.service.aws import settings_from_secrets
 from sync.service.logging_setup import service_logger
 from sync.service.secrets import SecretReader
@@ -18,7 +18,7 @@ _dynamodb: Any = None
 
 def site_settings(environ: dict[str, str], secrets: SecretReader) -> Any:
     """Settings from the packaged hubshop.toml plus Shopify and HubSpot secrets."""
-    return settings_from_secrets(environ, secrets, (S.SHOPIFY_SECRET, S.HUBSPOT_SECRET))
+    return settings_from_secrets(environ, secrets, (E.SHOPIFY_SECRET, E.HUBSPOT_SECRET))
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -32,5 +32,5 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     if _dynamodb is None:
         _dynamodb = boto3.client("dynamodb")
     environ = dict(os.environ)
-    marks = DynamoState(environ[S.STATE_TABLE], client=_dynamodb)
+    marks = DynamoState(environ[E.STATE_TABLE], client=_dynamodb)
     return refresh_products(marks, site_settings(environ, SECRETS))
