@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from sync.service import queue_handler, work
+from sync.service import consumer, queue_handler, work
+from sync.service.messages import ReconcileMessage
 from tests.test_service_world import (
     LambdaContext,
     World,
@@ -55,9 +56,8 @@ def test_a_redelivered_message_is_not_processed_twice(
     batch = event("sqs_events_batch")
     consume(batch)
     calls: list[str] = []
-    real = work.process
-    monkeypatch.setattr(work, "process", lambda m, r: calls.append(m["id"]) or real(m, r))
-    monkeypatch.setattr("sync.service.consumer.process", work.process)
+    real = consumer.decode  # what runs for each message the idempotency table does not answer
+    monkeypatch.setattr(consumer, "decode", lambda m: calls.append(m["id"]) or real(m))
     # when SQS delivers the same messages again (at-least-once)
     response = consume(batch)
     # then Powertools' idempotency answers the two that succeeded from its table
@@ -70,7 +70,7 @@ def test_a_redelivered_message_is_not_processed_twice(
 def test_orders_through_the_whole_pipe_are_never_lost(consume: Any, world: World) -> None:
     # given Shopify and the warehouse in step after a nightly reconcile
     runtime = world.wiring.runtime()
-    work.process({"kind": "reconcile", "skus": None}, runtime)
+    work.process(ReconcileMessage("reconcile:test"), runtime)
     assert world.level("TEE-M") == 5
     # when a shopper orders two TEE-M and Shopify's webhook goes through HTTP, SQS, consumer
     world.shop.place_order([("TEE-M", 2)])
@@ -82,7 +82,7 @@ def test_orders_through_the_whole_pipe_are_never_lost(consume: Any, world: World
     assert response == {"batchItemFailures": []}
     assert world.level("TEE-M") == 3
     # and a further reconcile writes nothing
-    again = work.process({"kind": "reconcile", "skus": None}, world.wiring.runtime())
+    again = work.process(ReconcileMessage("reconcile:again"), world.wiring.runtime())
     assert again["written"] == 0
 
 

@@ -15,12 +15,15 @@ import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sync import env_names as E
 from sync.plumbing.clock import SYSTEM_CLOCK, Clock
 from sync.service import settings as S
 from sync.service.secrets import SecretReader
+
+if TYPE_CHECKING:
+    from sync.service.messages import Message
 
 log = logging.getLogger(__name__)
 
@@ -162,13 +165,15 @@ class AwsWiring:
             return []
         return self.secrets.webhook_secrets(secret_id)
 
-    def send(self, messages: list[dict[str, Any]]) -> None:
-        """Put messages on the events queue, ten per call; any refusal raises."""
+    def send(self, messages: list[Message]) -> None:
+        """Put messages on the events queue (encoded once), ten per call; any refusal raises."""
+        from sync.service.messages import encode
+
         url = self.need(E.EVENTS_QUEUE_URL)
         for start in range(0, len(messages), SQS_BATCH):
             chunk = messages[start:start + SQS_BATCH]
             answer = self.sqs.send_message_batch(QueueUrl=url, Entries=[
-                {"Id": str(n), "MessageBody": json.dumps(m, sort_keys=True, default=str)}
+                {"Id": str(n), "MessageBody": json.dumps(encode(m), sort_keys=True)}
                 for n, m in enumerate(chunk)])
             if answer.get("Failed"):
                 codes = ", ".join(f["Code"] for f in answer["Failed"])

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sync.inventory.ports import Ports
+from sync.service.messages import decode
 from sync.service.work import follow_up, process
 
 _processor: Any = None
@@ -53,4 +54,5 @@ def _batch_processor() -> Any:
 
 
 def _process(*, message: dict[str, Any], runtime: Ports) -> dict[str, Any]:
-    return process(message, runtime)
+    """One SQS body (the dict Powertools keys idempotency on), decoded once, then processed."""
+    return process(decode(message), runtime)

@@ -21,9 +21,10 @@ from typing import Any
 
 from sync.inventory.policy import Policy
 from sync.inventory.records import parse_records
-from sync.model.stock import Rejection, record_json
+from sync.model.stock import Rejection
 from sync.service import settings as S
 from sync.service.decisions_log import log_rejections
+from sync.service.messages import Message, ReconcileMessage, StockMessage, WebhookMessage
 from sync.service.payloads import minimise
 from sync.service.signatures import verify
 
@@ -45,7 +46,7 @@ class Edge:
 
     check_key: Callable[[str | None], bool]
     webhook_secrets: Callable[[], Sequence[str]]
-    send: Callable[[list[dict[str, Any]]], None]
+    send: Callable[[list[Message]], None]
     policy: Policy
     fields: Mapping[str, str]
     known_skus: Callable[[list[str]], Collection[str]] | None = None
@@ -110,8 +111,8 @@ def _webhook(body: bytes, headers: Mapping[str, str], edge: Edge, _: str) -> dic
         return answer(400, {"error": problem})
     if not isinstance(payload, dict):
         return answer(400, {"error": "body is not a JSON object"})
-    edge.send([{"kind": "webhook", "id": f"webhook:{webhook_id}", "topic": topic,
-                "webhook_id": webhook_id, "payload": minimise(topic, payload)}])
+    edge.send([WebhookMessage(f"webhook:{webhook_id}", topic, webhook_id,
+                              minimise(topic, payload))])
     log.info("webhook %s queued", topic, extra={"topic": topic, "webhook_id": webhook_id})
     return answer(200, {"queued": topic})
 
@@ -136,11 +137,11 @@ def _stock(body: bytes, headers: Mapping[str, str], edge: Edge, request_id: str
         rejected += [Rejection(r.where, r.sku, "unknown SKU: the store has no variant with it")
                      for r in good if r.sku not in known]
         good = [r for r in good if r.sku in known]
-    records = [record_json(r) for r in good]
+    records = good
     chunks = [records[i:i + S.RECORDS_PER_MESSAGE]
               for i in range(0, len(records), S.RECORDS_PER_MESSAGE)]
-    edge.send([{"kind": "stock", "id": f"stock:{request_id}:{number}", "records": chunk,
-                "source": f"push {request_id}"} for number, chunk in enumerate(chunks)])
+    edge.send([StockMessage(f"stock:{request_id}:{number}", chunk, f"push {request_id}")
+               for number, chunk in enumerate(chunks)])
     status = 202 if records or not rejected else 422
     log_rejections(rejected, stage="edge")
     log.info("warehouse push: %d accepted, %d rejected", len(records), len(rejected),
@@ -162,8 +163,7 @@ def _reconcile(body: bytes, headers: Mapping[str, str], edge: Edge, request_id: 
         if skus is not None and not (isinstance(skus, list)
                                      and all(isinstance(s, str) and s for s in skus)):
             return answer(400, {"error": '"skus" must be a list of SKU strings'})
-    edge.send([{"kind": "reconcile", "id": f"reconcile:{request_id}",
-                "skus": skus}])
+    edge.send([ReconcileMessage(f"reconcile:{request_id}", skus)])
     return answer(202, {"queued": "reconcile", "skus": skus})
 
 

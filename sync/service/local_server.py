@@ -27,6 +27,7 @@ from sync.inventory.ports import Ports
 from sync.jobs.inventory import open_policy, open_ports, warehouse_fields
 from sync.plumbing.clock import SYSTEM_CLOCK, Clock
 from sync.service.http_edge import Edge, answer, handle_http
+from sync.service.messages import Message, PollMessage, ReconcileMessage
 from sync.service.schedule import Schedule
 from sync.service.settings import MAX_BODY_BYTES
 from sync.service.work import follow_up, process
@@ -68,7 +69,7 @@ class LocalService:
                                     ([configured.reveal()] if configured else []))
         self.policy, self.fields = open_policy(settings), warehouse_fields(settings)
         self.conn = connect(settings.database)
-        self.messages: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self.messages: queue.Queue[Message | None] = queue.Queue()
         self.report = ServeReport()
         self.schedule = (Schedule(settings.inventory.timezone, settings.inventory.poll_minutes)
                          if schedule else None)
@@ -95,7 +96,7 @@ class LocalService:
     def check_key(self, given: str | None) -> bool:
         return bool(given) and hmac.compare_digest(given.encode(), self.push_key.encode())
 
-    def send(self, messages: list[dict[str, Any]]) -> None:
+    def send(self, messages: list[Message]) -> None:
         for message in messages:
             self.messages.put(message)
 
@@ -142,7 +143,7 @@ class LocalService:
                 for _ in batch:
                     self.messages.task_done()
 
-    def _process(self, batch: list[dict[str, Any]]) -> None:
+    def _process(self, batch: list[Message]) -> None:
         with self._lock:
             try:
                 runtime = self.runtime()
@@ -159,7 +160,7 @@ class LocalService:
                 except Exception as exc:  # noqa: BLE001 - one bad message must not stop serve
                     self.report.failed += 1
                     self.report.last_error = f"{type(exc).__name__}: {exc}"
-                    log.error("message %s failed: %s", message.get("id"), self.report.last_error)
+                    log.error("message %s failed: %s", message.id, self.report.last_error)
             try:
                 follow = follow_up(results, runtime)
             except Exception as exc:  # noqa: BLE001
@@ -173,8 +174,8 @@ class LocalService:
         while not self._stop.is_set():
             for kind in self.schedule.due(self.clock.now()):
                 log.info("schedule: %s", kind)
-                self.send([{"kind": kind, "id": f"{kind}:{self.clock.now().isoformat()}",
-                            "skus": None}])
+                ident = f"{kind}:{self.clock.now().isoformat()}"
+                self.send([ReconcileMessage(ident) if kind == "reconcile" else PollMessage(ident)])
             self._stop.wait(1.0)
 
 

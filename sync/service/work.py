@@ -1,7 +1,8 @@
 """What the consumer does with one queue message, and the partial reconcile after a batch.
 
-Messages are plain JSON (made by :mod:`sync.service.http_edge` and the
-schedules): ``webhook``, ``stock``, ``reconcile`` and ``poll``. Each calls
+Messages are typed (:mod:`sync.service.messages`, made by the HTTP edge and
+``serve``'s schedule, decoded once where they enter the consumer): ``webhook``,
+``stock``, ``reconcile`` and ``poll``. Each calls
 one function of :mod:`sync.inventory.run`; the result is a small dict of
 counts and ids (what Powertools' idempotency stores, so no personal data).
 Webhooks only *note* order traffic; the SKUs they name are reconciled once
@@ -16,51 +17,38 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sync.errors import InputError
 from sync.inventory import run
 from sync.inventory.ports import Ports
 from sync.inventory.report import RunReport
-from sync.model.stock import StockRecord, record_from_json
 from sync.service.decisions_log import log_report
+from sync.service.messages import Message, ReconcileMessage, StockMessage, WebhookMessage
 
 log = logging.getLogger(__name__)
 
 POLLED_FLAG = "warehouse_polled_at"
-KINDS = ("webhook", "stock", "reconcile", "poll")
 
 
-def process(message: Mapping[str, Any], runtime: Ports) -> dict[str, Any]:
-    """Do what one message asks; returns counts and the SKUs a reconcile should look at.
-
-    Raises:
-        InputError: a message this service never makes (it goes to the DLQ).
-    """
-    kind = message.get("kind")
-    if kind == "webhook":
+def process(message: Message, runtime: Ports) -> dict[str, Any]:
+    """Do what one message asks; returns counts and the SKUs a reconcile should look at."""
+    if isinstance(message, WebhookMessage):
         outcome = run.note_shopify_event(
-            str(message.get("topic")), message.get("payload") or {}, runtime.state,
-            policy=runtime.policy, webhook_id=message.get("webhook_id"), clock=runtime.clock)
+            message.topic, message.payload, runtime.state, policy=runtime.policy,
+            webhook_id=message.webhook_id or None, clock=runtime.clock)
         log.info("webhook %s noted", outcome.topic, extra={
             "topic": outcome.topic, "duplicate": outcome.duplicate, "lines": outcome.lines})
-        return {"kind": kind, "topic": outcome.topic, "duplicate": outcome.duplicate,
+        return {"kind": message.kind, "topic": outcome.topic, "duplicate": outcome.duplicate,
                 "lines": outcome.lines, "products": list(outcome.products),
                 "skus": list(outcome.skus), "inventory_item_ids": list(outcome.inventory_item_ids)}
-    if kind == "stock":
-        records = [_stock_record(r, message) for r in message.get("records") or []]
-        report = run.apply_stock_records(records, runtime.store, runtime.state, runtime.policy,
-                                         warehouse=runtime.warehouse,
-                                         source=str(message.get("source") or "push"),
-                                         clock=runtime.clock)
-        return summarize(kind, report)
-    if kind == "reconcile":
-        skus = message.get("skus")
+    if isinstance(message, StockMessage):
+        report = run.apply_stock_records(message.records, runtime.store, runtime.state,
+                                         runtime.policy, warehouse=runtime.warehouse,
+                                         source=message.source, clock=runtime.clock)
+        return summarize(message.kind, report)
+    if isinstance(message, ReconcileMessage):
         report = run.reconcile(runtime.store, runtime.warehouse, runtime.state, runtime.policy,
-                               skus=list(skus) if skus is not None else None, clock=runtime.clock)
-        return summarize(kind, report)
-    if kind == "poll":
-        return poll(runtime)
-    raise InputError(f"message {message.get('id', '?')}", f"unknown kind {kind!r}",
-                     f"one of {', '.join(KINDS)}")
+                               skus=message.skus, clock=runtime.clock)
+        return summarize(message.kind, report)
+    return poll(runtime)
 
 
 def poll(runtime: Ports) -> dict[str, Any]:
@@ -108,10 +96,3 @@ def summarize(kind: str, report: RunReport) -> dict[str, Any]:
         "hand_edits": len(report.hand_edits), "problems": len(report.problems)})
     log_report(kind, report)
     return data
-
-
-def _stock_record(data: Any, message: Mapping[str, Any]) -> StockRecord:
-    try:
-        return record_from_json(data)
-    except ValueError as exc:
-        raise InputError(f"stock message {message.get('id', '?')}", str(exc)) from None
