@@ -62,3 +62,33 @@ def test_explicit_hubdb_target_without_credentials_names_the_missing_settings() 
 def test_the_command_has_help_with_an_example() -> None:
     result = _run("catalog", "sync", "--help")
     assert "Example:" in result.output and "--products" in result.output
+
+
+def test_since_limits_the_sync_to_recent_products_and_keeps_the_rest() -> None:
+    # given the demo store and a new table
+    _run("demo")
+    # when only products updated after every demo product's last update are synced, then
+    # products updated since long before
+    late = json.loads(_run("catalog", "sync", "--table", "recent", "--since", "2099-01-01",
+                           "--json").output)
+    early = json.loads(_run("catalog", "sync", "--table", "recent", "--since",
+                            "2000-01-01T00:00:00", "--json").output)
+    # then the first reads none (and deletes nothing as gone), the second all of them
+    assert late["created"] == late["deleted"] == 0
+    assert early["created"] > 100
+
+
+def test_rebuild_text_re_sanitises_yet_changes_nothing_when_the_text_is_current() -> None:
+    # given the demo store synced
+    _run("demo")
+    # when every description is sanitised anew
+    data = json.loads(_run("catalog", "sync", "--rebuild-text", "--dry-run", "--json").output)
+    # then the same text comes out: nothing to update
+    assert data["updated"] == 0 and data["unchanged"] > 100
+
+
+def test_a_bad_source_is_worded_with_its_flag() -> None:
+    # when / then: the library's typed error, in the CLI's words
+    result = CliRunner().invoke(main, ["catalog", "sync", "--source", "ftp"])
+    assert result.exit_code == 1
+    assert "--source: 'ftp' is not a source; choose shopify, local or csv:PATH" in result.output
