@@ -19,15 +19,19 @@ which="${1:-all}"
 install="${2:-}"
 
 # hubshop's own modules each package carries (paths under sync/, directories whole).
-inventory_parts=(__init__.py config.py env_names.py errors.py paths.py catalog/__init__.py
-  catalog/model.py inventory local/__init__.py local/db.py local/shop.py local/shop_base.py
-  local/shop_catalog.py local/shop_orders.py local/shop_payloads.py local/shop_schema.py
-  local/shop_search.py local/shop_stock.py local/shop_types.py plumbing service shopify warehouse)
-site_parts=("${inventory_parts[@]}" catalog hubspot local site_refresh)
+inventory_parts=(__init__.py config.py env_names.py errors.py paths.py model inventory
+  jobs/__init__.py jobs/inventory.py local/__init__.py local/db.py local/inventory.py
+  local/ledger.py local/shop.py local/shop_base.py local/shop_catalog.py local/shop_orders.py
+  local/shop_payloads.py local/shop_schema.py local/shop_search.py local/shop_stock.py
+  local/shop_types.py plumbing service shopify warehouse)
+site_parts=("${inventory_parts[@]}" catalog hubspot jobs local site_refresh)
 
+# the handlers, and what their first events import lazily (the wiring and its adapters)
 inventory_handlers=(sync.service.http_handler sync.service.queue_handler
-  sync.service.schedule_handler sync.service.rotation_handler sync.service.consumer)
-site_handlers=(sync.site_refresh.handler sync.catalog.sync)
+  sync.service.schedule_handler sync.service.rotation_handler sync.service.consumer
+  sync.service.aws sync.jobs.inventory sync.local.inventory sync.local.ledger
+  sync.warehouse.rest sync.warehouse.csv_drop)
+site_handlers=(sync.site_refresh.handler sync.jobs.catalog)
 
 build() {
   local name="$1" requirements="$2"; shift 2
