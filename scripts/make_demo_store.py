@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sync.catalog.csv_write import write_inventory_csv, write_product_csv
 from sync.catalog.inventory_csv import InventoryRow
-from sync.catalog.model import Image, InventoryPolicy, Option, Product, ProductStatus, Variant
+from sync.model.shop import Image, InventoryPolicy, Option, Product, ProductStatus, Variant
 
 SEED = 20250115
 CENTS = Decimal("0.01")
