@@ -63,3 +63,16 @@ def test_pause_holds_writes_until_resume(cli):
 def test_every_inventory_command_has_help_with_an_example(cli):
     for command in ("sync", "status", "pause", "resume"):
         assert "Example:" in cli(command, "--help").stdout
+
+
+def test_an_empty_store_with_a_real_feed_is_said_and_never_seeded(tmp_path, monkeypatch):
+    # given a project with its own warehouse feed (not the demo's) and an empty local store
+    feed = tmp_path / "stock.csv"
+    feed.write_text("sku,location_code,qty_on_hand,qty_allocated,qty_available,"
+                    "last_movement_at\n")
+    monkeypatch.setenv("WAREHOUSE_FEED", str(feed))
+    # when a command runs on it
+    result = CliRunner().invoke(main, ["inventory", "sync", "--json"])
+    # then it says what to do, and no demo store appeared behind the user's back
+    assert "The local store is empty: run `hubshop demo`" in result.stderr
+    assert json.loads(result.stdout)["written"] == 0

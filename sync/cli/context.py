@@ -47,11 +47,15 @@ class AppContext:
         after install; this is the CLI's explicit step, never the port factory's.
         """
         from sync.demo.seed import ensure_demo_store
+        from sync.jobs.inventory import local_store_empty
 
         settings = settings or self.settings()
         if ensure_demo_store(settings, self.connection(), self.clock):
             click.echo("The local store was empty: created the demo store (`hubshop demo` "
                        "shows it; `hubshop store load FILE` loads your own).", err=True)
+        elif local_store_empty(settings, self.connection(), self.clock):
+            click.echo("The local store is empty: run `hubshop demo` or `hubshop store load "
+                       "FILE` first (or set Shopify's credentials).", err=True)
 
     def announce(self, settings: Settings | None = None) -> None:
         """Say once, on stderr, which world this command talks to."""
