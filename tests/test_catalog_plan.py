@@ -118,6 +118,9 @@ def test_more_than_ten_thousand_rows_is_refused_before_writing(clock) -> None:
     with pytest.raises(InputError) as refused:
         plan_sync(products, [], table="products", table_json=None, shop=SHOP)
     assert "10001 rows" in str(refused.value) and "[catalog] delete" in str(refused.value)
+    # and the library names no CLI flag; the CLI words the error with its own
+    assert "--" not in str(refused.value)
+    assert "--table NAME --products" in _cli_words(refused.value)
 
 
 def test_descriptions_lose_scripts_handlers_and_javascript_urls() -> None:
@@ -153,6 +156,13 @@ def test_a_declared_column_of_another_type_stops_the_sync_naming_it(clock) -> No
     with pytest.raises(InputError) as refused:
         _replan(table, _products(1))
     assert "table products, column price_min" in str(refused.value)
+    assert "--" not in str(refused.value) and "--table NAME" in _cli_words(refused.value)
+
+
+def _cli_words(error: Exception) -> str:
+    from sync.cli import _words
+
+    return _words(error)
 
 
 def test_an_incremental_run_by_handle_updates_the_row_and_never_duplicates_it(clock) -> None:

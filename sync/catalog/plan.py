@@ -27,6 +27,10 @@ from sync.errors import InputError
 from sync.model.shop import Product, ProductStatus, ShopFacts
 
 
+class TableTooLarge(InputError):
+    """The sync would pass HubDB's row cap (the CLI names ``--table`` and ``--products``)."""
+
+
 @dataclass(frozen=True)
 class RowCreate:
     row: DesiredRow
@@ -155,12 +159,13 @@ def plan_sync(
         before = max(before, int(table_json.get("rowCount") or 0))
     plan.rows_after = before - len(plan.deletes) + len(plan.creates)
     if plan.rows_after > MAX_ROWS:
-        raise InputError(
+        raise TableTooLarge(
             f"table {table}",
             f"the sync would leave {plan.rows_after} rows; HubDB allows {MAX_ROWS} per table,"
             " so nothing was written",
             "drop draft and archived products with [catalog] delete = [\"gone\", \"draft\","
-            " \"archived\"], or split the catalog over two tables (--table NAME --products ID,...)",
+            " \"archived\"], or split the catalog over two tables (a table and its products"
+            " per sync)",
         )
     return plan
 

@@ -26,6 +26,10 @@ _COLUMN_KEYS = ("id", "name", "label", "type", "description", "foreignTableId", 
 _OPTION_KEYS = ("id", "name", "label", "order", "type")
 
 
+class ColumnTypeClash(InputError):
+    """A live column's type differs from the declared one (the CLI names its ``--table``)."""
+
+
 @dataclass(frozen=True)
 class SchemaChange:
     """One change to the table's definition, in the order it must happen."""
@@ -72,11 +76,11 @@ def plan_schema(
         if current is None:
             changes.append(SchemaChange("add_column", column.name))
         elif str(current.get("type", "")).upper() != column.type:
-            raise InputError(
+            raise ColumnTypeClash(
                 f"table {table_name}, column {column.name}",
                 f"is {current.get('type')} but hubshop declares {column.type}",
                 "HubDB cannot change a column's type: rename or delete that column in HubSpot,"
-                " or sync into another table with --table",
+                " or sync into another table",
             )
     for name in sorted(options):
         have = {o.get("name") for o in (live.get(name) or {}).get("options") or []}

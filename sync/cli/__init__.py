@@ -30,8 +30,14 @@ class HubshopGroup(click.Group):
 
 def _words(exc: HubshopError) -> str:
     """A library error in the CLI's words: typed errors about a choice name its flag."""
+    from sync.catalog.plan import TableTooLarge
+    from sync.catalog.schema import ColumnTypeClash
     from sync.jobs.catalog import MissingCredentials, UnknownKind
 
+    if isinstance(exc, TableTooLarge):
+        return f"{exc} — e.g. --table NAME --products ID,..."
+    if isinstance(exc, ColumnTypeClash):
+        return f"{exc} — e.g. --table NAME"
     if isinstance(exc, MissingCredentials):
         return (f"--{exc.role} {exc.kind} needs {exc.service} credentials: missing "
                 + ", ".join(exc.missing))
