@@ -14,9 +14,18 @@ import re
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChainableUndefined, Environment, FileSystemLoader, TemplateNotFound, nodes
+from jinja2 import (
+    ChainableUndefined,
+    Environment,
+    FileSystemLoader,
+    TemplateNotFound,
+    Undefined,
+    nodes,
+)
 from jinja2.lexer import Lexer
+from jinja2.utils import missing
 
+from sync.site.hubl.diagnostics import warn
 from sync.site.hubl.el_ops import NullSafeOperators
 from sync.site.hubl.errors import HublProblem
 from sync.site.hubl.field_values import derived
@@ -29,14 +38,60 @@ __all__ = ["PATH_FUNCTIONS", "TEMPLATE_KEYWORD", "HublJinja", "HublUndefined", "
 _ANNOTATION = re.compile(r"\A(\s*)<!--(?=[^>]*?templateType\s*:)(.*?)-->", re.DOTALL)
 
 class HublUndefined(ChainableUndefined):
-    """Prints as nothing and chains like Jinjava, but calling it names what is missing."""
+    """Jinjava's ``null`` for what is not there: prints as nothing and records a warning.
+
+    Printing an undefined variable or property, reading a property of one, or
+    calling a method on one (``{% do rel.append("x") %}`` with ``rel`` unset)
+    renders on with a warning naming template:line, as Jinjava does. Calling a
+    bare unknown name (``no_such_function()``) stays an error: Jinjava cannot
+    resolve the function and HubSpot refuses the template.
+    """
 
     __slots__ = ()
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+    def __getattr__(self, name: str) -> Any:
+        if name[:2] == "__":
+            raise AttributeError(name)
+        return self._member(name)
+
+    def __getitem__(self, name: Any) -> Any:
+        return self._member(name)
+
+    def _member(self, name: Any) -> HublUndefined:
+        return type(self)(obj=self, name=str(name))
+
+    @property
+    def hubl_path(self) -> str:
+        """``a.b.c`` for the chain of names that led here."""
+        parent = self._undefined_obj
         name = self._undefined_name or "value"
-        raise HublProblem(f"unknown function: {name}()",
-                          "use a HubL function this renderer knows (`hubshop theme coverage`)")
+        if isinstance(parent, HublUndefined):
+            return f"{parent.hubl_path}.{name}"
+        return name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        parent = self._undefined_obj
+        if isinstance(parent, Undefined):
+            warn(f"method called on an undefined value: {self.hubl_path}() did nothing")
+            return type(self)(obj=self, name="()")
+        name = self._undefined_name or "value"
+        if parent is missing:
+            raise HublProblem(f"unknown function: {name}()",
+                              "use a HubL function this renderer knows (`hubshop theme coverage`)")
+        raise HublProblem(f"unknown method: {name}() on a {type(parent).__name__}",
+                          "call a method the value has (HubSpot refuses unknown methods)")
+
+    def __str__(self) -> str:
+        parent = self._undefined_obj
+        if parent is missing:
+            warn(f"undefined variable printed as empty: {self.hubl_path}")
+        elif isinstance(parent, Undefined):
+            warn(f"property of an undefined value printed as empty: {self.hubl_path}")
+        else:
+            warn(f"unknown property printed as empty: {self._undefined_name}")
+        return ""
+
+    __html__ = __str__
 
 
 class ThemeLoader(FileSystemLoader):

@@ -16,6 +16,7 @@ from jinja2 import Template
 
 from sync.plumbing.clock import SYSTEM_CLOCK, Clock
 from sync.site.hubl import filters, functions, hubdb, module_tags, page, syntax
+from sync.site.hubl.diagnostics import HublWarning
 from sync.site.hubl.dialect import HublJinja, HublUndefined, ThemeLoader, strip_annotation
 from sync.site.hubl.el_ops import OP_FUNCTION, hubl_op
 from sync.site.hubl.errors import HublError, to_hubl_error
@@ -86,6 +87,7 @@ class HublEnvironment:
         self.brand_settings = brand_settings or {}
         self.site_settings = site_settings or {}
         self.menus = menus or {}
+        self.last_warnings: list[HublWarning] = []  # what the last render rendered on from
         self.theme_json = self._read_theme_json()
         self.theme_settings = self._theme_values(theme_settings or {})
         self.loader = ThemeLoader(self.theme_dir, self.modules_dirs)
@@ -200,6 +202,7 @@ class HublEnvironment:
             raise to_hubl_error(exc, self.loader.filenames, name) from exc
         finally:
             page.leave_page(token)
+            self.last_warnings = list(state.warnings)
         return self._fill_includes(str(html), state)
 
     def _page_variables(self, name: str, content: dict[str, Any] | None,
