@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import escape
 
+from sync.site.hubl.blog_modules import blog_posts, pagination
+from sync.site.hubl.default_modules import DEFAULT_MODULES, EMAIL_MODULES
 from sync.site.hubl.placeholders import form_html
 
 if TYPE_CHECKING:
@@ -230,3 +232,16 @@ BUILTIN_MODULES: dict[str, BuiltinModule] = {
     "membership_social_logins": BuiltinModule(_placeholder("membership_social_logins"), {},
                                               placeholder=True),
 }
+BUILTIN_MODULES.update({
+    "blog_posts": BuiltinModule(blog_posts, {"layout": "grid"}, placeholder=True),
+    "pagination": BuiltinModule(pagination, {"prev_link_text": "Prev", "next_link_text": "Next"},
+                                placeholder=True),
+    "blog_listing": BuiltinModule(blog_posts, {"layout": "grid"}, placeholder=True),
+    "social_follow": BuiltinModule(_placeholder("social_follow"), {}, placeholder=True),
+})
+# Every other default module shows data only HubSpot holds (or shows only in email):
+# a marked placeholder of its kind, so pages using it render.
+BUILTIN_MODULES.update({
+    name: BuiltinModule(_placeholder("email_only" if name in EMAIL_MODULES else name), {},
+                        placeholder=True)
+    for name in DEFAULT_MODULES if name not in BUILTIN_MODULES})
