@@ -8,6 +8,7 @@ content. Any HubSpot theme folder works; ours additionally gets the top-level
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from collections.abc import Iterable, Mapping
@@ -18,12 +19,14 @@ from typing import Any
 from sync.errors import HubshopError, InputError
 from sync.site.hubdb_snapshot import SnapshotSource
 from sync.site.hubl import HubDBSource, HublEnvironment, RequestContext
+from sync.site.hubl.diagnostics import HublWarning
 from sync.site.hubl.hubdb import is_missing_table
 from sync.site.routes import PageTemplate, output_file, page_templates, row_url
 
 BUILD_MARKER = ".hubshop-build"
 SKIPPED_FILES = frozenset({"fields.json", "theme.json", "meta.json", "module.html", "brand.yml"})
 SKIPPED_SUFFIXES = frozenset({".md", ".yml", ".yaml"})
+_PLACEHOLDER = re.compile(r'data-hubshop-placeholder="([^"]+)"')
 
 
 @dataclass
@@ -32,12 +35,17 @@ class BuildResult:
 
     ``notes`` are ``(template or table, what happened)`` pairs worth telling but
     not failures: a dynamic page with no table to list, a table not synced yet.
+    ``warnings`` are ``(page, warning)`` pairs a page rendered on from (empty
+    output where HubSpot would print data), ``placeholders`` ``(page, kind)``
+    for each stand-in for HubSpot-hosted data, so wrong output is never silent.
     """
 
     out_dir: Path
     rendered: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, HublWarning]] = field(default_factory=list)
+    placeholders: list[tuple[str, str]] = field(default_factory=list)
     assets: int = 0
     seconds: float = 0.0
 
@@ -200,10 +208,17 @@ def _render_one(env: HublEnvironment, options: SiteOptions, page: PageTemplate, 
     except HubshopError as exc:
         result.failed.append((label, str(exc)))
         return
+    record_render(result, label, env, html)
     target = result.out_dir / output_file(url)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(html, encoding="utf-8")
     result.rendered.append(output_file(url))
+
+
+def record_render(result: BuildResult, label: str, env: HublEnvironment, html: str) -> None:
+    """Keep what a render rendered on from and which placeholders it printed."""
+    result.warnings += [(label, warning) for warning in env.last_warnings]
+    result.placeholders += [(label, kind) for kind in _PLACEHOLDER.findall(html)]
 
 
 def copy_assets(env: HublEnvironment, theme_dir: Path, out_dir: Path, options: SiteOptions,
@@ -219,6 +234,7 @@ def copy_assets(env: HublEnvironment, theme_dir: Path, out_dir: Path, options: S
             except HubshopError as exc:
                 result.failed.append((relative, str(exc)))
                 continue
+            record_render(result, relative, env, css)
             target.write_text(css, encoding="utf-8")
         else:
             shutil.copyfile(source, target)
