@@ -34,14 +34,18 @@ def _fail(exc: HubshopError) -> click.ClickException:
     return click.ClickException(str(exc))
 
 
-def _report_problems(problems: list[InputError], as_json: bool, ok_text: str) -> None:
+def _report_problems(problems: list[InputError], as_json: bool, ok_text: str,
+                     warnings: list[InputError] | None = None) -> None:
     if as_json:
-        emit_json({"ok": not problems, "problems": [str(p) for p in problems]})
-    elif problems:
+        extra = {"warnings": [str(w) for w in warnings]} if warnings is not None else {}
+        emit_json({"ok": not problems, "problems": [str(p) for p in problems], **extra})
+    else:
+        for warning in warnings or []:
+            click.echo(f"warning: {warning}", err=True)
         for problem in problems:
             click.echo(str(problem), err=True)
-    else:
-        click.echo(ok_text)
+        if not problems:
+            click.echo(ok_text)
     if problems:
         raise click.ClickException(f"{len(problems)} problem(s)")
 
@@ -85,15 +89,17 @@ def validate_command(app: AppContext, theme_dir: str | None, as_json: bool) -> N
     """Check theme.json, fields.json, meta.json, annotations and HubL syntax.
 
     Works on any HubSpot theme folder; every problem is printed as file:line.
+    What HubSpot only flags is printed as a warning and does not fail.
 
     \b
     Example:
       hubshop theme validate ./my-theme
     """
-    from sync.site.validate import validate_theme
+    from sync.site.validate import check_theme
 
     folder, modules = _resolve_theme(app, theme_dir)
-    _report_problems(validate_theme(folder, modules), as_json, f"{folder}: valid.")
+    report = check_theme(folder, modules)
+    _report_problems(report.errors, as_json, f"{folder}: valid.", report.warnings)
 
 
 def _site_options(app: AppContext, modules: tuple[Path, ...], base_url: str,

@@ -86,3 +86,11 @@ def test_coverage_of_a_theme_lists_the_names_it_uses(boilerplate: Path, tmp_path
     assert rows[("tag", "global_partial")]["status"] == "supported"
     assert rows[("filter", "join")]["uses"] == 1
     assert rows[("function", "blog_author_url")]["status"] in ("supported", "placeholder")
+
+
+def test_validate_accepts_the_marketplace_meta_json(boilerplate: Path, tmp_path: Path) -> None:
+    # given modules whose meta.json says host_template_types/content_types ["ANY"]
+    result = invoke(tmp_path, "validate", str(boilerplate), "--json")
+    # then the theme is valid
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"ok": True, "problems": [], "warnings": []}
