@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sync.errors import HubshopError, InputError
+from sync.paths import asset_dir
 from sync.site.hubdb_snapshot import SnapshotSource
 from sync.site.hubl import HubDBSource, HublEnvironment, RequestContext
 from sync.site.hubl.diagnostics import HublWarning
@@ -79,8 +80,17 @@ class SiteOptions:
     portal_id: int = 0
 
 
+# Links hubshop's own theme shows for the menu its header reads, before HubSpot hosts one.
+SHOP_SAMPLE_MENU = (("Home", "/"), ("Shop", "/products"))
+
+
 def make_environment(theme_dir: Path, options: SiteOptions) -> HublEnvironment:
-    """The renderer for a theme with these options (shared with the preview server)."""
+    """The renderer for a theme with these options (shared with the preview server).
+
+    Menus only HubSpot hosts render as placeholders; hubshop's own theme gets
+    its shop's links in them, any other theme neutral ones.
+    """
+    ours = Path(theme_dir).resolve() == asset_dir("theme").resolve()
     return HublEnvironment(
         theme_dir,
         hubdb=options.hubdb,
@@ -88,6 +98,7 @@ def make_environment(theme_dir: Path, options: SiteOptions) -> HublEnvironment:
         modules_dirs=list(options.modules_dirs),
         request=RequestContext.from_url(options.base_url + "/"),
         portal_id=options.portal_id,
+        sample_menu=SHOP_SAMPLE_MENU if ours else None,
     )
 
 
@@ -196,12 +207,24 @@ def _prepare(out_dir: Path) -> None:
     (out_dir / BUILD_MARKER).write_text("built by hubshop theme build\n", encoding="utf-8")
 
 
+def page_content(page: PageTemplate, row: dict[str, Any] | None) -> dict[str, Any]:
+    """The ``content`` a page answers with: its name and title, as HubSpot gives them.
+
+    HubSpot titles a page by its name: a dynamic row page by the row's name,
+    any other page by the name a page made from the template starts with (the
+    template's label), so no page renders an empty ``<title>``.
+    """
+    name = str((row or {}).get("name") or page.label or Path(page.template).stem)
+    return {"name": name, "html_title": name}
+
+
 def _render_one(env: HublEnvironment, options: SiteOptions, page: PageTemplate, url: str,
                 row: dict[str, Any] | None, result: BuildResult) -> None:
     label = page.template if row is None else f"{page.template} [{row.get('path')}]"
     try:
         html = env.render_template(
             page.template,
+            content=page_content(page, row),
             dynamic_row=row,
             request=RequestContext.from_url(options.base_url + url),
         )

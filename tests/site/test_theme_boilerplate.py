@@ -94,3 +94,15 @@ def test_validate_accepts_the_marketplace_meta_json(boilerplate: Path, tmp_path:
     # then the theme is valid
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"ok": True, "problems": [], "warnings": []}
+
+
+def test_pages_are_titled_by_name_and_get_neutral_menus(built: BuildResult) -> None:
+    # given the built home and blog listing pages of a theme that is not hubshop's
+    home = (built.out_dir / "index.html").read_text()
+    listing = (built.out_dir / "blog-index" / "index.html").read_text()
+    # then each is titled by the name a page made from its template starts with …
+    assert "<title>Home</title>" in home and "<title>Blog listing</title>" in listing
+    # … its hosted menu is a neutral placeholder, not hubshop's shop links …
+    assert 'data-hubshop-placeholder="menu"' in home and 'href="/products"' not in home
+    # … and its capped hero image cannot overflow
+    assert 'width="600" height="300" style="max-width: min(100%, 600px)' in home

@@ -50,6 +50,7 @@ class HublEnvironment:
         site_settings: HubSpot's ``site_settings`` (company name, domain …).
         menus: menu trees by name or id for ``menu``/``menu()``; absent ones render
             as placeholders.
+        sample_menu: ``(label, url)`` links those placeholders show; neutral by default.
         timezone: IANA zone of the portal, used by date filters.
         autoescape: HubSpot does not autoescape, so neither do we by default;
             templates escape product text with ``|escape``.
@@ -69,6 +70,7 @@ class HublEnvironment:
         brand_settings: dict[str, Any] | None = None,
         site_settings: dict[str, Any] | None = None,
         menus: dict[str, Any] | None = None,
+        sample_menu: Iterable[tuple[str, str]] | None = None,
         timezone: str = "UTC",
         autoescape: bool = False,
     ) -> None:
@@ -87,6 +89,8 @@ class HublEnvironment:
         self.brand_settings = brand_settings or {}
         self.site_settings = site_settings or {}
         self.menus = menus or {}
+        self.sample_menu = tuple(sample_menu) if sample_menu is not None \
+            else functions.SAMPLE_MENU
         self.last_warnings: list[HublWarning] = []  # what the last render rendered on from
         self.theme_json = self._read_theme_json()
         self.theme_settings = self._theme_values(theme_settings or {})

@@ -137,7 +137,7 @@ def hubl_functions(env: HublEnvironment) -> dict[str, Any]:
              ) -> dict[str, Any]:
         tree = env.menus.get(str(menu_id))
         if tree is None:
-            return {"children": [_menu_node(label, url) for label, url in SAMPLE_MENU],
+            return {"children": [_menu_node(label, url) for label, url in env.sample_menu],
                     "label": "", "url": "", "hubshop_placeholder": True}
         return tree if isinstance(tree, dict) else {"children": tree}
 
@@ -197,8 +197,9 @@ def _whole(value: Any) -> int:
     return int(number)
 
 
-# What menu() answers for a menu only HubSpot hosts (not passed in ``menus=``).
-SAMPLE_MENU = (("Home", "/"), ("Shop", "/products"))
+# What menu() answers for a menu only HubSpot hosts (not passed in ``menus=``): neutral
+# links, as any theme's placeholder; hubshop's own theme is given its shop's links instead.
+SAMPLE_MENU = (("Menu link 1", "#"), ("Menu link 2", "#"), ("Menu link 3", "#"))
 
 
 def _menu_node(label: str, url: str) -> dict[str, Any]:
