@@ -9,6 +9,7 @@ field default, ``host_template_types: ["ANY"]``.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,9 @@ def test_pages_are_titled_by_name_and_get_neutral_menus(built: BuildResult) -> N
     assert 'data-hubshop-placeholder="menu"' in home and 'href="/products"' not in home
     # … and its capped hero image cannot overflow
     assert 'width="600" height="300" style="max-width: min(100%, 600px)' in home
+
+
+def test_hubl_in_a_field_default_is_evaluated(built: BuildResult) -> None:
+    home = (built.out_dir / "index.html").read_text()
+    assert "{{ year }}" not in home
+    assert re.search(r"<p>&copy;&nbsp;\d{4} Boilerplate</p>", home)

@@ -21,6 +21,7 @@ from sync.site.hubl.dialect import HublJinja, HublUndefined, ThemeLoader, strip_
 from sync.site.hubl.el_ops import OP_FUNCTION, hubl_op
 from sync.site.hubl.errors import HublError, to_hubl_error
 from sync.site.hubl.exptests import HUBL_TESTS
+from sync.site.hubl.field_hubl import evaluate, has_marks
 from sync.site.hubl.field_values import apply_inherited
 from sync.site.hubl.fields import read_fields, values_from_fields
 from sync.site.hubl.page import FOOTER_MARK, HEADER_MARK, PageState, RequestContext
@@ -92,8 +93,10 @@ class HublEnvironment:
         self.sample_menu = tuple(sample_menu) if sample_menu is not None \
             else functions.SAMPLE_MENU
         self.last_warnings: list[HublWarning] = []  # what the last render rendered on from
+        self._field_templates: dict[str, Template] = {}
         self.theme_json = self._read_theme_json()
         self.theme_settings = self._theme_values(theme_settings or {})
+        self._theme_holds_hubl = has_marks(self.theme_settings)
         self.loader = ThemeLoader(self.theme_dir, self.modules_dirs)
         self.jinja = HublJinja(
             loader=self.loader,
@@ -184,6 +187,30 @@ class HublEnvironment:
         except Exception as exc:
             raise to_hubl_error(exc, self.loader.filenames, template) from exc
 
+    def render_field_hubl(self, text: str, owner: str) -> str:
+        """Evaluate HubL a field default holds, in the page being rendered.
+
+        ``owner`` (the module folder; empty for the theme's own fields) names it
+        in warnings as ``<owner>/fields.json``. HubL that does not compile prints as written,
+        with a warning, as HubSpot leaves a broken token in the text.
+        """
+        name = f"{owner}/fields.json" if owner else "fields.json"
+        try:
+            template = self._field_templates.get(text) or self._compile(text, name)
+            self._field_templates[text] = template
+            return template.render(page.current_page().variables)
+        except Exception as exc:  # noqa: BLE001 - any HubL failure: keep the text, tell
+            error = to_hubl_error(exc, self.loader.filenames, name)
+            page.current_page().add_warning(HublWarning(name, 0, "HubL in a field default "
+                                                        f"printed as written: {error.message}"))
+            return text
+
+    def _compile(self, source: str, name: str) -> Template:
+        filename = f"<field:{name}:{len(self._field_templates)}>"
+        self.loader.filenames[filename] = name
+        code = self.jinja.compile(source, name, filename)
+        return self.jinja.template_class.from_code(self.jinja, code, self.jinja.globals)
+
     def now(self) -> datetime:
         return self.clock.now()
 
@@ -200,6 +227,9 @@ class HublEnvironment:
                                                request or self.request)
         token = page.enter_page(state)
         try:
+            if self._theme_holds_hubl:
+                state.variables["theme"] = evaluate(
+                    self.theme_settings, lambda text: self.render_field_hubl(text, ""))
             result = target()
             html = result if raw else result.render(state.variables)
         except Exception as exc:
