@@ -16,17 +16,18 @@ def env(tmp_path: Path) -> HublEnvironment:
     # given a theme field and module fields whose defaults hold HubL
     (tmp_path / "fields.json").write_text(json.dumps([
         {"name": "footer", "type": "group", "children": [
-            {"name": "copyright", "type": "text", "default": "© {{ year }} Fernhill"}]}]))
+            {"name": "copyright", "type": "richtext", "default": "© {{ year }} Fernhill"},
+            {"name": "money_format", "type": "text", "default": "€{{amount}}"}]}]))
     module = tmp_path / "modules" / "footer.module"
     module.mkdir(parents=True)
     (module / "fields.json").write_text(json.dumps([
         {"name": "text", "type": "richtext", "default": "<p>&copy;&nbsp;{{ year }}</p>"},
-        {"name": "title", "type": "text", "default": "{{ blog.name }}"},
+        {"name": "title", "type": "richtext", "default": "{{ blog.name }}"},
         {"name": "plain", "type": "text", "default": "no hubl"},
         {"name": "links", "type": "group", "occurrence": {"min": 1}, "children": [
-            {"name": "label", "type": "text"}],
+            {"name": "label", "type": "richtext"}],
          "default": [{"label": "{{ content.name }} home"}]},
-        {"name": "broken", "type": "text", "default": "{{ oops( }}"}]))
+        {"name": "broken", "type": "richtext", "default": "{{ oops( }}"}]))
     (module / "module.html").write_text(
         "{{ module.text }}|{{ module.title }}|{{ module.plain }}|"
         "{% for l in module.links %}{{ l.label }}{% endfor %}|{{ module.broken }}")
@@ -51,6 +52,12 @@ def test_module_defaults_holding_hubl_render_in_the_page(env: HublEnvironment) -
 
 def test_theme_field_defaults_holding_hubl_render_too(env: HublEnvironment) -> None:
     assert env.render_string("{{ theme.footer.copyright }}") == "© 2026 Fernhill"
+
+
+def test_plain_text_defaults_print_as_written(env: HublEnvironment) -> None:
+    # given a text field whose braces are a Shopify money format, not HubL
+    assert env.render_string("{{ theme.footer.money_format }}") == "€{{amount}}"
+    assert env.last_warnings == []
 
 
 def test_values_from_data_are_never_interpreted(env: HublEnvironment) -> None:

@@ -1,13 +1,14 @@
-"""HubL written in field defaults (``©&nbsp;{{ year }}``), evaluated where HubSpot evaluates it.
+"""HubL written in rich text field defaults (``©&nbsp;{{ year }}``), evaluated as HubSpot does.
 
-HubSpot renders HubL that a text or rich text value holds when the value is
-printed: its rich text editor stores personalization tokens as HubL
-(``{{ personalization_token('contact.firstname', '') }}``) that the page
-render resolves, and Jinjava's expression output step re-renders a printed
-string holding ``{{``/``{%`` (its "nested interpretation"). A theme's
-``fields.json`` defaults are written by the theme's author like its templates,
-so HubL in a text, rich text or HTML default is evaluated here in the page's
-context (``year``, ``blog``, ``content`` …). Values from data (HubDB rows, the
+HubSpot renders the HubL a rich text value holds: its rich text editor stores
+personalization tokens as HubL (``{{ personalization_token('contact.firstname',
+'') }}``) and the page render resolves them, the way Jinjava's expression
+output step re-renders a printed string holding ``{{``/``{%`` ("nested
+interpretation"). A theme's ``fields.json`` defaults are written by the
+theme's author like its templates, so HubL in a rich text default is
+evaluated here in the page's context (``year``, ``content`` …). Plain text
+fields print as written: their braces are often data for someone else, such
+as a Shopify money format ``€{{amount}}``. Values from data (HubDB rows, the
 request, tag parameters) are never interpreted, so product text cannot
 inject HubL.
 """
@@ -17,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-# Field types whose string default may hold HubL.
-HUBL_TEXT_TYPES = frozenset({"text", "richtext", "html", "textarea"})
+# Field types whose string default HubSpot renders as HubL.
+HUBL_TEXT_TYPES = frozenset({"richtext"})
 
 
 class FieldHubl(str):
