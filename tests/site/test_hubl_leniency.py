@@ -108,3 +108,20 @@ def test_what_hubspot_refuses_still_fails_the_page(
         env.render_string(source, name="templates/page.html")
     assert caught.value.where == "templates/page.html:2"
     assert message in caught.value.message
+
+
+JAVA = [
+    ("{% set h = 'https://x.io' %}{{ h.startsWith('http') }} {{ h.contains('x.') }}",
+     "True True"),
+    ("{{ 'Ab'.toLowerCase() }} {{ ' a '.trim() }} {{ 'abc'.length() }} {{ 'abc'.substring(1) }}",
+     "ab a 3 bc"),
+    ("{% set l = [1, 2] %}{{ l.size() }} {{ l.contains(2) }} {{ l.isEmpty() }}", "2 True False"),
+    ("{% set m = {'a': 1} %}{{ m.containsKey('a') }} {{ m.size() }}", "True 1"),
+]
+
+
+@pytest.mark.parametrize(("source", "html"), JAVA)
+def test_java_methods_jinjava_values_have_work(env: HublEnvironment, source: str,
+                                               html: str) -> None:
+    # given HubL written for HubSpot, whose strings, lists and maps are Java objects
+    assert env.render_string(source) == html

@@ -29,6 +29,7 @@ from sync.site.hubl.diagnostics import warn
 from sync.site.hubl.el_ops import NullSafeOperators
 from sync.site.hubl.errors import HublProblem
 from sync.site.hubl.field_values import derived
+from sync.site.hubl.java_methods import java_method
 from sync.site.hubl.jinjava_syntax import PATH_FUNCTIONS, TEMPLATE_KEYWORD, HublLexer, HublParser
 
 __all__ = ["PATH_FUNCTIONS", "TEMPLATE_KEYWORD", "HublJinja", "HublUndefined", "ThemeLoader",
@@ -149,7 +150,12 @@ class HublJinja(Environment):
             computed = derived(obj, attribute)
             if computed is not None:
                 return computed
-        return super().getattr(obj, attribute)
+        value = super().getattr(obj, attribute)
+        if isinstance(value, Undefined):
+            method = java_method(obj, attribute)
+            if method is not None:
+                return method
+        return value
 
     def join_path(self, template: str, parent: str) -> str:
         return resolve_theme_path(self.theme_dir, template, parent)
