@@ -242,6 +242,7 @@ def record_render(result: BuildResult, label: str, env: HublEnvironment, html: s
     """Keep what a render rendered on from and which placeholders it printed."""
     result.warnings += [(label, warning) for warning in env.last_warnings]
     result.placeholders += [(label, kind) for kind in _PLACEHOLDER.findall(html)]
+    result.placeholders += [(label, kind) for kind in env.last_placeholders]
 
 
 def copy_assets(env: HublEnvironment, theme_dir: Path, out_dir: Path, options: SiteOptions,

@@ -60,3 +60,10 @@ def warn(message: str) -> None:
         return
     template, line = template_position(sys._getframe(1))
     page.add_warning(HublWarning(template, line, message))
+
+
+def note_placeholder(kind: str) -> None:
+    """Record that the page used a stand-in for data only HubSpot hosts (``menu()`` …)."""
+    page = current_page_or_none()
+    if page is not None:
+        page.placeholders.append(kind)

@@ -93,6 +93,7 @@ class HublEnvironment:
         self.sample_menu = tuple(sample_menu) if sample_menu is not None \
             else functions.SAMPLE_MENU
         self.last_warnings: list[HublWarning] = []  # what the last render rendered on from
+        self.last_placeholders: list[str] = []  # hosted-data functions it stood in for
         self._field_templates: dict[str, Template] = {}
         self.theme_json = self._read_theme_json()
         self.theme_settings = self._theme_values(theme_settings or {})
@@ -237,6 +238,7 @@ class HublEnvironment:
         finally:
             page.leave_page(token)
             self.last_warnings = list(state.warnings)
+            self.last_placeholders = list(state.placeholders)
         return self._fill_includes(str(html), state)
 
     def _page_variables(self, name: str, content: dict[str, Any] | None,

@@ -18,6 +18,7 @@ from jinja2.utils import Namespace
 from markupsafe import Markup, escape
 
 from sync.site.hubl import colors, timefmt
+from sync.site.hubl.diagnostics import note_placeholder
 from sync.site.hubl.dialect import TEMPLATE_KEYWORD, resolve_theme_path
 from sync.site.hubl.errors import HublProblem
 from sync.site.hubl.hubdb import HubDBFunctions
@@ -137,6 +138,7 @@ def hubl_functions(env: HublEnvironment) -> dict[str, Any]:
              ) -> dict[str, Any]:
         tree = env.menus.get(str(menu_id))
         if tree is None:
+            note_placeholder("menu()")
             return {"children": [_menu_node(label, url) for label, url in env.sample_menu],
                     "label": "", "url": "", "hubshop_placeholder": True}
         return tree if isinstance(tree, dict) else {"children": tree}
@@ -289,6 +291,7 @@ def _placeholders(env: HublEnvironment, counter: Any) -> dict[str, Any]:
 
 def _named(function: Callable[..., Any], name: str) -> Callable[..., Any]:
     def call(*args: Any, **kwargs: Any) -> Any:
+        note_placeholder(f"{name}()")
         return function(*args, **kwargs)
 
     call.__name__ = name

@@ -104,6 +104,7 @@ class PageState:
     attribute_stack: list[dict[str, Any]] = field(default_factory=list)
     module_stack: list[str] = field(default_factory=list)
     warnings: dict[HublWarning, None] = field(default_factory=dict)
+    placeholders: list[str] = field(default_factory=list)  # hosted data stood in for
 
     def add_warning(self, warning: HublWarning) -> None:
         """Record a warning once (a loop repeating the same line adds it once)."""
