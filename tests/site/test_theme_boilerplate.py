@@ -59,6 +59,7 @@ def test_the_summary_counts_placeholders_by_page(built: BuildResult) -> None:
     placeholders = {p["page"]: p["kinds"] for p in summary_json(built)["placeholders"]}
     assert placeholders["templates/blog-index.html"]["blog_posts"] == 1
     assert placeholders["templates/blog-index.html"]["pagination"] == 1
+    assert placeholders["templates/blog-post.html"]["blog_author_url()"] == 1  # a function
     assert summary_lines(built)[0].startswith("Summary: ")
 
 
@@ -87,6 +88,10 @@ def test_coverage_of_a_theme_lists_the_names_it_uses(boilerplate: Path, tmp_path
     assert rows[("tag", "global_partial")]["status"] == "supported"
     assert rows[("filter", "join")]["uses"] == 1
     assert rows[("function", "blog_author_url")]["status"] in ("supported", "placeholder")
+    text = invoke(tmp_path, "coverage", str(boilerplate))
+    assert text.exit_code == 0
+    assert "@hubspot/pagination" in text.output and "templates/blog-index.html:17" in text.output
+    assert text.output.rstrip().splitlines()[-1].endswith("0 error, 0 unknown")
 
 
 def test_validate_accepts_the_marketplace_meta_json(boilerplate: Path, tmp_path: Path) -> None:
