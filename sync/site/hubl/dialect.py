@@ -72,7 +72,7 @@ class HublUndefined(ChainableUndefined):
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         parent = self._undefined_obj
-        if isinstance(parent, Undefined):
+        if isinstance(parent, Undefined) or parent is None:
             warn(f"method called on an undefined value: {self.hubl_path}() did nothing")
             return type(self)(obj=self, name="()")
         name = self._undefined_name or "value"
