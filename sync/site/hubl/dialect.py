@@ -2,9 +2,10 @@
 
 Jinjava differs from Jinja2 in ways real themes rely on: ``{r: 255, a: 1}``
 has string keys, ``module.items`` reads the field called ``items``, an
-undefined value prints as nothing (but calling one is an error), ``null``
-prints as nothing, and ``include``/``extends`` paths are relative to the
-including template.
+undefined value prints as nothing and a method called on one does nothing
+(both with a warning; only an unknown function is an error), ``null`` prints
+as nothing, Java methods such as ``s.startsWith('x')`` work, and
+``include``/``extends`` paths are relative to the including template.
 """
 
 from __future__ import annotations
