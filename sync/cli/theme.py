@@ -30,14 +30,18 @@ def _resolve_theme(app: AppContext, theme_dir: str | None) -> tuple[Path, tuple[
     return theme_folders(app.settings(), theme_dir)
 
 
-def _report_problems(problems: list[InputError], as_json: bool, ok_text: str) -> None:
+def _report_problems(problems: list[InputError], as_json: bool, ok_text: str,
+                     warnings: list[InputError] | None = None) -> None:
     if as_json:
-        emit_json({"ok": not problems, "problems": [str(p) for p in problems]})
-    elif problems:
+        extra = {"warnings": [str(w) for w in warnings]} if warnings is not None else {}
+        emit_json({"ok": not problems, "problems": [str(p) for p in problems], **extra})
+    else:
+        for warning in warnings or []:
+            click.echo(f"warning: {warning}", err=True)
         for problem in problems:
             click.echo(str(problem), err=True)
-    else:
-        click.echo(ok_text)
+        if not problems:
+            click.echo(ok_text)
     if problems:
         raise click.ClickException(f"{len(problems)} problem(s)")
 
@@ -78,15 +82,17 @@ def validate_command(app: AppContext, theme_dir: str | None, as_json: bool) -> N
     """Check theme.json, fields.json, meta.json, annotations and HubL syntax.
 
     Works on any HubSpot theme folder; every problem is printed as file:line.
+    What HubSpot only flags is printed as a warning and does not fail.
 
     \b
     Example:
       hubshop theme validate ./my-theme
     """
-    from sync.site.validate import validate_theme
+    from sync.site.validate import check_theme
 
     folder, modules = _resolve_theme(app, theme_dir)
-    _report_problems(validate_theme(folder, modules), as_json, f"{folder}: valid.")
+    report = check_theme(folder, modules)
+    _report_problems(report.errors, as_json, f"{folder}: valid.", report.warnings)
 
 
 def _site_options(app: AppContext, modules: tuple[Path, ...], base_url: str,
@@ -130,6 +136,7 @@ def build_command(app: AppContext, theme_dir: str | None, out_dir: str | None, b
       hubshop theme build --out site/
     """
     from sync.site.build import build_site
+    from sync.site.build_summary import summary_json, summary_lines
 
     folder, modules = _resolve_theme(app, theme_dir)
     from sync.site.embedded import default_out
@@ -140,7 +147,8 @@ def build_command(app: AppContext, theme_dir: str | None, out_dir: str | None, b
         emit_json({"out": str(out), "rendered": result.rendered,
                    "failed": [{"template": t, "error": e} for t, e in result.failed],
                    "notes": [{"template": t, "why": why} for t, why in result.notes],
-                   "assets": result.assets, "seconds": round(result.seconds, 3)})
+                   "assets": result.assets, "seconds": round(result.seconds, 3),
+                   **summary_json(result)})
     else:
         click.echo(f"Rendered {len(result.rendered)} page(s) and {result.assets} asset(s) "
                    f"into {out}/ in {result.seconds:.1f}s; {len(result.failed)} failed.")
@@ -148,6 +156,7 @@ def build_command(app: AppContext, theme_dir: str | None, out_dir: str | None, b
             click.echo(f"  note {template}: {why}")
         for template, error in result.failed:
             click.echo(f"  FAILED {template}: {error}", err=True)
+        click.echo("\n".join(summary_lines(result)))
     if result.failed:
         raise click.exceptions.Exit(1)
 
@@ -237,20 +246,37 @@ def upload_command(app: AppContext, theme_dir: str | None, environment: str, des
 
 
 @theme.command("coverage")
+@click.argument("theme_dir", metavar="[DIR]", required=False,
+                type=click.Path(exists=True, file_okay=False))
 @json_option
-def coverage_command(as_json: bool) -> None:
+def coverage_command(theme_dir: str | None, as_json: bool) -> None:
     """For each name in HubSpot's HubL catalogue: supported, placeholder or error.
+
+    With DIR, only the names that theme uses, how often and where first.
 
     \b
     Example:
       hubshop theme coverage --json
+      hubshop theme coverage ./cms-theme-boilerplate/src
     """
     from sync.site.hubl import coverage_report
+    from sync.site.hubl.usage import theme_usage
 
     try:
         rows = coverage_report()
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
+    if theme_dir:
+        used = theme_usage(Path(theme_dir), rows)
+        if as_json:
+            emit_json([{"kind": u.kind, "name": u.name, "status": u.status, "uses": u.uses,
+                        "first": u.first, "note": u.note} for u in used])
+            return
+        for u in used:
+            click.echo(f"{u.kind:<10} {u.name:<36} {u.status:<12} {u.uses:>4}  {u.first}")
+        statuses = ("supported", "placeholder", "error", "unknown")
+        click.echo(", ".join(f"{sum(1 for u in used if u.status == s)} {s}" for s in statuses))
+        return
     if as_json:
         emit_json([{"kind": r.kind, "name": r.name, "status": r.status, "note": r.note}
                    for r in rows])
@@ -261,4 +287,3 @@ def coverage_command(as_json: bool) -> None:
     counts = {s: sum(1 for r in rows if r.status == s) for s in ("supported", "placeholder",
                                                                   "error")}
     click.echo(", ".join(f"{n} {s}" for s, n in counts.items()))
-

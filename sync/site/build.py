@@ -8,6 +8,7 @@ content. Any HubSpot theme folder works; ours additionally gets the top-level
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from collections.abc import Iterable, Mapping
@@ -16,14 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from sync.errors import HubshopError, InputError
+from sync.paths import asset_dir
 from sync.site.hubdb_snapshot import SnapshotSource
 from sync.site.hubl import HubDBSource, HublEnvironment, RequestContext
+from sync.site.hubl.diagnostics import HublWarning
 from sync.site.hubl.hubdb import is_missing_table
 from sync.site.routes import PageTemplate, output_file, page_templates, row_url
 
 BUILD_MARKER = ".hubshop-build"
 SKIPPED_FILES = frozenset({"fields.json", "theme.json", "meta.json", "module.html", "brand.yml"})
 SKIPPED_SUFFIXES = frozenset({".md", ".yml", ".yaml"})
+_PLACEHOLDER = re.compile(r'data-hubshop-placeholder="([^"]+)"')
 
 
 @dataclass
@@ -32,12 +36,17 @@ class BuildResult:
 
     ``notes`` are ``(template or table, what happened)`` pairs worth telling but
     not failures: a dynamic page with no table to list, a table not synced yet.
+    ``warnings`` are ``(page, warning)`` pairs a page rendered on from (empty
+    output where HubSpot would print data), ``placeholders`` ``(page, kind)``
+    for each stand-in for HubSpot-hosted data, so wrong output is never silent.
     """
 
     out_dir: Path
     rendered: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, HublWarning]] = field(default_factory=list)
+    placeholders: list[tuple[str, str]] = field(default_factory=list)
     assets: int = 0
     seconds: float = 0.0
 
@@ -71,8 +80,17 @@ class SiteOptions:
     portal_id: int = 0
 
 
+# Links hubshop's own theme shows for the menu its header reads, before HubSpot hosts one.
+SHOP_SAMPLE_MENU = (("Home", "/"), ("Shop", "/products"))
+
+
 def make_environment(theme_dir: Path, options: SiteOptions) -> HublEnvironment:
-    """The renderer for a theme with these options (shared with the preview server)."""
+    """The renderer for a theme with these options (shared with the preview server).
+
+    Menus only HubSpot hosts render as placeholders; hubshop's own theme gets
+    its shop's links in them, any other theme neutral ones.
+    """
+    ours = Path(theme_dir).resolve() == asset_dir("theme").resolve()
     return HublEnvironment(
         theme_dir,
         hubdb=options.hubdb,
@@ -80,6 +98,7 @@ def make_environment(theme_dir: Path, options: SiteOptions) -> HublEnvironment:
         modules_dirs=list(options.modules_dirs),
         request=RequestContext.from_url(options.base_url + "/"),
         portal_id=options.portal_id,
+        sample_menu=SHOP_SAMPLE_MENU if ours else None,
     )
 
 
@@ -188,22 +207,42 @@ def _prepare(out_dir: Path) -> None:
     (out_dir / BUILD_MARKER).write_text("built by hubshop theme build\n", encoding="utf-8")
 
 
+def page_content(page: PageTemplate, row: dict[str, Any] | None) -> dict[str, Any]:
+    """The ``content`` a page answers with: its name and title, as HubSpot gives them.
+
+    HubSpot titles a page by its name: a dynamic row page by the row's name,
+    any other page by the name a page made from the template starts with (the
+    template's label), so no page renders an empty ``<title>``.
+    """
+    name = str((row or {}).get("name") or page.label or Path(page.template).stem)
+    return {"name": name, "html_title": name}
+
+
 def _render_one(env: HublEnvironment, options: SiteOptions, page: PageTemplate, url: str,
                 row: dict[str, Any] | None, result: BuildResult) -> None:
     label = page.template if row is None else f"{page.template} [{row.get('path')}]"
     try:
         html = env.render_template(
             page.template,
+            content=page_content(page, row),
             dynamic_row=row,
             request=RequestContext.from_url(options.base_url + url),
         )
     except HubshopError as exc:
         result.failed.append((label, str(exc)))
         return
+    record_render(result, label, env, html)
     target = result.out_dir / output_file(url)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(html, encoding="utf-8")
     result.rendered.append(output_file(url))
+
+
+def record_render(result: BuildResult, label: str, env: HublEnvironment, html: str) -> None:
+    """Keep what a render rendered on from and which placeholders it printed."""
+    result.warnings += [(label, warning) for warning in env.last_warnings]
+    result.placeholders += [(label, kind) for kind in _PLACEHOLDER.findall(html)]
+    result.placeholders += [(label, kind) for kind in env.last_placeholders]
 
 
 def copy_assets(env: HublEnvironment, theme_dir: Path, out_dir: Path, options: SiteOptions,
@@ -219,6 +258,7 @@ def copy_assets(env: HublEnvironment, theme_dir: Path, out_dir: Path, options: S
             except HubshopError as exc:
                 result.failed.append((relative, str(exc)))
                 continue
+            record_render(result, relative, env, css)
             target.write_text(css, encoding="utf-8")
         else:
             shutil.copyfile(source, target)

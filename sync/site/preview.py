@@ -20,7 +20,13 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from sync.errors import HubshopError
-from sync.site.build import SiteOptions, asset_files, dynamic_table, make_environment
+from sync.site.build import (
+    SiteOptions,
+    asset_files,
+    dynamic_table,
+    make_environment,
+    page_content,
+)
 from sync.site.hubdb_snapshot import SnapshotSource
 from sync.site.hubl import HublEnvironment, RequestContext
 from sync.site.routes import PageTemplate, page_templates
@@ -143,7 +149,8 @@ class PreviewSite:
             if page is None:
                 return 404, "text/plain; charset=utf-8", b"Not found"
         try:
-            html = env.render_template(page.template, dynamic_row=row, request=request)
+            html = env.render_template(page.template, content=page_content(page, row),
+                                       dynamic_row=row, request=request)
         except HubshopError as exc:
             return 500, "text/plain; charset=utf-8", f"{exc}\n".encode()
         if self.live_reload:

@@ -30,6 +30,7 @@ class PageTemplate:
     url: str
     dynamic: bool
     error_page: bool = False
+    label: str = ""  # the annotation's label, the name a page made from it starts with
 
 
 def page_templates(theme_dir: Path, theme_settings: dict[str, Any]) -> list[PageTemplate]:
@@ -57,7 +58,8 @@ def page_templates(theme_dir: Path, theme_settings: dict[str, Any]) -> list[Page
             url = dynamic_prefix + "/"
         else:
             url = f"/{stem}/"
-        found.append(PageTemplate(relative, url, dynamic, error_page))
+        found.append(PageTemplate(relative, url, dynamic, error_page,
+                                  annotation.get("label", "")))
     return _unique(found)
 
 
@@ -84,7 +86,8 @@ def _unique(pages: list[PageTemplate]) -> list[PageTemplate]:
         if url in taken:
             url = f"/{template_stem(Path(page.template).relative_to('templates'))}/"
         taken.add(url)
-        result.append(PageTemplate(page.template, url, page.dynamic, page.error_page))
+        result.append(PageTemplate(page.template, url, page.dynamic, page.error_page,
+                                   page.label))
     return result
 
 

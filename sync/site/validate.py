@@ -3,13 +3,18 @@
 HubSpot rejects a bad ``fields.json`` or template at upload time with a terse
 message; this finds the same mistakes locally, all in one pass, each as
 file:line with the fix, so ``hubshop theme upload`` can refuse to publish them.
+What HubSpot accepts (``content_types: ["ANY"]`` in a marketplace theme's
+meta.json) passes; what it only flags (a ``preview_path`` that points nowhere)
+is a warning, which :func:`check_theme` reports apart from the errors.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,20 +33,48 @@ TEMPLATE_TYPES = frozenset({
     "membership_reset_request_page", "membership_email_page",
     "quote", "drag_drop_email", "knowledge_article", "starter_landing_pages", "proposal",
 })
-HOST_TEMPLATE_TYPES = frozenset({"PAGE", "BLOG_POST", "BLOG_LISTING", "EMAIL", "QUOTE_TEMPLATE",
-                                 "KNOWLEDGE_BASE", "CASE_STUDY"})
+# meta.json ``content_types`` (HubSpot's module configuration reference) and the older
+# ``host_template_types`` it replaced; HubSpot accepts either key with either vocabulary,
+# and ``ANY`` (published marketplace themes use it) means every content type.
+CONTENT_TYPES = frozenset({"ANY", "LANDING_PAGE", "SITE_PAGE", "BLOG_POST", "BLOG_LISTING",
+                           "EMAIL", "KNOWLEDGE_BASE", "QUOTE_TEMPLATE", "CUSTOMER_PORTAL",
+                           "WEB_INTERACTIVE", "SUBSCRIPTION", "MEMBERSHIP"})
+HOST_TEMPLATE_TYPES = frozenset({"ANY", "PAGE", "BLOG_POST", "BLOG_LISTING", "EMAIL",
+                                 "QUOTE_TEMPLATE", "KNOWLEDGE_BASE", "CASE_STUDY"}) | CONTENT_TYPES
 _ANNOTATION = re.compile(r"\A\s*<!--(.*?)-->", re.DOTALL)
 _FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
+class ThemeWarning(InputError):
+    """Something HubSpot accepts but flags; reported, never a reason to refuse the theme."""
+
+
+@dataclass
+class ValidationReport:
+    """What :func:`check_theme` found: errors HubSpot would refuse, warnings it would flag."""
+
+    errors: list[InputError] = dataclasses.field(default_factory=list)
+    warnings: list[InputError] = dataclasses.field(default_factory=list)
+
+
 def validate_theme(theme_dir: Path, modules_dirs: Iterable[Path] = ()) -> list[InputError]:
-    """Every problem in the theme (and extra module folders), in file order.
+    """Every error in the theme (and extra module folders), in file order.
 
     Args:
         theme_dir: a HubSpot theme root (holds ``theme.json``), ours or anyone's.
         modules_dirs: folders of ``name.module`` directories merged in at build/upload.
     """
-    theme_dir = Path(theme_dir)
+    return check_theme(theme_dir, modules_dirs).errors
+
+
+def check_theme(theme_dir: Path, modules_dirs: Iterable[Path] = ()) -> ValidationReport:
+    """Errors and warnings of the theme, each file:line with the fix."""
+    found = _problems(Path(theme_dir), list(modules_dirs))
+    return ValidationReport([p for p in found if not isinstance(p, ThemeWarning)],
+                            [p for p in found if isinstance(p, ThemeWarning)])
+
+
+def _problems(theme_dir: Path, modules_dirs: list[Path]) -> list[InputError]:
     if not theme_dir.is_dir():
         return [InputError(str(theme_dir), "theme folder not found", "pass the theme's root")]
     errors: list[InputError] = []
@@ -94,8 +127,9 @@ def _check_theme_json(theme_dir: Path) -> list[InputError]:
     for key in ("preview_path", "screenshot_path"):
         value = data.get(key)
         if isinstance(value, str) and value and not (theme_dir / value).resolve().exists():
-            errors.append(InputError(f"{path}:{_line(text, _quoted(key))}",
-                                     f"{key} {value!r} does not exist", "point it at a file"))
+            errors.append(ThemeWarning(f"{path}:{_line(text, _quoted(key))}",
+                                       f"{key} {value!r} does not exist",
+                                       "point it at a file (HubSpot shows no preview)"))
     return errors
 
 
@@ -215,13 +249,14 @@ def _check_meta(meta: Any, path: Path, text: str) -> list[InputError]:
         if key in meta and not isinstance(meta[key], bool):
             errors.append(InputError(f"{path}:{_line(text, _quoted(key))}",
                                      f"'{key}' must be true or false"))
-    hosts = meta.get("host_template_types", [])
-    unknown = [h for h in hosts if h not in HOST_TEMPLATE_TYPES] if isinstance(hosts, list) \
-        else [hosts]
-    if unknown:
-        errors.append(InputError(f"{path}:{_line(text, _quoted('host_template_types'))}",
-                                 f"unknown host_template_types {unknown}",
-                                 "use " + ", ".join(sorted(HOST_TEMPLATE_TYPES))))
+    for key in ("host_template_types", "content_types"):
+        hosts = meta.get(key, [])
+        unknown = [h for h in hosts if h not in HOST_TEMPLATE_TYPES] \
+            if isinstance(hosts, list) else [hosts]
+        if unknown:
+            errors.append(InputError(f"{path}:{_line(text, _quoted(key))}",
+                                     f"unknown {key} {unknown}",
+                                     "use " + ", ".join(sorted(CONTENT_TYPES))))
     return errors
 
 

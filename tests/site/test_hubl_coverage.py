@@ -10,6 +10,7 @@ import pytest
 from sync.paths import contracts_dir
 from sync.site.hubl import coverage_report
 from sync.site.hubl.coverage import DND_TAGS
+from sync.site.hubl.default_modules import DEFAULT_MODULES
 
 pytestmark = pytest.mark.skipif(not (contracts_dir() / "hubl").is_dir(),
                                 reason="HubL catalogue not found (set HUBSHOP_CONTRACTS)")
@@ -21,8 +22,8 @@ def test_every_catalogue_name_and_dnd_tag_is_classified() -> None:
     expected = sum(len(json.loads(p.read_text())) for p in folder.glob("hubl_*.json"))
     # when
     rows = coverage_report()
-    # then every name appears once, plus the dnd tags the catalogue omits
-    assert len(rows) == expected + len(DND_TAGS)
+    # then every name appears once, plus the dnd tags and default modules the catalogue omits
+    assert len(rows) == expected + len(DND_TAGS) + len(DEFAULT_MODULES)
     assert {r.name for r in rows if r.kind == "tag"} >= set(DND_TAGS)
 
 

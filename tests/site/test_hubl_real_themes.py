@@ -95,10 +95,27 @@ def test_system_page_builtins_render_as_placeholders(env: HublEnvironment, built
     assert "data-hubshop-placeholder" in html
 
 
-def test_menu_function_gives_sample_nodes_for_a_hosted_menu(env: HublEnvironment) -> None:
+def test_menu_function_gives_neutral_sample_nodes_for_a_hosted_menu(
+        env: HublEnvironment) -> None:
+    # given any theme (not hubshop's): a menu only HubSpot hosts shows neutral links
     source = ("{% for link in menu('main', 'site_root').children %}"
               "{{ link.label }}={{ link.url }};{% endfor %}")
-    assert env.render_string(source) == "Home=/;Shop=/products;"
+    assert env.render_string(source) == "Menu link 1=#;Menu link 2=#;Menu link 3=#;"
+    html = env.render_string("{% module 'nav' path='@hubspot/menu' %}")
+    assert 'data-hubshop-placeholder="menu"' in html and "/products" not in html
+
+
+def test_linked_image_honours_size_type_and_max_width(env: HublEnvironment) -> None:
+    # given an image capped at 600px wide, and one sized automatically
+    capped = env.render_string(
+        "{% module 'i' path='@hubspot/linked_image' img={'src': 'a.png', 'alt': 'A', "
+        "'size_type': 'auto_custom_max', 'max_width': 600, 'width': 1200, 'height': 600} %}")
+    auto = env.render_string("{% module 'i' path='@hubspot/linked_image' img={'src': 'a.png', "
+                             "'alt': 'A', 'width': 1200, 'height': 600} %}")
+    # then the capped one is 600 wide (height scaled) and neither can overflow its column
+    assert 'width="600" height="300"' in capped
+    assert 'style="max-width: min(100%, 600px); height: auto;"' in capped
+    assert 'width="1200" height="600" style="max-width: 100%; height: auto;"' in auto
 
 
 def test_unknown_constructs_still_fail_with_template_and_line(env: HublEnvironment) -> None:

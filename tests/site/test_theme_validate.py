@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sync.site.validate import validate_theme
+from sync.site.validate import check_theme, validate_theme
 from tests.site.theme_fixtures import MODULES, THEME
 
 
@@ -145,3 +145,38 @@ def test_a_colour_default_may_leave_its_colour_to_an_inherited_value(theme_copy:
     found = [p for p in problems(theme_copy) if "tint" in p or "bare" in p]
     # then only the colour with nowhere to take its colour from is reported
     assert len(found) == 1 and "field 'bare' (color)" in found[0]
+
+
+@pytest.mark.parametrize("key", ["host_template_types", "content_types"])
+def test_a_marketplace_module_for_any_content_type_is_accepted(theme_copy: Path, key: str):
+    # given a module meta.json as published marketplace themes write it
+    path = theme_copy / "modules" / "shopify-collection.module" / "meta.json"
+    meta = json.loads(path.read_text())
+    meta.update({"host_template_types": ["ANY"], "content_types": ["ANY"]})
+    meta[key] = ["ANY", "LANDING_PAGE", "SITE_PAGE", "BLOG_LISTING"]
+    path.write_text(json.dumps(meta, indent=2))
+    # then it is valid
+    assert [p for p in problems(theme_copy) if str(path) in p] == []
+
+
+def test_an_unknown_content_type_is_still_an_error(theme_copy: Path):
+    path = theme_copy / "modules" / "shopify-collection.module" / "meta.json"
+    meta = json.loads(path.read_text())
+    meta["content_types"] = ["ANY", "HOLOGRAM"]
+    path.write_text(json.dumps(meta, indent=2))
+    assert any("unknown content_types ['HOLOGRAM']" in p for p in problems(theme_copy))
+
+
+def test_a_missing_preview_path_is_a_warning_not_an_error(theme_copy: Path):
+    # given a theme.json whose preview template does not exist (HubSpot shows no preview)
+    path = theme_copy / "theme.json"
+    data = json.loads(path.read_text())
+    data["preview_path"] = "./templates/gone.html"
+    path.write_text(json.dumps(data, indent=2))
+    # when
+    report = check_theme(theme_copy)
+    # then the theme stays valid and the warning names the file and line
+    assert [str(e) for e in report.errors if "preview_path" in str(e)] == []
+    assert any(str(w).startswith(f"{path}:") and "preview_path" in str(w)
+               for w in report.warnings)
+    assert validate_theme(theme_copy) == report.errors

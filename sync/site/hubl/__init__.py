@@ -22,7 +22,10 @@ Usage::
 
 Every error (syntax, unknown tag/filter/function/test, missing module or asset,
 bad HubDB query, HubSpot's 10 ``hubdb_table_rows`` calls per page) is a
-:class:`HublError` whose ``where`` is ``template:line``.
+:class:`HublError` whose ``where`` is ``template:line``. What Jinjava only
+warns about (undefined variables and properties printed, methods called on
+undefined values) renders on as HubSpot renders it; the render's warnings,
+each naming ``template:line``, are in ``env.last_warnings``.
 
 Escaping: HubSpot does not autoescape HubL output, and neither does this
 renderer by default (so a template behaves the same in both places). Templates

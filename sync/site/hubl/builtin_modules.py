@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import escape
 
+from sync.site.hubl.blog_modules import blog_posts, pagination
+from sync.site.hubl.default_modules import DEFAULT_MODULES, EMAIL_MODULES
 from sync.site.hubl.placeholders import form_html
 
 if TYPE_CHECKING:
@@ -32,20 +34,53 @@ class BuiltinModule:
 
 def _image(values: dict[str, Any]) -> dict[str, Any]:
     img = values.get("img") if isinstance(values.get("img"), dict) else {}
-    return {"src": img.get("src") or values.get("src") or "",
-            "alt": img.get("alt") or values.get("alt") or "",
-            "width": img.get("width") or values.get("width"),
-            "height": img.get("height") or values.get("height"),
-            "loading": img.get("loading") or values.get("loading") or "lazy"}
+
+    def pick(key: str, default: Any = None) -> Any:
+        return img.get(key) or values.get(key) or default
+
+    return {"src": pick("src", ""), "alt": pick("alt", ""), "width": pick("width"),
+            "height": pick("height"), "loading": pick("loading", "lazy"),
+            "size_type": pick("size_type", "auto"), "max_width": pick("max_width"),
+            "max_height": pick("max_height")}
+
+
+def _size(image: dict[str, Any]) -> tuple[Any, Any, str]:
+    """``(width, height, style)`` as HubSpot's image field sizes an image.
+
+    ``auto`` keeps the file's size but never wider than its container;
+    ``auto_custom_max`` caps it at ``max_width`` (height scaled to match);
+    ``exact`` uses the given size. Every size keeps ``max-width: 100%`` so an
+    image never overflows its column.
+    """
+    width, height = image["width"], image["height"]
+    if image["size_type"] == "auto_custom_max" and image["max_width"]:
+        cap = image["max_width"]
+        if width and height and _number(width):
+            height = round(_number(height) * _number(cap) / _number(width))
+        width = cap
+        if image["max_height"] and not height:
+            height = image["max_height"]
+        return width, height, f"max-width: min(100%, {escape(cap)}px); height: auto;"
+    return width, height, "max-width: 100%; height: auto;"
+
+
+def _number(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
 
 
 def _img_tag(image: dict[str, Any], css: str = "hs-image-widget") -> str:
     if not image["src"]:
         return ""
-    size = "".join(f' {k}="{escape(image[k])}"' for k in ("width", "height") if image[k])
+    width, height, style = _size({"size_type": "auto", "max_width": None, "max_height": None,
+                                  **image})
+    size = "".join(f' {k}="{escape(v)}"' for k, v in (("width", width), ("height", height))
+                   if v)
     loading = f' loading="{escape(image["loading"])}"' if image["loading"] != "disabled" else ""
     return (f'<img src="{escape(image["src"])}" class="{css}" alt="{escape(image["alt"])}"'
-            f"{size}{loading}>")
+            f'{size} style="{style}"{loading}>')
 
 
 def _href(link: Any) -> tuple[str, bool]:
@@ -121,7 +156,7 @@ def _menu(env: HublEnvironment, values: dict[str, Any], name: str) -> str:
     tree = env.menus.get(key)
     flow = str(values.get("flow") or "horizontal")
     if tree is None:
-        sample = [{"label": "Home", "url": "/"}, {"label": "Shop", "url": "/products"}]
+        sample = [{"label": label, "url": url} for label, url in env.sample_menu]
         return f'<div data-hubshop-placeholder="menu">{menu_html(sample, flow)}</div>'
     items = tree.get("children", []) if isinstance(tree, dict) else tree
     return menu_html(items, flow)
@@ -230,3 +265,16 @@ BUILTIN_MODULES: dict[str, BuiltinModule] = {
     "membership_social_logins": BuiltinModule(_placeholder("membership_social_logins"), {},
                                               placeholder=True),
 }
+BUILTIN_MODULES.update({
+    "blog_posts": BuiltinModule(blog_posts, {"layout": "grid"}, placeholder=True),
+    "pagination": BuiltinModule(pagination, {"prev_link_text": "Prev", "next_link_text": "Next"},
+                                placeholder=True),
+    "blog_listing": BuiltinModule(blog_posts, {"layout": "grid"}, placeholder=True),
+    "social_follow": BuiltinModule(_placeholder("social_follow"), {}, placeholder=True),
+})
+# Every other default module shows data only HubSpot holds (or shows only in email):
+# a marked placeholder of its kind, so pages using it render.
+BUILTIN_MODULES.update({
+    name: BuiltinModule(_placeholder("email_only" if name in EMAIL_MODULES else name), {},
+                        placeholder=True)
+    for name in DEFAULT_MODULES if name not in BUILTIN_MODULES})

@@ -1,9 +1,10 @@
 """How much of HubSpot's HubL catalogue the local renderer handles, asked of a live environment.
 
 Reads ``hubl_*.json`` from the contracts folder (plus the drag-and-drop tags,
-which the catalogue omits) and asks a real :class:`HublEnvironment` about each
-name: is the tag parsed, the filter/test/function registered, and is its
-implementation a HubSpot-data placeholder?
+which the catalogue omits, and HubSpot's default modules) and asks a real
+:class:`HublEnvironment` about each name: is the tag parsed, the
+filter/test/function registered, and is its implementation a HubSpot-data
+placeholder?
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+
+from sync.site.hubl.default_modules import DEFAULT_MODULES
 
 Status = Literal["supported", "placeholder", "error"]
 
@@ -37,13 +40,14 @@ def catalogue(contracts: Path) -> list[tuple[str, str]]:
     """``(kind, name)`` for every entry of the HubL catalogue plus the dnd tags."""
     folder = contracts / "hubl"
     if not folder.is_dir():
-        raise FileNotFoundError(f"HubL catalogue not found at {folder} (set HUBSPOT_CONTRACTS)")
+        raise FileNotFoundError(f"HubL catalogue not found at {folder} (set HUBSHOP_CONTRACTS)")
     names: list[tuple[str, str]] = []
     for kind, filename in _CATALOGUE.items():
         path = folder / filename
         if path.exists():
             names += [(kind, name) for name in json.loads(path.read_text(encoding="utf-8"))]
     names += [("tag", name) for name in DND_TAGS if ("tag", name) not in names]
+    names += [("module", f"@hubspot/{name}") for name in DEFAULT_MODULES]
     return names
 
 
@@ -117,6 +121,15 @@ class _Probe:
     def _variable(self, name: str) -> CoverageRow:
         html = self.env.render_string(f"{{{{ {name} is defined }}}}")
         return CoverageRow("variable", name, "supported" if html == "True" else "error")
+
+    def _module(self, name: str) -> CoverageRow:
+        from sync.site.hubl.builtin_modules import BUILTIN_MODULES
+
+        module = BUILTIN_MODULES.get(name.removeprefix("@hubspot/"))
+        if module is None:
+            return CoverageRow("module", name, "error", "unknown built-in module")
+        status: Status = "placeholder" if module.placeholder else "supported"
+        return CoverageRow("module", name, status, "HubSpot default module")
 
     def _hubdb_variable(self, name: str) -> CoverageRow:
         row = {"id": "1", "path": "p", "name": "n", "values": {}, "childTableId": "0"}

@@ -2,9 +2,10 @@
 
 Jinjava differs from Jinja2 in ways real themes rely on: ``{r: 255, a: 1}``
 has string keys, ``module.items`` reads the field called ``items``, an
-undefined value prints as nothing (but calling one is an error), ``null``
-prints as nothing, and ``include``/``extends`` paths are relative to the
-including template.
+undefined value prints as nothing and a method called on one does nothing
+(both with a warning; only an unknown function is an error), ``null`` prints
+as nothing, Java methods such as ``s.startsWith('x')`` work, and
+``include``/``extends`` paths are relative to the including template.
 """
 
 from __future__ import annotations
@@ -14,12 +15,22 @@ import re
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChainableUndefined, Environment, FileSystemLoader, TemplateNotFound, nodes
+from jinja2 import (
+    ChainableUndefined,
+    Environment,
+    FileSystemLoader,
+    TemplateNotFound,
+    Undefined,
+    nodes,
+)
 from jinja2.lexer import Lexer
+from jinja2.utils import missing
 
+from sync.site.hubl.diagnostics import warn
 from sync.site.hubl.el_ops import NullSafeOperators
 from sync.site.hubl.errors import HublProblem
 from sync.site.hubl.field_values import derived
+from sync.site.hubl.java_methods import java_method
 from sync.site.hubl.jinjava_syntax import PATH_FUNCTIONS, TEMPLATE_KEYWORD, HublLexer, HublParser
 
 __all__ = ["PATH_FUNCTIONS", "TEMPLATE_KEYWORD", "HublJinja", "HublUndefined", "ThemeLoader",
@@ -29,14 +40,60 @@ __all__ = ["PATH_FUNCTIONS", "TEMPLATE_KEYWORD", "HublJinja", "HublUndefined", "
 _ANNOTATION = re.compile(r"\A(\s*)<!--(?=[^>]*?templateType\s*:)(.*?)-->", re.DOTALL)
 
 class HublUndefined(ChainableUndefined):
-    """Prints as nothing and chains like Jinjava, but calling it names what is missing."""
+    """Jinjava's ``null`` for what is not there: prints as nothing and records a warning.
+
+    Printing an undefined variable or property, reading a property of one, or
+    calling a method on one (``{% do rel.append("x") %}`` with ``rel`` unset)
+    renders on with a warning naming template:line, as Jinjava does. Calling a
+    bare unknown name (``no_such_function()``) stays an error: Jinjava cannot
+    resolve the function and HubSpot refuses the template.
+    """
 
     __slots__ = ()
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+    def __getattr__(self, name: str) -> Any:
+        if name[:2] == "__":
+            raise AttributeError(name)
+        return self._member(name)
+
+    def __getitem__(self, name: Any) -> Any:
+        return self._member(name)
+
+    def _member(self, name: Any) -> HublUndefined:
+        return type(self)(obj=self, name=str(name))
+
+    @property
+    def hubl_path(self) -> str:
+        """``a.b.c`` for the chain of names that led here."""
+        parent = self._undefined_obj
         name = self._undefined_name or "value"
-        raise HublProblem(f"unknown function: {name}()",
-                          "use a HubL function this renderer knows (`hubshop theme coverage`)")
+        if isinstance(parent, HublUndefined):
+            return f"{parent.hubl_path}.{name}"
+        return name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        parent = self._undefined_obj
+        if isinstance(parent, Undefined) or parent is None:
+            warn(f"method called on an undefined value: {self.hubl_path}() did nothing")
+            return type(self)(obj=self, name="()")
+        name = self._undefined_name or "value"
+        if parent is missing:
+            raise HublProblem(f"unknown function: {name}()",
+                              "use a HubL function this renderer knows (`hubshop theme coverage`)")
+        raise HublProblem(f"unknown method: {name}() on a {type(parent).__name__}",
+                          "call a method the value has (HubSpot refuses unknown methods)")
+
+    def __str__(self) -> str:
+        parent = self._undefined_obj
+        if parent is missing:
+            warn(f"undefined variable printed as empty: {self.hubl_path}")
+        elif isinstance(parent, Undefined):
+            warn(f"property of an undefined value printed as empty: {self.hubl_path}")
+        else:
+            warn(f"unknown property printed as empty: {self._undefined_name}")
+        return ""
+
+    __html__ = __str__
 
 
 class ThemeLoader(FileSystemLoader):
@@ -94,7 +151,12 @@ class HublJinja(Environment):
             computed = derived(obj, attribute)
             if computed is not None:
                 return computed
-        return super().getattr(obj, attribute)
+        value = super().getattr(obj, attribute)
+        if isinstance(value, Undefined):
+            method = java_method(obj, attribute)
+            if method is not None:
+                return method
+        return value
 
     def join_path(self, template: str, parent: str) -> str:
         return resolve_theme_path(self.theme_dir, template, parent)

@@ -16,10 +16,12 @@ from jinja2 import Template
 
 from sync.plumbing.clock import SYSTEM_CLOCK, Clock
 from sync.site.hubl import filters, functions, hubdb, module_tags, page, syntax
+from sync.site.hubl.diagnostics import HublWarning
 from sync.site.hubl.dialect import HublJinja, HublUndefined, ThemeLoader, strip_annotation
 from sync.site.hubl.el_ops import OP_FUNCTION, hubl_op
 from sync.site.hubl.errors import HublError, to_hubl_error
 from sync.site.hubl.exptests import HUBL_TESTS
+from sync.site.hubl.field_hubl import evaluate, has_marks
 from sync.site.hubl.field_values import apply_inherited
 from sync.site.hubl.fields import read_fields, values_from_fields
 from sync.site.hubl.page import FOOTER_MARK, HEADER_MARK, PageState, RequestContext
@@ -49,6 +51,7 @@ class HublEnvironment:
         site_settings: HubSpot's ``site_settings`` (company name, domain …).
         menus: menu trees by name or id for ``menu``/``menu()``; absent ones render
             as placeholders.
+        sample_menu: ``(label, url)`` links those placeholders show; neutral by default.
         timezone: IANA zone of the portal, used by date filters.
         autoescape: HubSpot does not autoescape, so neither do we by default;
             templates escape product text with ``|escape``.
@@ -68,6 +71,7 @@ class HublEnvironment:
         brand_settings: dict[str, Any] | None = None,
         site_settings: dict[str, Any] | None = None,
         menus: dict[str, Any] | None = None,
+        sample_menu: Iterable[tuple[str, str]] | None = None,
         timezone: str = "UTC",
         autoescape: bool = False,
     ) -> None:
@@ -86,8 +90,14 @@ class HublEnvironment:
         self.brand_settings = brand_settings or {}
         self.site_settings = site_settings or {}
         self.menus = menus or {}
+        self.sample_menu = tuple(sample_menu) if sample_menu is not None \
+            else functions.SAMPLE_MENU
+        self.last_warnings: list[HublWarning] = []  # what the last render rendered on from
+        self.last_placeholders: list[str] = []  # hosted-data functions it stood in for
+        self._field_templates: dict[str, Template] = {}
         self.theme_json = self._read_theme_json()
         self.theme_settings = self._theme_values(theme_settings or {})
+        self._theme_holds_hubl = has_marks(self.theme_settings)
         self.loader = ThemeLoader(self.theme_dir, self.modules_dirs)
         self.jinja = HublJinja(
             loader=self.loader,
@@ -178,6 +188,30 @@ class HublEnvironment:
         except Exception as exc:
             raise to_hubl_error(exc, self.loader.filenames, template) from exc
 
+    def render_field_hubl(self, text: str, owner: str) -> str:
+        """Evaluate HubL a field default holds, in the page being rendered.
+
+        ``owner`` (the module folder; empty for the theme's own fields) names it
+        in warnings as ``<owner>/fields.json``. HubL that does not compile prints as written,
+        with a warning, as HubSpot leaves a broken token in the text.
+        """
+        name = f"{owner}/fields.json" if owner else "fields.json"
+        try:
+            template = self._field_templates.get(text) or self._compile(text, name)
+            self._field_templates[text] = template
+            return template.render(page.current_page().variables)
+        except Exception as exc:  # noqa: BLE001 - any HubL failure: keep the text, tell
+            error = to_hubl_error(exc, self.loader.filenames, name)
+            page.current_page().add_warning(HublWarning(name, 0, "HubL in a field default "
+                                                        f"printed as written: {error.message}"))
+            return text
+
+    def _compile(self, source: str, name: str) -> Template:
+        filename = f"<field:{name}:{len(self._field_templates)}>"
+        self.loader.filenames[filename] = name
+        code = self.jinja.compile(source, name, filename)
+        return self.jinja.template_class.from_code(self.jinja, code, self.jinja.globals)
+
     def now(self) -> datetime:
         return self.clock.now()
 
@@ -194,12 +228,17 @@ class HublEnvironment:
                                                request or self.request)
         token = page.enter_page(state)
         try:
+            if self._theme_holds_hubl:
+                state.variables["theme"] = evaluate(
+                    self.theme_settings, lambda text: self.render_field_hubl(text, ""))
             result = target()
             html = result if raw else result.render(state.variables)
         except Exception as exc:
             raise to_hubl_error(exc, self.loader.filenames, name) from exc
         finally:
             page.leave_page(token)
+            self.last_warnings = list(state.warnings)
+            self.last_placeholders = list(state.placeholders)
         return self._fill_includes(str(html), state)
 
     def _page_variables(self, name: str, content: dict[str, Any] | None,

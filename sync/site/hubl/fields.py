@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sync.site.hubl.errors import HublError
+from sync.site.hubl.field_hubl import mark
 
 FIELD_TYPES = frozenset({
     "alignment", "backgroundimage", "blog", "boolean", "border", "boxshadow", "choice",
@@ -62,8 +63,12 @@ def _line_of(text: str, needle: str) -> int:
 
 
 def values_from_fields(fields: list[dict[str, Any]]) -> dict[str, Any]:
-    """The value of every field from its defaults, as ``module.``/``theme.`` exposes it."""
-    return {field["name"]: field_value(field) for field in fields}
+    """The value of every field from its defaults, as ``module.``/``theme.`` exposes it.
+
+    Text defaults holding HubL come back marked (:mod:`field_hubl`) so the page
+    render evaluates them.
+    """
+    return {field["name"]: mark(field, field_value(field)) for field in fields}
 
 
 def field_value(field: dict[str, Any]) -> Any:

@@ -18,6 +18,7 @@ from jinja2.utils import Namespace
 from markupsafe import Markup, escape
 
 from sync.site.hubl import colors, timefmt
+from sync.site.hubl.diagnostics import note_placeholder
 from sync.site.hubl.dialect import TEMPLATE_KEYWORD, resolve_theme_path
 from sync.site.hubl.errors import HublProblem
 from sync.site.hubl.hubdb import HubDBFunctions
@@ -137,7 +138,8 @@ def hubl_functions(env: HublEnvironment) -> dict[str, Any]:
              ) -> dict[str, Any]:
         tree = env.menus.get(str(menu_id))
         if tree is None:
-            return {"children": [_menu_node(label, url) for label, url in SAMPLE_MENU],
+            note_placeholder("menu()")
+            return {"children": [_menu_node(label, url) for label, url in env.sample_menu],
                     "label": "", "url": "", "hubshop_placeholder": True}
         return tree if isinstance(tree, dict) else {"children": tree}
 
@@ -197,8 +199,9 @@ def _whole(value: Any) -> int:
     return int(number)
 
 
-# What menu() answers for a menu only HubSpot hosts (not passed in ``menus=``).
-SAMPLE_MENU = (("Home", "/"), ("Shop", "/products"))
+# What menu() answers for a menu only HubSpot hosts (not passed in ``menus=``): neutral
+# links, as any theme's placeholder; hubshop's own theme is given its shop's links instead.
+SAMPLE_MENU = (("Menu link 1", "#"), ("Menu link 2", "#"), ("Menu link 3", "#"))
 
 
 def _menu_node(label: str, url: str) -> dict[str, Any]:
@@ -288,6 +291,7 @@ def _placeholders(env: HublEnvironment, counter: Any) -> dict[str, Any]:
 
 def _named(function: Callable[..., Any], name: str) -> Callable[..., Any]:
     def call(*args: Any, **kwargs: Any) -> Any:
+        note_placeholder(f"{name}()")
         return function(*args, **kwargs)
 
     call.__name__ = name

@@ -19,6 +19,7 @@ from markupsafe import escape
 from sync.site.hubl.builtin_modules import BUILTIN_MODULES
 from sync.site.hubl.dialect import resolve_theme_path
 from sync.site.hubl.errors import HublProblem
+from sync.site.hubl.field_hubl import evaluate, has_marks
 from sync.site.hubl.fields import read_fields, values_from_fields
 from sync.site.hubl.page import current_page
 from sync.site.hubl.placeholders import wrapper
@@ -96,6 +97,8 @@ def render_module(env: HublEnvironment, path: str, params: dict[str, Any], *, na
     if isinstance(saved, dict):
         values.update(saved)
     values.update({k: v for k, v in params.items() if k not in CONTROL_PARAMS})
+    if has_marks(values):
+        values = evaluate(values, lambda text: env.render_field_hubl(text, source.folder or path))
     if params.get("export_to_template_context"):
         page.variables.setdefault("widget_data", {})[name] = values
         return ""

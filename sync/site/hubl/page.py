@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import contextvars
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from sync.site.hubl.errors import HublProblem
+
+if TYPE_CHECKING:
+    from sync.site.hubl.diagnostics import HublWarning
 
 HEADER_MARK = "<!--hubshop:standard_header_includes-->"
 FOOTER_MARK = "<!--hubshop:standard_footer_includes-->"
@@ -100,6 +103,12 @@ class PageState:
     variables: dict[str, Any] = field(default_factory=dict)
     attribute_stack: list[dict[str, Any]] = field(default_factory=list)
     module_stack: list[str] = field(default_factory=list)
+    warnings: dict[HublWarning, None] = field(default_factory=dict)
+    placeholders: list[str] = field(default_factory=list)  # hosted data stood in for
+
+    def add_warning(self, warning: HublWarning) -> None:
+        """Record a warning once (a loop repeating the same line adds it once)."""
+        self.warnings.setdefault(warning, None)
 
     def add_head(self, html: str, key: str | None = None) -> None:
         """Add HTML to the head once; ``key`` deduplicates (a URL, a module name)."""
@@ -134,6 +143,11 @@ def current_page() -> PageState:
         raise HublProblem("this HubL function needs a page render",
                           "call it through HublEnvironment.render_template/render_string")
     return page
+
+
+def current_page_or_none() -> PageState | None:
+    """The page being rendered, or ``None`` outside a page render."""
+    return _CURRENT.get()
 
 
 def enter_page(page: PageState) -> contextvars.Token[PageState | None]:

@@ -52,6 +52,7 @@ def page_variables(env: HublEnvironment, template: str, content: dict[str, Any],
         "is_in_editor": False, "is_in_page_editor": False, "is_in_previewer": False,
         "is_in_theme_editor": False, "is_in_module_previewer": False,
         "widget_data": {}, "template_path": template, "builtin_module_icons": {},
+        "builtin_body_classes": "",
         "html_lang": page_content["language"], "html_lang_dir": "",
     }
 
