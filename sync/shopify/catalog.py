@@ -18,6 +18,8 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from graphql import FragmentDefinitionNode, parse
+
 from sync.catalog.model import (
     Image,
     InventoryPolicy,
@@ -50,7 +52,12 @@ products a page) paging 100 products takes 6 calls and ~0 s, a bulk operation
 5 calls and ~2.5 s (polling included); at 200 products pages cost ~5 s of
 throttle waits and 11 calls. See sync/catalog/README.md and
 ``benchmarks/catalog_sync.py --section crossover``."""
-FRAGMENTS = {"CatalogProduct": "catalog_product_fields", "CatalogVariant": "catalog_variant_fields"}
+FRAGMENTS = {
+    "CatalogProduct": "catalog_product_fields",
+    "CatalogProductFields": "catalog_product_fields",
+    "CatalogVariant": "catalog_variant_fields",
+}
+"""Fragment name -> the file under ``queries/`` that defines it."""
 _SPREAD = re.compile(r"\.\.\.(\w+)")
 
 
@@ -61,7 +68,12 @@ def catalog_client(settings: ShopifySettings, *, clock: Clock) -> ShopifyClient:
 
 @cache
 def catalog_document(name: str) -> str:
-    """A catalog document with the fragment files it spreads appended (transitively)."""
+    """A catalog document with the fragment definitions it spreads appended (transitively).
+
+    Fragments live in the files named by ``FRAGMENTS``; only the definitions a
+    document uses are appended (GraphQL refuses unused fragments), so the
+    paged, by-id and bulk documents share one definition of a product.
+    """
     text = load_document(name)
     included: set[str] = set()
     while True:
@@ -69,8 +81,19 @@ def catalog_document(name: str) -> str:
         if not wanted:
             return text
         for fragment in sorted(wanted):
-            text += "\n" + load_document(FRAGMENTS[fragment])
+            text += "\n" + _fragment_source(fragment)
             included.add(fragment)
+
+
+@cache
+def _fragment_source(fragment: str) -> str:
+    """One fragment definition, as written in its file."""
+    source = load_document(FRAGMENTS[fragment])
+    for definition in parse(source).definitions:
+        if isinstance(definition, FragmentDefinitionNode) and definition.name.value == fragment:
+            assert definition.loc is not None
+            return source[definition.loc.start : definition.loc.end] + "\n"
+    raise LookupError(f"{FRAGMENTS[fragment]}.graphql defines no fragment {fragment}")
 
 
 class ShopifyCatalog:
@@ -139,7 +162,7 @@ class ShopifyCatalog:
     def bulk_products(self) -> Iterator[Product]:
         """Every product through one bulk operation, streamed from its JSONL."""
         self.used_bulk = True
-        url = run_bulk_query(self.client, load_document("catalog_bulk_products"))
+        url = run_bulk_query(self.client, catalog_document("catalog_bulk_products"))
         if url is None:
             return
         lines = stream_lines(self.client, url)

@@ -225,10 +225,20 @@ class ShopifyClient:
             self.calibration.observe(document, estimate, int(requested), name=name)
 
     def mutate(
-        self, document: str, variables: Mapping[str, Any] | None = None, *, root: str
+        self,
+        document: str,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        root: str,
+        budget: float | Deadline | None = None,
+        policy: RetryPolicy | None = None,
     ) -> dict[str, Any]:
-        """Run a mutation and return its payload; ``userErrors`` raise, shown whole."""
-        data = self.execute(document, variables)
+        """Run a mutation and return its payload; ``userErrors`` raise, shown whole.
+
+        ``policy=RetryPolicy(max_attempts=1)`` sends it once: for mutations that
+        are not safe to repeat, whose caller looks before sending again.
+        """
+        data = self.execute(document, variables, budget=budget, policy=policy)
         payload = data.get(root) or {}
         if payload.get("userErrors"):
             raise ShopifyUserErrors(root, payload["userErrors"])
