@@ -44,13 +44,14 @@ COLLECTIONS_PAGE = 5
 MORE_PAGE = 100
 IDS_PER_CALL = 250
 """Shopify's cap on ``nodes(ids:)``; the cost cap usually binds first."""
-BULK_THRESHOLD = 100
+BULK_THRESHOLD = 88
 """Products above which a full read is one bulk operation: the measured crossover.
 
 On the fake at Shopify's published prices (Standard plan, 100 points/s, 22
-products a page) paging 100 products takes 6 calls and ~0 s, a bulk operation
-5 calls and ~2.5 s (polling included); at 200 products pages cost ~5 s of
-throttle waits and 11 calls. See sync/catalog/README.md and
+products a page, bucket full at the start) 88 products take 6 calls and 2.3 s
+paged against 4 calls and 2.5 s (polling included) in bulk; 100 products take
+7 calls and 6.5 s paged, and every further page adds ~4 s of throttle waits.
+``[catalog] bulk_threshold`` overrides it; figures from
 ``benchmarks/catalog_sync.py --section crossover``."""
 FRAGMENTS = {
     "CatalogProduct": "catalog_product_fields",
