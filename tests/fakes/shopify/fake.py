@@ -28,7 +28,10 @@ class ShopifyFake:
     Use :meth:`install` to answer ``requests`` through a ``responses`` mock, or
     :meth:`execute` to run a document directly (benchmarks). Costs, the leaky
     bucket and bulk operations all run on ``clock``, so a test can let minutes
-    pass without waiting.
+    pass without waiting. ``pricing`` (``published``, ``pageinfo``, ``x0.1``,
+    ``x1.6`` or a :class:`~.pricing.Pricing`) bends the published cost rules
+    the ways live shops do; a document over 1,000 points is refused without
+    charging the bucket.
     """
 
     def __init__(
