@@ -150,3 +150,18 @@ def test_hubspot_pacer_queue_counts_against_a_shared_deadline() -> None:
         assert clock.monotonic() <= 15.0
         assert 190 < client.stats.calls <= 380
         assert "rate limit" in str(ended.value)
+
+
+def test_a_lambda_deadline_is_the_remaining_time_less_a_margin() -> None:
+    # given an invocation with 120 s left
+    class Context:
+        def get_remaining_time_in_millis(self) -> int:
+            return 120_000
+
+    clock = VirtualClock()
+    # when
+    deadline = Deadline.for_lambda(Context(), margin=15.0, clock=clock)
+    clock.sleep(100.0)
+    # then
+    assert deadline.remaining() == pytest.approx(5.0)
+    assert not deadline.allows(6.0)

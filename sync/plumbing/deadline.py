@@ -11,6 +11,8 @@ the message to its queue) instead of being killed mid-sleep.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sync.errors import RemoteError
 from sync.plumbing.clock import SYSTEM_CLOCK, Clock
 from sync.plumbing.redact import redact
@@ -61,6 +63,17 @@ class Deadline:
         if budget is None or isinstance(budget, Deadline):
             return budget
         return cls(budget, clock)
+
+    @classmethod
+    def for_lambda(cls, context: Any, *, margin: float = 10.0,
+                   clock: Clock = SYSTEM_CLOCK) -> Deadline:
+        """The invocation's remaining time less ``margin`` seconds (at least one second).
+
+        What is left after the margin lets the handler record the failure and
+        return the message to its queue before Lambda would kill it.
+        """
+        remaining = context.get_remaining_time_in_millis() / 1000.0
+        return cls(max(1.0, remaining - margin), clock)
 
     def elapsed(self) -> float:
         return self.clock.monotonic() - self.started
