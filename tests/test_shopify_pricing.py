@@ -149,3 +149,23 @@ def test_a_cheap_shop_is_read_in_a_full_page_and_a_dear_one_never_fails(
         pages[name] = [c for c in fake.calls.named("CatalogProducts") if c.outcome == "ok"]
     assert len(pages["x0.1"]) == 1  # 200 products at 4.5 points each: one page
     assert len(pages["x1.6"]) == math.ceil(200 / 13)  # 13 a page at 72 points a product
+
+
+def test_the_fake_charges_each_pricing_as_declared(shopify_schema):
+    import graphql
+
+    from tests.fakes.shopify.cost import requested_cost
+
+    # given a page with pageInfo at two levels and a list taking first
+    document = graphql.parse("""query Q { products(first: 10) { pageInfo { hasNextPage }
+        nodes { id variants(first: 5) { pageInfo { hasNextPage } nodes { id } } } }
+        order(id: "gid://shopify/Order/1") { fulfillments(first: 3) { id
+          fulfillmentLineItems(first: 2) { nodes { id } } } } }""")
+    published = 2 + 10 * (1 + 2 + 5) + 1 + 2 + 3 * (1 + 2 + 2)
+    # then
+    charged = {name: p.scale(requested_cost(shopify_schema, document, page_info=p.page_info))
+               for name, p in PRICINGS.items()}
+    assert charged["published"] == published
+    assert charged["pageinfo"] == published + 1 + 10  # each selected pageInfo is an object
+    assert charged["x0.1"] == math.ceil(published * 0.1)
+    assert charged["x1.6"] == math.ceil(published * 1.6)
