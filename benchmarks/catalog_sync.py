@@ -6,6 +6,13 @@ products read in pages and 10,000 through a bulk operation, 3 variants each,
 for a first sync, a 1% change and no change; beside a one-row-per-call sync on
 the same fakes. Then planning 10,000 products, timed on the CPU and measured
 with tracemalloc. Run: ``.venv/bin/python benchmarks/catalog_sync.py [--section planning]``.
+
+``--section crossover`` reads 22-500 products paged and through one bulk
+operation at the published prices: where bulk wins sets ``[catalog]
+bulk_threshold`` (measured: 88 products paged take 6 calls / 2.3 s against 4
+calls / 2.5 s in bulk; 100 take 7 calls / 6.5 s paged). ``--section pricing``
+reads 1,000 and 10,000 products under each pricing of the fake (published,
+pageinfo, x0.1, x1.6); the table is in sync/catalog/README.md.
 """
 
 from __future__ import annotations
@@ -30,7 +37,7 @@ from sync.local.hubdb import LocalHubDB  # noqa: E402
 from sync.local.product_table import LocalProductTable  # noqa: E402
 from sync.model.shop import ShopFacts  # noqa: E402
 from sync.plumbing.clock import VirtualClock  # noqa: E402
-from tests.catalog_world import START, make_product, world  # noqa: E402
+from tests.catalog_world import START, _template, make_product, world  # noqa: E402
 
 
 def scenario(label: str, products: int, **catalog: object) -> None:
@@ -106,11 +113,71 @@ def planning(count: int, *, scripts: bool, resync: bool = False) -> None:
     )
 
 
+def read(products: int, pricing: str, *, bulk: bool) -> tuple[int, float]:
+    """Calls and simulated seconds to read ``products`` products, paged or by one bulk operation.
+
+    Shopify fake on the Standard plan (2,000-point bucket, 100 points/s, full at
+    the start), priced ``pricing``; simulated seconds count pacer and THROTTLED
+    waits and the bulk operation's polling.
+    """
+    import responses
+
+    from sync.config import Secret, ShopifySettings
+    from sync.local.db import connect
+    from sync.local.shop import LocalShop
+    from sync.shopify.catalog import ShopifyCatalog
+    from sync.shopify.client import ShopifyClient
+    from tests.fakes.shopify.fake import ShopifyFake
+
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "shop.sqlite3"
+        path.write_bytes(_template(products, 3, _SCRATCH).read_bytes())
+        clock = VirtualClock(START)
+        fake = ShopifyFake(LocalShop(connect(path), clock), clock, pricing=pricing)
+        settings = ShopifySettings(store="fernhill-demo.myshopify.com",
+                                   access_token=Secret(fake.token), admin_url=fake.base_url)
+        with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+            fake.install(mock)
+            catalog = ShopifyCatalog(ShopifyClient(settings, clock=clock),
+                                     bulk_threshold=0 if bulk else 10**9)
+            started = clock.monotonic()
+            count = sum(1 for _ in catalog.products())
+            assert count == products, (count, products)
+            return len(fake.calls), clock.monotonic() - started
+
+
+_SCRATCH = Path(tempfile.mkdtemp(prefix="hubshop-bench-"))
+
+
+def crossover() -> None:
+    """Paged against bulk reads by catalog size at the published rules: where bulk wins."""
+    print("products  paged calls  paged s  bulk calls  bulk s   (published rules, Standard plan)")
+    for products in (22, 44, 66, 88, 100, 132, 200, 300, 500):
+        paged = read(products, "published", bulk=False)
+        bulk = read(products, "published", bulk=True)
+        print(f"{products:>8} {paged[0]:>12} {paged[1]:>8.1f} {bulk[0]:>11} {bulk[1]:>7.1f}")
+
+
+def pricings(sizes: tuple[int, ...] = (1000, 10_000)) -> None:
+    """Full catalog reads under each pricing of the fake, paged and through one bulk operation."""
+    from tests.fakes.shopify.pricing import PRICINGS
+
+    print("products  pricing    paged calls  paged s   bulk calls  bulk s")
+    for products in sizes:
+        for name in PRICINGS:
+            paged = read(products, name, bulk=False)
+            bulk = read(products, name, bulk=True)
+            print(f"{products:>8}  {name:<9} {paged[0]:>12} {paged[1]:>8.1f} {bulk[0]:>11}"
+                  f" {bulk[1]:>7.1f}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--section", choices=("all", "planning", "sync"), default="all",
-        help="planning: the CPU/memory figures only (seconds); sync: the fakes (minutes)",
+        "--section", choices=("all", "planning", "sync", "crossover", "pricing"), default="all",
+        help="planning: the CPU/memory figures only (seconds); sync: the fakes (minutes);"
+        " crossover: paged vs bulk reads by size; pricing: reads of 1,000 and 10,000 products"
+        " under each pricing of the fake",
     )
     section = parser.parse_args(argv).section
     logging.disable(logging.WARNING)
@@ -121,8 +188,12 @@ def main(argv: list[str] | None = None) -> None:
         planning(10_000, scripts=True)
         planning(10_000, scripts=True, resync=True)
     if section in ("all", "sync"):
-        scenario("4,000 paged", 4000)
-        scenario("10,000 bulk", 10_000, bulk_threshold=5000)
+        scenario("4,000 paged", 4000, bulk_threshold=10**9)
+        scenario("10,000 bulk", 10_000)
+    if section in ("all", "crossover"):
+        crossover()
+    if section in ("all", "pricing"):
+        pricings()
 
 
 if __name__ == "__main__":

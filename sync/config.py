@@ -124,7 +124,10 @@ class CatalogSettings:
     table: str = "products"
     delete: tuple[str, ...] = DELETE_POLICIES
     batch_size: int = 100
-    bulk_threshold: int = 5000
+    bulk_threshold: int = 88
+    """Products above which a full Shopify read is one bulk operation (four pages at the
+    published prices): the crossover measured by ``benchmarks/catalog_sync.py --section
+    crossover``; see sync/catalog/README.md."""
 
 
 @dataclass(frozen=True)

@@ -39,19 +39,33 @@ def test_first_sync_writes_batches_schema_and_one_publish(tmp_path) -> None:
 
 
 def test_shopify_reads_use_the_fewest_pages_the_cost_allows_never_throttled(tmp_path) -> None:
-    # given
-    with world(tmp_path, products=PRODUCTS) as w:
+    # given a shop read in pages (bulk threshold above its size)
+    with world(tmp_path, products=PRODUCTS, bulk_threshold=10 * PRODUCTS) as w:
         # when
         sync_catalog(w.settings, clock=w.clock)
-        # then
+        # then: one refused first try at a whole-catalog page names the cost, then
+        # pages of the exact size; nothing throttled
         from sync.shopify.catalog import ShopifyCatalog
         from sync.shopify.client import ShopifyClient
 
         page = ShopifyCatalog(ShopifyClient(w.settings.shopify, clock=w.clock)).page_size()
         pages = w.shopify.calls.named("CatalogProducts")
-        assert len(pages) == math.ceil(PRODUCTS / page)
-        assert all(c.requested_cost <= 1000 for c in pages)
-        assert [c for c in w.shopify.calls if c.outcome != "ok"] == []
+        served = [c for c in pages if c.outcome == "ok"]
+        assert len(served) == math.ceil(PRODUCTS / page)
+        assert [c.outcome for c in pages if c.outcome != "ok"] == ["max_cost"]
+        assert all(c.requested_cost <= 1000 for c in served)
+        assert [c for c in w.shopify.calls if c.outcome not in ("ok", "max_cost")] == []
+
+
+def test_a_full_read_above_a_few_pages_is_one_bulk_operation(tmp_path) -> None:
+    # given the default bulk threshold (the measured crossover) and 1,000 products
+    with world(tmp_path, products=PRODUCTS) as w:
+        # when
+        sync_catalog(w.settings, clock=w.clock)
+        # then
+        assert w.shopify.calls.named("CatalogProducts") == []
+        assert len(w.shopify.calls.named("BulkRunQuery")) == 1
+        assert len(w.shopify.calls) <= 8
 
 
 def test_resync_with_one_percent_changed_writes_one_batch_and_publishes(tmp_path) -> None:

@@ -130,3 +130,79 @@ def test_deprecation_header_is_logged_once(caplog: pytest.LogCaptureFixture) -> 
 def test_unconfigured_client_names_missing_settings() -> None:
     with pytest.raises(ConfigError, match="SHOPIFY_STORE"):
         ShopifyClient(ShopifySettings())
+
+
+PAGE = """query P($first: Int!) { products(first: $first) { nodes { id
+    variants(first: 10) { nodes { id } } } pageInfo { hasNextPage } } }"""
+
+
+def test_a_list_taking_first_is_priced_with_its_nested_connections() -> None:
+    # given Order.fulfillments, a plain list, holding a connection
+    doc = """query O { order(id: "gid://shopify/Order/1") { fulfillments(first: 5) { id
+        fulfillmentLineItems(first: 10) { nodes { quantity lineItem { id } } } } } }"""
+    # then each of the 5 fulfilments costs 1 plus its line items: 2 + 10 × (1 + 1)
+    assert estimate_cost(doc) == 1 + 2 + 5 * (1 + 2 + 10 * 2)
+
+
+@responses.activate
+def test_max_cost_exceeded_shrinks_the_page_by_the_reported_ratio_and_retries() -> None:
+    # given a shop pricing the page at twice the published rules
+    client = ShopifyClient(SETTINGS, clock=VirtualClock())
+    estimate = estimate_cost(PAGE, {"first": 80})
+    refused = _answer(errors=[{"message": f"Query cost is {2 * estimate}, which exceeds the"
+                               " single query max cost limit (1000).",
+                               "extensions": {"code": "MAX_COST_EXCEEDED",
+                                              "cost": 2 * estimate, "maxCost": 1000}}],
+                      requested=2 * estimate)
+    responses.add(responses.POST, URL, json=refused)
+    responses.add(responses.POST, URL, json=_answer({"products": {"nodes": []}}, requested=990))
+    # when
+    data = client.execute(PAGE, {"first": 80}, page="first")
+    # then the page was shrunk to fit 1,000 points at the reported price, and learned
+    assert data == {"products": {"nodes": []}}
+    sent = json.loads(responses.calls[1].request.body)["variables"]["first"]
+    assert 2 * estimate_cost(PAGE, {"first": sent}) <= 1000 < 2 * estimate_cost(
+        PAGE, {"first": sent + 1})
+    assert client.stats.shrunk == 1
+    assert client.page_size(PAGE) < largest_page(PAGE)
+
+
+@responses.activate
+def test_pages_are_sized_from_what_shopify_reported() -> None:
+    # given a shop charging a tenth of the published rules
+    client = ShopifyClient(SETTINGS, clock=VirtualClock())
+    first = client.page_size(PAGE)
+    responses.add(responses.POST, URL, json=_answer(
+        {"products": {"nodes": []}}, requested=estimate_cost(PAGE, {"first": first}) // 10))
+    # when
+    client.execute(PAGE, page="first")
+    # then the next page is as large as Shopify allows (250), and the ratio is reported
+    assert client.page_size(PAGE) == 250
+    assert client.calibration.summary() == {"P": pytest.approx(0.1, abs=0.01)}
+
+
+@responses.activate
+def test_max_cost_without_a_page_to_shrink_is_a_typed_error_with_the_cost() -> None:
+    from sync.shopify.client import QueryCostExceeded
+
+    responses.add(responses.POST, URL, json=_answer(errors=[{
+        "message": "Query cost is 1204, which exceeds the single query max cost limit (1000).",
+        "extensions": {"code": "MAX_COST_EXCEEDED"}}]))
+    with pytest.raises(QueryCostExceeded) as refused:
+        ShopifyClient(SETTINGS, clock=VirtualClock()).execute(QUERY)
+    assert refused.value.cost == 1204 and refused.value.limit == 1000
+
+
+@responses.activate
+def test_throttled_waits_for_the_cost_shopify_reported_not_the_estimate() -> None:
+    # given a query we estimate at 1 point that Shopify charges 600 for
+    clock = VirtualClock()
+    throttled = _answer(errors=[{"message": "Throttled", "extensions": {"code": "THROTTLED"}}],
+                        available=100.0, requested=600)
+    responses.add(responses.POST, URL, json=throttled)
+    responses.add(responses.POST, URL, json=_answer({"shop": {"name": "ok"}}, requested=600))
+    client = ShopifyClient(SETTINGS, clock=clock)
+    # when
+    client.execute(QUERY)
+    # then it waited for 500 points at 100/s, once
+    assert client.stats.throttled == 1 and 5.0 <= clock.slept <= 5.1

@@ -21,6 +21,7 @@ from sync.config import HubSpotSettings
 from sync.errors import ConfigError
 from sync.hubspot.auth import token_provider
 from sync.plumbing.clock import SYSTEM_CLOCK, Clock
+from sync.plumbing.deadline import Deadline
 from sync.plumbing.pacer import RollingWindowPacer
 from sync.plumbing.retry import RetryPolicy, hubspot_classifier, retry
 from sync.plumbing.tokens import CachedToken, StaticToken
@@ -29,6 +30,8 @@ T = TypeVar("T")
 
 RATE_LIMIT = 190
 RATE_WINDOW = 10.0
+DEFAULT_CALL_BUDGET = 300.0
+"""Seconds one call may spend waiting (rate limit, Retry-After, backoff) unless the caller says."""
 
 
 @dataclass
@@ -48,7 +51,9 @@ class HubSpotClient:
         tokens: CachedToken | StaticToken | None = None,
         pacer: RollingWindowPacer | None = None,
         policy: RetryPolicy | None = None,
+        budget: float | Deadline | None = DEFAULT_CALL_BUDGET,
     ) -> None:
+        """``budget``: each call's time budget in seconds, or one shared :class:`Deadline`."""
         if not settings.configured:
             raise ConfigError("HubSpot is not configured: missing " + ", ".join(settings.missing()))
         self.settings = settings
@@ -56,6 +61,7 @@ class HubSpotClient:
         self.tokens = tokens or token_provider(settings, clock=clock)
         self.pacer = pacer or RollingWindowPacer(RATE_LIMIT, RATE_WINDOW, clock=clock)
         self.policy = policy
+        self.budget = budget
         self.stats = HubSpotStats()
         # The SDK's generated APIs read ``host``; its generic ``api_request`` reads ``base_url``.
         # ``retry=Retry(total=0)``: the SDK would otherwise sleep through 429s itself, in
@@ -81,11 +87,22 @@ class HubSpotClient:
             self._apis[dotted] = target
         return self._apis[dotted]
 
-    def call(self, name: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run one SDK call under the account's pacer, retrying 429/5xx per Retry-After."""
+    def deadline(self, budget: float | Deadline | None = None) -> Deadline | None:
+        """The deadline of one call: ``budget`` if given, else the client's."""
+        return Deadline.of(self.budget if budget is None else budget, self.clock)
+
+    def call(self, name: str, fn: Callable[..., T], *args: Any,
+             budget: float | Deadline | None = None, **kwargs: Any) -> T:
+        """Run one SDK call under the account's pacer, retrying 429/5xx per Retry-After.
+
+        ``budget`` (seconds or a shared :class:`Deadline`; default the
+        client's) bounds the whole call, pacer queue and retries included:
+        a wait that would pass it raises ``BudgetExceeded`` instead.
+        """
+        deadline = self.deadline(budget)
 
         def attempt() -> T:
-            self.pacer.acquire()
+            self.pacer.acquire(deadline, what=f"HubSpot {name}")
             self._refresh_token()
             self.stats.calls += 1
             self.stats.by_operation[name] = self.stats.by_operation.get(name, 0) + 1
@@ -97,12 +114,14 @@ class HubSpotClient:
             policy=self.policy,
             clock=self.clock,
             what=f"HubSpot {name}",
+            budget=deadline,
         )
 
     def request(
-        self, method: str, path: str, *, qs: dict[str, Any] | None = None, body: Any = None
+        self, method: str, path: str, *, qs: dict[str, Any] | None = None, body: Any = None,
+        budget: float | Deadline | None = None,
     ) -> Any:
-        """A raw call through the SDK's ``api_request`` (paced, retried); returns parsed JSON."""
+        """A raw call through the SDK's ``api_request`` (paced, retried, budgeted); parsed JSON."""
         from sync.plumbing.retry import requests_classifier
 
         options: dict[str, Any] = {"method": method, "path": path}
@@ -111,8 +130,10 @@ class HubSpotClient:
         if body is not None:
             options["body"] = body
 
+        deadline = self.deadline(budget)
+
         def attempt() -> Any:
-            self.pacer.acquire()
+            self.pacer.acquire(deadline, what=f"HubSpot {method} {path}")
             self._refresh_token()
             self.stats.calls += 1
             key = f"{method} {path.split('?')[0]}"
@@ -125,6 +146,7 @@ class HubSpotClient:
             policy=self.policy,
             clock=self.clock,
             what=f"HubSpot {method} {path}",
+            budget=deadline,
         )
         if not response.ok:
             from sync.hubspot.errors import hubspot_error

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sync.plumbing.clock import SYSTEM_CLOCK, Clock
+from sync.plumbing.deadline import Deadline
 
 HEADROOM_S = 0.001
 """Added to waits so float rounding never lands a call a hair too early."""
@@ -117,9 +118,21 @@ class RollingWindowPacer:
             self._grants.append(now)
             return True
 
-    def acquire(self) -> float:
-        """Wait on the clock for a slot; returns the seconds waited."""
-        wait = self.reserve()
+    def acquire(self, deadline: Deadline | None = None, *, what: str = "call") -> float:
+        """Wait on the clock for a slot; returns the seconds waited.
+
+        With ``deadline``, a slot that starts too late is not booked:
+        :class:`~sync.plumbing.deadline.BudgetExceeded` is raised instead.
+        """
+        if deadline is None:
+            wait = self.reserve()
+        else:
+            with self._lock:
+                now = self._clock.monotonic()
+                slot = self._next_slot(now)
+                deadline.check(slot - now, what=what, reason="rate limit")
+                self._grants.append(slot)
+                wait = slot - now
         self._clock.sleep(wait)
         return wait
 
@@ -167,11 +180,14 @@ class CostPacer:
         self._available = min(self.maximum_available, self._available + restored)
         self._stamp = now
 
-    def before(self, cost_estimate: float) -> float:
+    def before(self, cost_estimate: float, deadline: Deadline | None = None, *,
+               what: str = "query") -> float:
         """Wait until ``cost_estimate`` points are available, then spend them; returns the wait.
 
         A cost above the bucket's size is treated as a full bucket, so it runs
-        (and Shopify explains the problem) instead of waiting forever.
+        (and Shopify explains the problem) instead of waiting forever. With
+        ``deadline``, a wait that would pass it spends nothing and raises
+        :class:`~sync.plumbing.deadline.BudgetExceeded`.
         """
         if cost_estimate < 0:
             raise ValueError(f"a query cannot cost {cost_estimate} points")
@@ -181,6 +197,8 @@ class CostPacer:
             cost = min(float(cost_estimate), self.maximum_available)
             deficit = cost - self._available
             wait = deficit / self.restore_rate + HEADROOM_S if deficit > 0 else 0.0
+            if deadline is not None:
+                deadline.check(wait, what=what, reason=f"{cost:.0f} query cost points")
             self._available -= cost
         self._clock.sleep(wait)
         return wait

@@ -20,7 +20,11 @@ import requests
 
 from sync.errors import RemoteError
 from sync.plumbing.clock import SYSTEM_CLOCK, Clock
+from sync.plumbing.deadline import BudgetExceeded, Deadline
 from sync.plumbing.redact import redact
+
+__all__ = ["BudgetExceeded", "Deadline", "Retry", "RetriesExhausted", "RetryPolicy", "retry",
+           "send_with_retry"]
 
 log = logging.getLogger(__name__)
 
@@ -115,8 +119,9 @@ def retry(
     policy: RetryPolicy | None = None,
     clock: Clock = SYSTEM_CLOCK,
     what: str = "call",
+    budget: float | Deadline | None = None,
 ) -> T:
-    """Call ``fn`` until it succeeds, fails for good, or the policy runs out.
+    """Call ``fn`` until it succeeds, fails for good, the policy runs out, or time does.
 
     Args:
         fn: the operation; called with no arguments.
@@ -125,12 +130,17 @@ def retry(
         policy: attempts and backoff; the defaults suit Shopify and HubSpot.
         clock: waits happen on it, so tests pass a ``VirtualClock``.
         what: names the operation in logs and errors ("GET https://…"); redacted.
+        budget: the call's total time budget: seconds from now, or a shared
+            :class:`Deadline`. A wait (backoff or Retry-After) that would end
+            past it is not slept: :class:`BudgetExceeded` is raised instead.
 
     Raises:
         RetriesExhausted: the last attempt was still retryable (chained to the
             last exception, if there was one).
+        BudgetExceeded: the next wait would pass ``budget`` (chained likewise).
     """
     policy = policy or RetryPolicy()
+    deadline = Deadline.of(budget, clock)
     started = clock.monotonic()
     for attempt in range(1, policy.max_attempts + 1):
         error: Exception | None = None
@@ -148,6 +158,9 @@ def retry(
             elapsed = clock.monotonic() - started
             raise RetriesExhausted(what, attempt, elapsed, verdict.reason) from error
         wait = policy.wait_for(attempt, verdict)
+        if deadline is not None and not deadline.allows(wait):
+            raise BudgetExceeded(what, deadline.budget, deadline.elapsed(), wait,
+                                 verdict.reason) from error
         log.warning(
             "%s failed (%s); attempt %d of %d, retrying in %.2f s",
             redact(what),
@@ -275,22 +288,37 @@ def send_with_retry(
     policy: RetryPolicy | None = None,
     clock: Clock = SYSTEM_CLOCK,
     classify: Classifier | None = None,
+    budget: float | Deadline | None = None,
     **kwargs: Any,
 ) -> requests.Response:
     """``session.request(method, url, **kwargs)`` with retries; returns the final response.
 
     A non-retryable response (200, 404, 422, …) is returned for the caller to
-    judge; only exhausted retries raise. ``timeout`` defaults to 30 s. Bodies
-    must be re-sendable (bytes, str, dict, ``json=``), not one-shot streams.
+    judge; only exhausted retries (or budget) raise. ``timeout`` defaults to
+    30 s and never exceeds what is left of ``budget`` (seconds or a shared
+    :class:`Deadline`). Bodies must be re-sendable (bytes, str, dict,
+    ``json=``), not one-shot streams. Any adapter's HTTP call looks like::
+
+        send_with_retry(session, "POST", url, json=body, clock=clock, budget=25.0)
 
     Raises:
         RetriesExhausted: still 429/5xx or unreachable after the last attempt.
+        BudgetExceeded: the next wait would pass ``budget``.
     """
     kwargs.setdefault("timeout", DEFAULT_TIMEOUT)
+    deadline = Deadline.of(budget, clock)
+
+    def attempt() -> requests.Response:
+        options = kwargs
+        if deadline is not None and isinstance(kwargs["timeout"], int | float):
+            options = {**kwargs, "timeout": max(0.1, min(kwargs["timeout"], deadline.remaining()))}
+        return session.request(method, url, **options)
+
     return retry(
-        lambda: session.request(method, url, **kwargs),
+        attempt,
         classify=classify or requests_classifier(clock=clock),
         policy=policy,
         clock=clock,
         what=f"{method.upper()} {url}",
+        budget=deadline,
     )

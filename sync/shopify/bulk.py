@@ -1,9 +1,17 @@
-"""Shopify bulk query operations: start, poll on the clock, stream the JSONL result.
+"""Shopify bulk query operations: start once, poll on the clock, stream the JSONL result.
 
 Above ``[catalog] bulk_threshold`` products, paging costs more calls and
 throttle time than one bulk operation: Shopify runs the query server-side and
 writes one JSON object per line, children after their parent with
 ``__parentId``. The file is streamed, never held whole.
+
+``bulkOperationRunQuery`` is not safe to repeat blindly: a request that timed
+out may have started an operation, and each blind re-send starts another (up
+to five run at once since 2026-01). So the mutation is sent without transport
+retries, and when its answer is lost the client asks Shopify for its recent
+operations (``bulkOperations``; ``currentBulkOperation`` is deprecated in
+2026-04) and adopts the one running or finished with the same query before
+ever sending it again.
 """
 
 from __future__ import annotations
@@ -11,9 +19,11 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 from sync.errors import ConfigError, RemoteError
+from sync.plumbing.retry import RetriesExhausted, RetryPolicy
 from sync.shopify.client import ShopifyClient, load_document
 
 log = logging.getLogger(__name__)
@@ -23,6 +33,12 @@ MAX_POLL_S = 30.0
 MAX_WAIT_S = 6 * 3600.0
 """Give up after six hours; Shopify expires a bulk operation's file after a week."""
 FINISHED_BADLY = ("FAILED", "CANCELED", "EXPIRED")
+ADOPTABLE = ("CREATED", "RUNNING", "COMPLETED")
+MAX_SUBMISSIONS = 3
+"""Sends of one bulk query, each only after Shopify said it holds no such operation."""
+CLOCK_SKEW = timedelta(minutes=5)
+"""How much earlier than our clock Shopify may date an operation we started."""
+SEND_ONCE = RetryPolicy(max_attempts=1)
 
 
 def run_bulk_query(client: ShopifyClient, query: str) -> str | None:
@@ -33,13 +49,10 @@ def run_bulk_query(client: ShopifyClient, query: str) -> str | None:
         ConfigError: the operation failed with ACCESS_DENIED (a missing scope).
         RemoteError: it failed, was cancelled or expired, or ran over six hours.
     """
-    payload = client.mutate(
-        load_document("bulk_run_query"), {"query": query}, root="bulkOperationRunQuery"
-    )
-    operation = payload.get("bulkOperation") or {}
-    op_id = operation.get("id")
-    if not op_id:
-        raise RemoteError("Shopify started no bulk operation and gave no reason")
+    operation = start_bulk_query(client, query)
+    op_id = operation["id"]
+    if operation.get("status") == "COMPLETED":
+        return operation.get("url")
     waited, interval = 0.0, FIRST_POLL_S
     status_doc = load_document("bulk_operation")
     while True:
@@ -61,6 +74,70 @@ def run_bulk_query(client: ShopifyClient, query: str) -> str | None:
         if waited >= MAX_WAIT_S:
             raise RemoteError(f"Shopify's bulk operation {op_id} still {status} after 6 hours")
         interval = min(MAX_POLL_S, interval * 1.5)
+
+
+def start_bulk_query(client: ShopifyClient, query: str) -> dict[str, Any]:
+    """Start ``query`` once; a lost answer is looked up, never blindly re-sent.
+
+    Returns the ``BulkOperation`` (``id``, ``status``, and ``url`` once
+    completed): the one this call started, or the one Shopify already runs
+    for the same query since just before this call.
+
+    Raises:
+        ShopifyUserErrors: Shopify refused to start it (shown whole).
+        RemoteError: every send was lost and Shopify holds no such operation.
+    """
+    since = client.clock.now() - CLOCK_SKEW
+    document = load_document("bulk_run_query")
+    last: RemoteError | None = None
+    for _ in range(MAX_SUBMISSIONS):
+        try:
+            payload = client.mutate(document, {"query": query}, root="bulkOperationRunQuery",
+                                    policy=SEND_ONCE)
+        except RemoteError as lost:
+            if not _lost_in_transit(lost):
+                raise
+            last = lost
+            found = find_bulk_operation(client, query, since=since)
+            if found is not None:
+                log.warning("bulk query answer lost (%s); adopting %s (%s) instead of re-sending",
+                            lost, found["id"], found["status"])
+                return found
+            log.warning("bulk query answer lost (%s); Shopify holds none, sending it again",
+                        lost)
+            continue
+        operation = payload.get("bulkOperation") or {}
+        if not operation.get("id"):
+            raise RemoteError("Shopify started no bulk operation and gave no reason")
+        return operation
+    raise RemoteError(f"could not start Shopify's bulk query after {MAX_SUBMISSIONS} sends;"
+                      f" last failure: {last}")
+
+
+def find_bulk_operation(
+    client: ShopifyClient, query: str, *, since: datetime
+) -> dict[str, Any] | None:
+    """The newest operation running or finished with this ``query``, created since ``since``."""
+    data = client.execute(load_document("bulk_operations_recent"),
+                          {"query": "operation_type:query"})
+    for node in (data.get("bulkOperations") or {}).get("nodes") or []:
+        created = _time(node.get("createdAt"))
+        if (node.get("query") or "").strip() != query.strip():
+            continue
+        if node.get("status") in ADOPTABLE and created is not None and created >= since:
+            return node
+    return None
+
+
+def _lost_in_transit(error: RemoteError) -> bool:
+    """True for failures after which Shopify may or may not have acted (timeouts, 5xx, 429)."""
+    return isinstance(error, RetriesExhausted)
+
+
+def _time(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def stream_lines(client: ShopifyClient, url: str) -> Iterator[dict[str, Any]]:

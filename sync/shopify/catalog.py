@@ -1,8 +1,11 @@
 """Paginated and bulk reads of Shopify's catalog, as ``Product`` objects.
 
-Pages are as large as Shopify's 1,000-point query cost allows, worked out from
-the document itself (``largest_page``); above ``bulk_threshold`` products one
-bulk operation replaces the pages. Reads by ids or ``updated_at`` serve
+Pages are as large as Shopify's 1,000-point query cost allows, as Shopify
+prices them: the client calibrates our estimate by each answer's reported cost
+and shrinks a page Shopify refuses as too costly. A full read whose products
+would fill more than a few pages runs one bulk operation instead (above
+``bulk_threshold`` products; the crossover is measured in
+``benchmarks/catalog_sync.py``). Reads by ids or ``updated_at`` serve
 incremental refreshes and webhooks.
 """
 
@@ -14,6 +17,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cache
 from typing import Any
+
+from graphql import FragmentDefinitionNode, parse
 
 from sync.config import ShopifySettings
 from sync.model.shop import (
@@ -27,8 +32,8 @@ from sync.model.shop import (
 )
 from sync.plumbing.clock import Clock
 from sync.shopify.bulk import nest, run_bulk_query, stream_lines
-from sync.shopify.client import ShopifyClient, load_document
-from sync.shopify.cost import largest_page
+from sync.shopify.client import QueryCostExceeded, ShopifyClient, load_document
+from sync.shopify.cost import MAX_QUERY_COST, PAGE_CAP
 
 VARIANTS_PAGE = 10
 """Variants read with each product; a product with more gets follow-up pages.
@@ -39,7 +44,21 @@ COLLECTIONS_PAGE = 5
 MORE_PAGE = 100
 IDS_PER_CALL = 250
 """Shopify's cap on ``nodes(ids:)``; the cost cap usually binds first."""
-FRAGMENTS = {"CatalogProduct": "catalog_product_fields", "CatalogVariant": "catalog_variant_fields"}
+BULK_THRESHOLD = 88
+"""Products above which a full read is one bulk operation: the measured crossover.
+
+On the fake at Shopify's published prices (Standard plan, 100 points/s, 22
+products a page, bucket full at the start) 88 products take 6 calls and 2.3 s
+paged against 4 calls and 2.5 s (polling included) in bulk; 100 products take
+7 calls and 6.5 s paged, and every further page adds ~4 s of throttle waits.
+``[catalog] bulk_threshold`` overrides it; figures from
+``benchmarks/catalog_sync.py --section crossover``."""
+FRAGMENTS = {
+    "CatalogProduct": "catalog_product_fields",
+    "CatalogProductFields": "catalog_product_fields",
+    "CatalogVariant": "catalog_variant_fields",
+}
+"""Fragment name -> the file under ``queries/`` that defines it."""
 _SPREAD = re.compile(r"\.\.\.(\w+)")
 
 
@@ -50,7 +69,12 @@ def catalog_client(settings: ShopifySettings, *, clock: Clock) -> ShopifyClient:
 
 @cache
 def catalog_document(name: str) -> str:
-    """A catalog document with the fragment files it spreads appended (transitively)."""
+    """A catalog document with the fragment definitions it spreads appended (transitively).
+
+    Fragments live in the files named by ``FRAGMENTS``; only the definitions a
+    document uses are appended (GraphQL refuses unused fragments), so the
+    paged, by-id and bulk documents share one definition of a product.
+    """
     text = load_document(name)
     included: set[str] = set()
     while True:
@@ -58,8 +82,19 @@ def catalog_document(name: str) -> str:
         if not wanted:
             return text
         for fragment in sorted(wanted):
-            text += "\n" + load_document(FRAGMENTS[fragment])
+            text += "\n" + _fragment_source(fragment)
             included.add(fragment)
+
+
+@cache
+def _fragment_source(fragment: str) -> str:
+    """One fragment definition, as written in its file."""
+    source = load_document(FRAGMENTS[fragment])
+    for definition in parse(source).definitions:
+        if isinstance(definition, FragmentDefinitionNode) and definition.name.value == fragment:
+            assert definition.loc is not None
+            return source[definition.loc.start : definition.loc.end] + "\n"
+    raise LookupError(f"{FRAGMENTS[fragment]}.graphql defines no fragment {fragment}")
 
 
 class ShopifyCatalog:
@@ -71,7 +106,7 @@ class ShopifyCatalog:
         self,
         client: ShopifyClient,
         *,
-        bulk_threshold: int = 5000,
+        bulk_threshold: int = BULK_THRESHOLD,
         variants_page: int = VARIANTS_PAGE,
         collections_page: int = COLLECTIONS_PAGE,
     ) -> None:
@@ -86,8 +121,8 @@ class ShopifyCatalog:
         return self.client.stats.calls
 
     def page_size(self) -> int:
-        """Products per page: the most that keep one page within 1,000 points."""
-        return largest_page(catalog_document("catalog_products"), "first", **self.inner)
+        """Products per page: the most that keep one page within 1,000 points as Shopify prices."""
+        return self.client.page_size(catalog_document("catalog_products"), "first", **self.inner)
 
     def shop_facts(self) -> ShopFacts:
         if self._facts is None:
@@ -109,10 +144,13 @@ class ShopifyCatalog:
         if since is not None:
             moment = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             query = f"updated_at:>='{moment}'"
-        if query is None and self.count() > self.bulk_threshold:
-            yield from self.bulk_products()
-            return
-        yield from self._pages(query)
+        expected = None
+        if query is None:
+            expected = self.count()
+            if expected > self.bulk_threshold:
+                yield from self.bulk_products()
+                return
+        yield from self._pages(query, expected)
 
     def count(self, query: str | None = None) -> int:
         """Products matching ``query``, counted up to just past the bulk threshold."""
@@ -125,20 +163,32 @@ class ShopifyCatalog:
     def bulk_products(self) -> Iterator[Product]:
         """Every product through one bulk operation, streamed from its JSONL."""
         self.used_bulk = True
-        url = run_bulk_query(self.client, load_document("catalog_bulk_products"))
+        url = run_bulk_query(self.client, catalog_document("catalog_bulk_products"))
         if url is None:
             return
         lines = stream_lines(self.client, url)
         for node in nest(lines, {"ProductVariant": "variants", "Collection": "collections"}):
             yield product_from_node(node)
 
-    def _pages(self, query: str | None) -> Iterator[Product]:
+    def _pages(self, query: str | None, expected: int | None = None) -> Iterator[Product]:
+        """Pages sized by the client; the first holds every product when it might fit.
+
+        Until Shopify has priced the document, a read of ``expected`` products
+        that the published rules would split asks for them all on one page
+        (up to 250): a cheaper shop answers it in one call, a dearer one
+        refuses it without charging points and names the cost, from which the
+        client shrinks the page to the exact fit.
+        """
         document = catalog_document("catalog_products")
-        first = self.page_size()
+        first = None
+        if expected and not self.client.calibration.known(document):
+            first = min(PAGE_CAP, expected) if expected > self.page_size() else None
         after = None
         while True:
             variables = {"first": first, "after": after, "query": query, **self.inner}
-            connection = self.client.execute(document, variables).get("products") or {}
+            connection = self.client.execute(document, variables, page="first").get(
+                "products") or {}
+            first = None
             for node in connection.get("nodes") or []:
                 yield product_from_node(self._complete(node))
             info = connection.get("pageInfo") or {}
@@ -147,13 +197,25 @@ class ShopifyCatalog:
             after = info.get("endCursor")
 
     def _by_ids(self, ids: list[str]) -> Iterator[Product]:
-        document = catalog_document("catalog_products_by_id")
         per_call = min(IDS_PER_CALL, self.page_size())
         for start in range(0, len(ids), per_call):
-            variables = {"ids": ids[start : start + per_call], **self.inner}
-            for node in self.client.execute(document, variables).get("nodes") or []:
-                if node and node.get("id"):
-                    yield product_from_node(self._complete(node))
+            yield from self._chunk(ids[start : start + per_call])
+
+    def _chunk(self, ids: list[str]) -> Iterator[Product]:
+        """Products by id; a chunk Shopify prices over the cap is split by the reported ratio."""
+        document = catalog_document("catalog_products_by_id")
+        try:
+            nodes = self.client.execute(document, {"ids": ids, **self.inner}).get("nodes") or []
+        except QueryCostExceeded as refused:
+            if len(ids) == 1:
+                raise
+            size = max(1, min(len(ids) - 1, len(ids) * MAX_QUERY_COST // refused.cost))
+            for start in range(0, len(ids), size):
+                yield from self._chunk(ids[start : start + size])
+            return
+        for node in nodes:
+            if node and node.get("id"):
+                yield product_from_node(self._complete(node))
 
     def _complete(self, node: dict[str, Any]) -> dict[str, Any]:
         """Fetch the variants/collections beyond the first page, for the rare big product."""
@@ -168,7 +230,8 @@ class ShopifyCatalog:
                     "collectionsFirst": MORE_PAGE if key == "collections" else 0,
                     f"{key}After": info.get("endCursor"),
                 }
-                more = (self.client.execute(document, variables).get("product") or {}).get(key)
+                data = self.client.execute(document, variables, page=f"{key}First")
+                more = (data.get("product") or {}).get(key)
                 more = more or {}
                 connection.setdefault("nodes", []).extend(more.get("nodes") or [])
                 info = more.get("pageInfo") or {}

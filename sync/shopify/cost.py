@@ -5,10 +5,15 @@ readers choose the largest page that stays under the 1,000-point cap. Rules
 (shopify.dev, "GraphQL Admin API rate limits"): scalars and enums cost 0,
 objects 1, a connection (a field taking ``first`` or ``last``) 2 plus ``first``
 times the cost of one node, where each node is an object (1) plus its own
-selection, so nested connections multiply; a mutation field 10 (in place of an
-object's 1), plus what it selects on its payload under the same rules, so
+selection, so nested connections multiply (a plain list taking ``first``, such
+as ``Order.fulfillments``, is priced the same way: live shops charge it so);
+a mutation field 10 (in place of an object's 1), plus what it selects on its
+payload under the same rules, so
 ``productSet { product { id } userErrors { field } }`` is 10 + 1 + 1 = 12.
-The Shopify fake in ``tests/fakes/shopify/cost.py`` charges the same.
+The Shopify fake in ``tests/fakes/shopify/cost.py`` charges the same by
+default. Shopify says running a query is the only way to know its cost, and
+live shops differ from these rules both ways: the client corrects this
+estimate by what Shopify reports (``sync/shopify/calibration.py``).
 """
 
 from __future__ import annotations
@@ -31,6 +36,9 @@ from graphql import (
 
 MAX_QUERY_COST = 1000
 MUTATION_COST = 10
+PAGE_CAP = 250
+"""Shopify's largest ``first``/``last``."""
+CONNECTION_FIELDS = frozenset({"nodes", "edges", "pageInfo"})
 
 
 def estimate_cost(document: str | DocumentNode, variables: Mapping[str, Any] | None = None) -> int:
@@ -77,10 +85,16 @@ def _node_cost(
     """One node of a connection: the object itself (1) plus what is selected on it.
 
     ``nodes { … }`` and ``edges { node { … } }`` select the same node, so the
-    dearer of the two counts; ``pageInfo`` and ``cursor`` are free.
+    dearer of the two counts; ``pageInfo`` and ``cursor`` are free. A plain
+    list taking ``first`` (``Order.fulfillments(first: 5) { … }``) has no
+    ``nodes``: each of its objects is the selection itself, nested
+    connections included, so they multiply like a connection's.
     """
+    fields = _flatten(connection, fragments)
+    if not any(f.name.value in CONNECTION_FIELDS for f in fields):
+        return 1 + _selection_cost(connection, fragments, variables)
     selections: list[SelectionSetNode] = []
-    for item in _flatten(connection, fragments):
+    for item in fields:
         if item.name.value == "nodes" and item.selection_set:
             selections.append(item.selection_set)
         elif item.name.value == "edges" and item.selection_set:
@@ -113,12 +127,24 @@ def _page_size(field: FieldNode, variables: dict[str, Any]) -> int | None:
     return None
 
 
-def largest_page(document: str | DocumentNode, variable: str = "first", **variables: Any) -> int:
-    """The largest ``first`` (≤ 250, Shopify's page cap) keeping the document ≤ 1,000 points."""
-    low, high = 1, 250
+def largest_page(
+    document: str | DocumentNode,
+    variable: str = "first",
+    *,
+    ratio: float = 1.0,
+    limit: int = MAX_QUERY_COST,
+    **variables: Any,
+) -> int:
+    """The largest ``first`` (≤ 250, Shopify's page cap) keeping the document ≤ ``limit`` points.
+
+    ``ratio`` scales the estimate by what Shopify has been seen to charge for
+    this document (see :class:`sync.shopify.calibration.CostCalibration`).
+    """
+    doc = parse(document) if isinstance(document, str) else document
+    low, high = 1, PAGE_CAP
     while low < high:
         mid = (low + high + 1) // 2
-        if estimate_cost(document, {**variables, variable: mid}) <= MAX_QUERY_COST:
+        if estimate_cost(doc, {**variables, variable: mid}) * ratio <= limit:
             low = mid
         else:
             high = mid - 1

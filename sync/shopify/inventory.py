@@ -46,6 +46,8 @@ _CODES = {
 CURSOR_SKEW = timedelta(minutes=5)
 """How far back a first order read's cursor starts: Shopify's clock and ours may differ."""
 LIST_PAGE = 5  # fulfillments(first:) / refunds(first:) in inventory_order_lines
+# Page sizes of orders, SKU lookups and order parts are variables the client sizes from what
+# Shopify charges (ShopifyClient.execute(page=...)); the nested sizes above stay fixed.
 OPEN_STATUSES = {"OPEN", "IN_PROGRESS", "SCHEDULED", "ON_HOLD", "INCOMPLETE"}
 RESTOCK_RELEASES = {"CANCEL", "LEGACY_RESTOCK"}
 _TOO_LARGE = ("MAX_COST_EXCEEDED", "TOO_MANY_QUANTITIES", "MAX_INPUT_SIZE_EXCEEDED")
@@ -77,7 +79,8 @@ class ShopifyInventory:
         for start in range(0, len(wanted), SKUS_PER_QUERY):
             chunk = wanted[start:start + SKUS_PER_QUERY]
             query = " OR ".join(f"sku:{_quote(sku)}" for sku in chunk)
-            for node in self._pages("inventory_items_by_sku", {"query": query}, "inventoryItems"):
+            for node in self._pages("inventory_items_by_sku", {"query": query}, "inventoryItems",
+                                    page="first"):
                 sku = node.get("sku") or ""
                 if sku in chunk and sku not in found:
                     product = ((node.get("variant") or {}).get("product") or {}).get("id")
@@ -152,7 +155,8 @@ class ShopifyInventory:
         lines: list[OrderLineState] = []
         started = self.client.clock.now() - CURSOR_SKEW
         cursor = since or started.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        for order in self._pages("inventory_order_lines", {"query": query}, "orders"):
+        for order in self._pages("inventory_order_lines", {"query": query}, "orders",
+                                 page="first"):
             cursor = max(cursor, order["updatedAt"]) if since else cursor
             lines += order_line_states(self._whole(order))
         return OrderPage(lines, cursor)
@@ -167,7 +171,8 @@ class ShopifyInventory:
         after = orders_page["pageInfo"]["endCursor"]
         while more:
             data = self.client.execute(load_document("inventory_order_more"),
-                                       {"id": order["id"], "after": after})["order"]
+                                       {"id": order["id"], "after": after},
+                                       page="listFirst")["order"]
             held = {f["id"] for f in fulfillments}
             fulfillments += [self._part(f["id"], "fulfillment") for f in data["fulfillments"]
                              if f["id"] not in held]
@@ -190,7 +195,7 @@ class ShopifyInventory:
 
     def _part(self, node_id: str, kind: str) -> dict[str, Any]:
         data = self.client.execute(load_document("inventory_order_parts"),
-                                   {"id": node_id, "after": None, kind: True})[kind]
+                                   {"id": node_id, "after": None, kind: True}, page="first")[kind]
         return {"id": node_id, **data}
 
     def _rest(self, node_id: str, kind: str, field: str, page: dict[str, Any]) -> dict[str, Any]:
@@ -198,7 +203,8 @@ class ShopifyInventory:
         nodes = list(page["nodes"])
         while page["pageInfo"]["hasNextPage"]:
             data = self.client.execute(load_document("inventory_order_parts"), {
-                "id": node_id, "after": page["pageInfo"]["endCursor"], kind: True})[kind]
+                "id": node_id, "after": page["pageInfo"]["endCursor"], kind: True},
+                page="first")[kind]
             page = data[field]
             nodes += page["nodes"]
         return {"nodes": nodes, "pageInfo": {"hasNextPage": False, "endCursor": None}}
@@ -214,10 +220,12 @@ class ShopifyInventory:
         return WriteResult(first.applied and second.applied, failures,
                            first.calls + second.calls)
 
-    def _pages(self, name: str, variables: dict[str, Any], root: str) -> list[dict[str, Any]]:
+    def _pages(self, name: str, variables: dict[str, Any], root: str,
+               page: str | None = None) -> list[dict[str, Any]]:
+        """Every node of a connection; ``page`` names the variable the client sizes."""
         document, nodes, after = load_document(name), [], None
         while True:
-            data = self.client.execute(document, {**variables, "after": after})[root]
+            data = self.client.execute(document, {**variables, "after": after}, page=page)[root]
             nodes += data["nodes"]
             if not data["pageInfo"]["hasNextPage"]:
                 return nodes

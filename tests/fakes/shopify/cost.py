@@ -4,7 +4,10 @@ Published rules: scalars and enums cost 0, objects 1, a connection 2 plus
 ``first``/``last`` times the cost of one node's selection (so nested
 connections multiply), interfaces and unions the most expensive of their
 fragments, and a mutation 10 plus its returned selection. ``pageInfo`` is free.
+A plain list taking ``first`` (``Order.fulfillments(first: 5)``) is charged
+like a connection: its objects and their nested connections multiply.
 The actual cost walks the data that came back, counting the nodes returned.
+Live shops differ from these rules: :mod:`.pricing` bends them per fake.
 """
 
 from __future__ import annotations
@@ -50,9 +53,15 @@ def requested_cost(
     document: graphql.DocumentNode,
     variables: Mapping[str, Any] | None = None,
     operation_name: str | None = None,
+    *,
+    page_info: int = 0,
 ) -> int:
-    """The worst-case cost Shopify charges before running the document."""
-    return _Walker(schema, document, variables).operation(find_operation(document, operation_name))
+    """The worst-case cost Shopify charges before running the document.
+
+    ``page_info`` is what each selected ``pageInfo`` costs (0 by the rules).
+    """
+    walker = _Walker(schema, document, variables, page_info)
+    return walker.operation(find_operation(document, operation_name))
 
 
 def actual_cost(
@@ -61,11 +70,13 @@ def actual_cost(
     data: Mapping[str, Any] | None,
     variables: Mapping[str, Any] | None = None,
     operation_name: str | None = None,
+    *,
+    page_info: int = 0,
 ) -> int:
     """The cost of what came back: connections count the nodes actually returned."""
     if data is None:
         return 0
-    walker = _Walker(schema, document, variables)
+    walker = _Walker(schema, document, variables, page_info)
     return walker.operation(find_operation(document, operation_name), data)
 
 
@@ -75,8 +86,10 @@ class _Walker:
         schema: graphql.GraphQLSchema,
         document: graphql.DocumentNode,
         variables: Mapping[str, Any] | None,
+        page_info: int = 0,
     ) -> None:
         self.schema = schema
+        self.page_info = page_info
         self.variables = dict(variables or {})
         self.fragments = {
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
@@ -139,13 +152,27 @@ class _Walker:
             return 0
         if _is_connection(named):
             return self.connection(field, named, sub)
+        if _is_list(fdef.type) and self._has_size(field):
+            return self.sized_list(field, named, sub)
         if isinstance(sub, list):
             return 1 + max((self.selection(field.selection_set, named, i) for i in sub), default=0)
         return 1 + self.selection(field.selection_set, named, sub)
 
+    def sized_list(self, field: FieldNode, named: Any, data: Any) -> int:
+        """A plain list taking ``first``: 2 plus each object (1) with its selection."""
+        if data is _ABSENT:
+            return CONNECTION_COST + self._size(field) * (
+                1 + self.selection(field.selection_set, named))
+        items = data if isinstance(data, list) else []
+        return CONNECTION_COST + sum(1 + self.selection(field.selection_set, named, item)
+                                     for item in items)
+
     def connection(self, field: FieldNode, connection: Any, data: Any) -> int:
         nodes_fields, edge_node_fields = [], []
+        page_info = 0
         for inner in self._fields(field.selection_set, connection):
+            if inner.name.value == "pageInfo":
+                page_info = self.page_info
             if inner.name.value == "nodes" and inner.selection_set:
                 nodes_fields.append(inner)
             elif inner.name.value == "edges" and inner.selection_set:
@@ -157,13 +184,13 @@ class _Walker:
         if data is _ABSENT:
             size = self._size(field)
             per_node = self._node_cost(nodes_fields, edge_node_fields, node_type)
-            return CONNECTION_COST + size * per_node
+            return CONNECTION_COST + page_info + size * per_node
         count = 0
         for key_field in nodes_fields:
             count = max(count, len(data.get(_key(key_field)) or []))
         for edges_field, _ in edge_node_fields:
             count = max(count, len(data.get(_key(edges_field)) or []))
-        total = CONNECTION_COST
+        total = CONNECTION_COST + page_info
         for index in range(count):
             total += self._node_cost(nodes_fields, edge_node_fields, node_type, data, index)
         return total
@@ -187,6 +214,10 @@ class _Walker:
                 item = (edges[index] or {}).get(_key(node_field))
             costs.append(self.selection(node_field.selection_set, node_type, item))
         return 1 + max(costs)
+
+    @staticmethod
+    def _has_size(field: FieldNode) -> bool:
+        return any(a.name.value in ("first", "last") for a in field.arguments or ())
 
     def _size(self, field: FieldNode) -> int:
         size = 0
@@ -221,6 +252,11 @@ class _Walker:
 
 def _key(field: FieldNode) -> str:
     return field.alias.value if field.alias else field.name.value
+
+
+def _is_list(field_type: Any) -> bool:
+    inner = field_type.of_type if graphql.is_non_null_type(field_type) else field_type
+    return graphql.is_list_type(inner)
 
 
 def _is_connection(named: Any) -> bool:

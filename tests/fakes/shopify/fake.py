@@ -12,6 +12,7 @@ from . import resolvers  # noqa: F401 - registers every resolver module
 from .calls import Call, CallLog
 from .cost import MAX_QUERY_COST, actual_cost, find_operation, requested_cost
 from .faults import Fault, FaultQueue
+from .pricing import Pricing, pricing_named
 from .registry import field_resolver, type_resolver
 from .schema import API_VERSION, admin_schema
 from .state import FakeState
@@ -27,7 +28,10 @@ class ShopifyFake:
     Use :meth:`install` to answer ``requests`` through a ``responses`` mock, or
     :meth:`execute` to run a document directly (benchmarks). Costs, the leaky
     bucket and bulk operations all run on ``clock``, so a test can let minutes
-    pass without waiting.
+    pass without waiting. ``pricing`` (``published``, ``pageinfo``, ``x0.1``,
+    ``x1.6`` or a :class:`~.pricing.Pricing`) bends the published cost rules
+    the ways live shops do; a document over 1,000 points is refused without
+    charging the bucket.
     """
 
     def __init__(
@@ -41,6 +45,7 @@ class ShopifyFake:
         client_id: str = "fake-client-id",
         client_secret: str = "fake-client-secret",
         deprecation: str | None = None,
+        pricing: str | Pricing = "published",
     ) -> None:
         self.shop = shop
         self.clock = clock
@@ -49,6 +54,7 @@ class ShopifyFake:
         self.client_id = client_id
         self.client_secret = client_secret
         self.deprecation = deprecation
+        self.pricing = pricing_named(pricing)
         self.bucket = LeakyBucket(plan_named(plan), clock)
         self.calls = CallLog()
         self.faults = FaultQueue()
@@ -123,7 +129,9 @@ class ShopifyFake:
         ]
         if problems:
             return self._refuse(call, "invalid", [p.formatted for p in problems], 0)
-        cost = requested_cost(self.schema, document, variables, operation_name)
+        page_info = self.pricing.page_info
+        cost = self.pricing.scale(
+            requested_cost(self.schema, document, variables, operation_name, page_info=page_info))
         call.requested_cost = cost
         if cost > MAX_QUERY_COST:
             return self._refuse(call, "max_cost", [_max_cost_error(cost)], cost)
@@ -145,7 +153,8 @@ class ShopifyFake:
             field_resolver=field_resolver,
             type_resolver=type_resolver,
         )
-        actual = actual_cost(self.schema, document, result.data, variables, operation_name)
+        actual = self.pricing.scale(actual_cost(
+            self.schema, document, result.data, variables, operation_name, page_info=page_info))
         actual = min(actual, cost)
         self.bucket.refund(cost - actual)
         call.actual_cost = actual

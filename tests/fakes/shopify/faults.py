@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import requests
 
-KINDS = ("http", "read_timeout", "connection_error", "graphql_error")
+KINDS = ("http", "read_timeout", "connection_error", "graphql_error", "lost_response")
 
 _HTTP_BODIES = {
     429: "Exceeded 2 calls per second for api client. Reduce request rates to resume"
@@ -25,7 +25,9 @@ class Fault:
 
     ``http`` answers with ``status`` (and ``Retry-After`` when set);
     ``read_timeout``/``connection_error`` raise what ``requests`` would;
-    ``graphql_error`` answers 200 with an ``errors`` entry of ``code``.
+    ``graphql_error`` answers 200 with an ``errors`` entry of ``code``;
+    ``lost_response`` runs the request, then raises a read timeout (the client
+    never learns that Shopify acted: the case that makes re-sending unsafe).
     """
 
     kind: str
@@ -44,7 +46,7 @@ class Fault:
 
     def exception(self) -> Exception:
         text = self.message or f"fake Shopify {self.kind.replace('_', ' ')}"
-        if self.kind == "read_timeout":
+        if self.kind in ("read_timeout", "lost_response"):
             return requests.exceptions.ReadTimeout(text)
         return requests.exceptions.ConnectionError(text)
 

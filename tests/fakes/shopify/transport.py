@@ -48,6 +48,12 @@ def graphql_reply(fake: ShopifyFake, request: Any) -> Reply:
         return 401, headers, json.dumps({"errors": UNAUTHORIZED})
     fault = fake.faults.pop(transport=True)
     if fault is not None:
+        if fault.kind == "lost_response":
+            payload = json.loads(request.body or b"{}")
+            fake.execute(payload["query"], payload.get("variables") or {},
+                         payload.get("operationName"))
+            fake.calls[-1].outcome = "lost"
+            raise fault.exception()
         fake.calls.append(_transport_call(fake, "fault", fault.status))
         if fault.kind != "http":
             raise fault.exception()

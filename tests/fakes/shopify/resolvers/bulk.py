@@ -15,6 +15,7 @@ import graphql
 
 from sync.model.shop import numeric_id
 
+from ..connections import paginate
 from ..registry import field_resolver, resolves, type_resolver, user_error
 from ..state import timestamp
 
@@ -67,6 +68,28 @@ def current(_: Any, info: Any, type: str = "QUERY") -> dict | None:  # noqa: A00
     state = info.context
     mine = [op for op in state.bulk_operations.values() if op["type"] == (type or "QUERY")]
     return view(state, mine[-1]) if mine else None
+
+
+@resolves("QueryRoot", "bulkOperations")
+def listing(_: Any, info: Any, query: str | None = None, reverse: bool = False,
+            **window: Any) -> dict:
+    """The app's operations, newest first; ``query`` filters ``operation_type:`` and ``status:``.
+
+    Terms are ANDed; ``status:`` may be repeated with OR (``status:running OR status:created``).
+    """
+    state = info.context
+    kinds, statuses = set(), set()
+    for term in (query or "").replace("(", " ").replace(")", " ").split():
+        name, _, value = term.partition(":")
+        if name == "operation_type":
+            kinds.add(value.upper())
+        elif name == "status":
+            statuses.add(value.upper())
+    records = [r for r in reversed(list(state.bulk_operations.values()))
+               if (not kinds or r["type"] in kinds)
+               and (not statuses or _status(state, r) in statuses)]
+    return paginate(records, view=lambda r: view(state, r), key=lambda r: r["id"],
+                    reverse=reverse, bulk=state.bulk, **window)
 
 
 @resolves("QueryRoot", "bulkOperation")
