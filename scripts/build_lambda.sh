@@ -19,6 +19,9 @@
 # Without --install only hubshop's own modules are copied, and the handlers are imported
 # with this machine's packages (a quick check that no hubshop module was left out).
 #
+# Deploy an --install build with `sam deploy` straight from template.yaml's CodeUri folders:
+# `sam build` copies sources without __pycache__ and would throw the bytecode away.
+#
 # LAMBDA_BUILD_DIR builds somewhere else than build/lambda (tests do).
 # LAMBDA_PYTHON names the runtime's interpreter (default: python3.12, or pyenv's 3.12).
 set -euo pipefail
