@@ -270,7 +270,7 @@ def _invoke(built: Built, cloud: Cloud, package: str, handler: str, event: Path)
 
 def test_each_package_is_built_with_3_12_bytecode_and_imports_clean(built: Built) -> None:
     # then the build's own clean-interpreter import passed for both, and ships .pyc for 3.12
-    assert built.log.count("clean import:") == 2, built.log
+    assert built.log.count('clean import: {"import_seconds"') == 2, built.log
     for package in ("inventory", "site"):
         root = built.root / package
         sources = list((root / "sync").rglob("*.py"))
@@ -299,6 +299,7 @@ def test_the_consumer_processes_a_recorded_batch(built: Built, cloud: Cloud) -> 
     # then only the bogus message is reported failed; the stock record reached Shopify
     assert [f["itemIdentifier"] for f in answer["batchItemFailures"]] == \
         [_message_ids(EVENTS / "sqs_events_batch.json")[-1]], answer
+    assert _available(cloud.shop, "TEE-S") == 7  # on_hand 7, allocated 0 in the recorded event
 
 
 def test_the_nightly_reconcile_runs_against_the_s3_feed(built: Built, cloud: Cloud) -> None:
@@ -356,6 +357,12 @@ def test_the_site_function_writes_marked_products_to_hubdb(built: Built, cloud: 
     rows = cloud.hubdb.hubdb.rows("products", draft=True)["results"]
     (row,) = [r for r in rows if r["values"].get("shopify_id") == product.id]
     assert row["values"]["description"] == "<p>Organic <b>cotton</b>.</p>"
+
+
+def _available(shop: LocalShop, sku: str) -> int:
+    (variant,) = [v for p in shop.list_products() for v in p.variants if v.sku == sku]
+    (level,) = [x for x in shop.levels() if x.inventory_item_id == variant.inventory_item_id]
+    return level.available
 
 
 def _message_ids(path: Path) -> list[str]:
