@@ -77,19 +77,31 @@ def naive(label: str, w) -> None:
     )
 
 
-def planning(count: int, *, scripts: bool, resync: bool = False) -> None:
+HOSTILE = (
+    '<p style="color:red" onclick="steal()">Item {n} is <b>good</b>.</p>'
+    '<a href="javascript:alert({n})" target="_blank">care</a> <a href="/pages/care">guide</a>'
+    '<img src="https://cdn.example/{n}.jpg" onerror="alert(1)" width="600" alt="Item {n}">'
+    "<style>body{{display:none}}</style><!-- note --><font>Cotton &amp; linen</font>"
+)
+"""A description that needs every part of the sanitiser: handlers, style, bad URLs, unknown tags."""
+
+
+def planning(count: int, *, scripts: bool, resync: bool = False, hostile: bool = False) -> None:
     """Plan ``count`` products; ``scripts`` puts a <script> in every description.
 
     Descriptions of plain, allowed markup skip the HTML parse; one with a
-    script costs a BeautifulSoup pass, so both cases are shown. ``resync``
-    plans against the rows a first sync wrote (read back in HubDB's shapes),
-    the everyday case where every row compares unchanged.
+    script needs the sanitiser, so both cases are shown; ``hostile`` gives
+    every description :data:`HOSTILE` (handlers, style, script URLs, unknown
+    tags). ``resync`` plans against the rows a first sync wrote (read back in
+    HubDB's shapes), the everyday case where every row compares unchanged.
     """
     products = [make_product(n) for n in range(count)]
     for n, item in enumerate(products):
         item.id = f"gid://shopify/Product/{n + 1}"
         item.updated_at = START  # Shopify always answers with updatedAt
-        if not scripts:
+        if hostile:
+            item.body_html = HOSTILE.format(n=n)
+        elif not scripts:
             item.body_html = f"<p>Item {n} is <b>good</b>.</p><ul><li>Cotton</li></ul>"
     shop = ShopFacts("fernhill-demo.myshopify.com", "EUR")
     rows: list = []
@@ -106,8 +118,9 @@ def planning(count: int, *, scripts: bool, resync: bool = False) -> None:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     kind = "re-sync, " if resync else ""
+    what = "hostile" if hostile else "a script in every" if scripts else "clean"
     print(
-        f"planning {count} products ({kind}{'a script in every' if scripts else 'clean'}"
+        f"planning {count} products ({kind}{what}"
         f" description): {len(plan.creates)} creates, {plan.unchanged} unchanged,"
         f" {cpu:.2f} s CPU, peak {peak / 2**20:.0f} MB (budget: 1 s, 200 MB)"
     )
@@ -187,6 +200,7 @@ def main(argv: list[str] | None = None) -> None:
         planning(10_000, scripts=False, resync=True)
         planning(10_000, scripts=True)
         planning(10_000, scripts=True, resync=True)
+        planning(10_000, scripts=True, hostile=True)
     if section in ("all", "sync"):
         scenario("4,000 paged", 4000, bulk_threshold=10**9)
         scenario("10,000 bulk", 10_000)

@@ -5,11 +5,25 @@
 #
 # Each package gets only the hubshop modules its handlers use, the project's
 # hubshop.toml, and its own requirements.txt (sync/service/requirements.txt or
-# sync/site_refresh/requirements.txt); `sam build` then installs those into it.
-# --install also pip-installs them here (for a size check or a zip without SAM).
+# sync/site_refresh/requirements.txt); `sam build` can then install those into it.
+#
+# --install builds the package as AWS will run it, without SAM or Docker:
+#   * its requirements, and nothing else, as wheels for the template's runtime
+#     (CPython 3.12, manylinux; LAMBDA_ARCH = arm64 as template.yaml says, or x86_64
+#     to run the package on this machine, which the tests do);
+#   * compiled to 3.12 bytecode (unchecked-hash .pyc), so a cold start reads
+#     __pycache__ instead of compiling every module (/var/task is read-only);
+#   * every handler then imported by a clean 3.12 interpreter (-I -S) whose path is
+#     only the package and the runtime's boto3 ($LAMBDA_BUILD_DIR/.runtime), checking
+#     that nothing was compiled on import. This machine's packages cannot leak in.
+# Without --install only hubshop's own modules are copied, and the handlers are imported
+# with this machine's packages (a quick check that no hubshop module was left out).
+#
+# Deploy an --install build with `sam deploy` straight from template.yaml's CodeUri folders:
+# `sam build` copies sources without __pycache__ and would throw the bytecode away.
+#
 # LAMBDA_BUILD_DIR builds somewhere else than build/lambda (tests do).
-# After copying, every handler is imported from the package itself, so a module
-# left out fails the build, not the first invocation.
+# LAMBDA_PYTHON names the runtime's interpreter (default: python3.12, or pyenv's 3.12).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,6 +31,14 @@ python="${PYTHON:-$root/.venv/bin/python}"
 [ -x "$python" ] || python="$(command -v python3)"
 which="${1:-all}"
 install="${2:-}"
+build_dir="${LAMBDA_BUILD_DIR:-$root/build/lambda}"
+runtime_version=3.12
+arch="${LAMBDA_ARCH:-arm64}"
+case "$arch" in
+  arm64|aarch64) platform=manylinux2014_aarch64 ;;
+  x86_64|amd64) platform=manylinux2014_x86_64 ;;
+  *) echo "LAMBDA_ARCH must be arm64 or x86_64, not $arch" >&2; exit 2 ;;
+esac
 
 # hubshop's own modules each package carries (paths under sync/, directories whole).
 inventory_parts=(__init__.py config.py env_names.py errors.py paths.py model inventory
@@ -33,10 +55,60 @@ inventory_handlers=(sync.service.http_handler sync.service.queue_handler
   sync.warehouse.rest sync.warehouse.csv_drop)
 site_handlers=(sync.site_refresh.handler sync.jobs.catalog)
 
+runtime_python() {
+  # The template's runtime interpreter: LAMBDA_PYTHON, python3.12 on PATH, or pyenv's.
+  local candidate
+  for candidate in "${LAMBDA_PYTHON:-}" "$(command -v "python$runtime_version" || true)" \
+      "${PYENV_ROOT:-$HOME/.pyenv}"/versions/"$runtime_version".*/bin/python"$runtime_version"; do
+    if [ -n "$candidate" ] && [ -x "$candidate" ] && "$candidate" -c \
+        "import sys; sys.exit(sys.version_info[:2] != (${runtime_version/./, }))" 2>/dev/null; then
+      "$candidate" -c 'import sys; print(sys.executable)'
+      return 0
+    fi
+  done
+  return 1
+}
+
+pip_for_runtime() {
+  # pip install the Lambda runtime's wheels (3.12, manylinux, this arch) into a folder.
+  local target="$1"; shift
+  "$python" -m pip install -qq --disable-pip-version-check --no-compile --upgrade \
+    --target "$target" --platform "$platform" --implementation cp \
+    --python-version "$runtime_version" --only-binary=:all: "$@"
+}
+
+# Imports the handlers from the package in a clean interpreter; fails if any module of the
+# package had to be compiled (a missing or stale .pyc) or came from outside the package.
+clean_import_probe='
+import importlib, json, sys, time
+from importlib.machinery import SourceFileLoader
+package, runtime, names = sys.argv[1], sys.argv[2], sys.argv[3:]
+sys.path[:0] = [package, runtime]
+compiled = []
+source_to_code = SourceFileLoader.source_to_code
+def spy(self, data, path, *args, **kwargs):
+    compiled.append(path)
+    return source_to_code(self, data, path, *args, **kwargs)
+SourceFileLoader.source_to_code = spy
+started = time.perf_counter()
+for name in names:
+    module = importlib.import_module(name)
+    if not module.__file__.startswith(package):
+        sys.exit(f"{name} was imported from {module.__file__}, not from the package")
+seconds = time.perf_counter() - started
+outside = sorted({m.__file__ for m in list(sys.modules.values())
+                  if getattr(m, "__file__", None) and "site-packages" in m.__file__})
+if outside:
+    sys.exit(f"imported from site-packages, not the package: {outside[:3]}")
+if compiled:
+    sys.exit(f"compiled on import (no usable .pyc): {compiled[:5]}")
+print(json.dumps({"import_seconds": round(seconds, 3), "modules": len(sys.modules)}))
+'
+
 build() {
   local name="$1" requirements="$2"; shift 2
   local -n parts="$1" handlers="$2"
-  local out="${LAMBDA_BUILD_DIR:-$root/build/lambda}/$name"
+  local out="$build_dir/$name" started=$SECONDS
   rm -rf "$out"
   mkdir -p "$out/sync"
   for part in "${parts[@]}"; do
@@ -47,11 +119,9 @@ build() {
   rm -rf "$out/sync/local/demo"
   cp "$root/$requirements" "$out/requirements.txt"
   if [ -f "$root/hubshop.toml" ]; then cp "$root/hubshop.toml" "$out/hubshop.toml"; fi
-  if [ "$install" = "--install" ]; then
-    "$python" -m pip install --quiet --target "$out" -r "$out/requirements.txt"
-  fi
-  # every handler must import from the package alone (with this machine's third-party packages)
-  (cd "$out" && "$python" -I -c '
+  if [ "$install" != "--install" ]; then
+    # every handler must import from the package alone (with this machine's third-party packages)
+    (cd "$out" && "$python" -I -c '
 import importlib, pathlib, sys
 sys.path.insert(0, ".")
 for name in sys.argv[1:]:
@@ -59,7 +129,29 @@ for name in sys.argv[1:]:
     if not pathlib.Path(module.__file__).resolve().is_relative_to(pathlib.Path.cwd()):
         sys.exit(f"{name} was imported from {module.__file__}, not from the package")
 ' "${handlers[@]}")
-  echo "built $out ($(du -sh "$out" | cut -f1))"
+    echo "built $out ($(du -sh "$out" | cut -f1))"
+    return
+  fi
+  local runtime
+  runtime="$(runtime_python)" || {
+    echo "--install needs Python $runtime_version (the template's runtime): set LAMBDA_PYTHON" >&2
+    exit 1
+  }
+  pip_for_runtime "$out" -r "$out/requirements.txt"
+  if [ ! -d "$build_dir/.runtime/boto3" ]; then
+    # what the Lambda runtime itself provides, kept apart from the package
+    pip_for_runtime "$build_dir/.runtime" boto3
+    "$runtime" -W ignore -m compileall -q -j 0 --invalidation-mode unchecked-hash "$build_dir/.runtime"
+  fi
+  find "$out" -name __pycache__ -type d -prune -exec rm -rf {} +
+  "$runtime" -W ignore -m compileall -q -j 0 --invalidation-mode unchecked-hash "$out" >/dev/null
+  local probe="skipped: $platform wheels do not load on $(uname -m); LAMBDA_ARCH=$(uname -m) checks"
+  if [ "${platform#manylinux2014_}" = "$(uname -m)" ]; then
+    probe="$(cd "$out" && env -i PATH="/usr/bin:/bin" LAMBDA_TASK_ROOT="$out" \
+      "$runtime" -I -S -c "$clean_import_probe" "$out" "$build_dir/.runtime" "${handlers[@]}")"
+  fi
+  echo "built $out for python$runtime_version $platform ($(du -sh "$out" | cut -f1)," \
+    "$((SECONDS - started)) s; clean import: $probe)"
 }
 
 case "$which" in

@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from sync.plumbing.clock import VirtualClock
-from sync.plumbing.progress import progress
+from sync.plumbing.progress import progress, set_display
 
 
 class Tty(io.StringIO):
@@ -89,20 +89,83 @@ def test_quiet_means_nothing_at_all(caplog):
     assert job.done == 10
 
 
-def test_by_default_progress_follows_the_log_level(caplog):
+def test_by_default_a_terminal_gets_a_bar_whatever_the_log_level(caplog):
+    # given the CLI's default log level (WARNING) and a job longer than a second
     caplog.set_level(logging.WARNING, logger="sync.progress")
-    with progress(10, "Syncing", stream=Tty()) as job:
-        job.update(10)
+    clock, tty = VirtualClock(), Tty()
+    # when
+    with progress(10, "Syncing", stream=tty, clock=clock) as job:
+        for _ in range(10):
+            clock.advance(0.5)
+            job.update()
+    # then
+    assert "Syncing" in tty.getvalue() and "10/10" in tty.getvalue()
     assert _events(caplog) == []
+
+
+def test_by_default_piped_output_follows_the_log_level(caplog):
+    # given WARNING (no -v) and a stream that is not a terminal
+    caplog.set_level(logging.WARNING, logger="sync.progress")
+    piped = io.StringIO()
+    # when
+    with progress(10, "Syncing", stream=piped) as job:
+        job.update(10)
+    # then neither a bar nor a log line
+    assert piped.getvalue() == "" and _events(caplog) == []
+
+
+def test_a_job_under_a_second_draws_no_bar():
+    clock, tty = VirtualClock(), Tty()
+    with progress(4, "Rendering", stream=tty, clock=clock) as job:
+        for _ in range(4):
+            clock.advance(0.2)
+            job.update()
+    assert tty.getvalue() == ""
+
+
+def test_the_bar_appears_after_a_second_and_catches_up():
+    # given
+    clock, tty = VirtualClock(), Tty()
+    with progress(100, "Uploading", stream=tty, clock=clock) as job:
+        job.update(40)
+        assert tty.getvalue() == ""  # under a second: nothing yet
+        # when the job is still running a second later
+        clock.advance(1.0)
+        job.update(10)
+        # then the bar shows the work done so far
+        assert "50/100" in tty.getvalue()
+
+
+def test_quiet_and_json_turn_default_progress_off_until_restored(caplog):
+    # given the CLI's switch set off (--quiet or --json)
+    caplog.set_level(logging.INFO, logger="sync.progress")
+    clock, tty = VirtualClock(), Tty()
+    restore = set_display(False)
+    try:
+        # when a library call leaves progress to the default
+        with progress(10, "Syncing", stream=tty, clock=clock) as job:
+            clock.advance(5)
+            job.update(10)
+        with progress(10, "Syncing", stream=io.StringIO(), clock=clock) as job:
+            job.update(10)
+    finally:
+        restore()
+    # then nothing was shown, on a terminal or in the log
+    assert tty.getvalue() == "" and _events(caplog) == []
+    # and once restored the default is back
+    with progress(10, "Syncing", stream=io.StringIO(), clock=clock) as job:
+        job.update(10)
+    assert _events(caplog)
 
 
 def test_on_a_terminal_a_click_bar_is_drawn(caplog):
     # given
     caplog.set_level(logging.INFO, logger="sync.progress")
-    tty = Tty()
-    # when
-    with progress(4, "Rendering", stream=tty) as job:
+    clock, tty = VirtualClock(), Tty()
+    # when a job takes two seconds
+    with progress(4, "Rendering", stream=tty, clock=clock) as job:
         for _ in range(4):
+            clock.advance(0.5)
             job.update()
     # then
     drawn = tty.getvalue()
@@ -112,8 +175,9 @@ def test_on_a_terminal_a_click_bar_is_drawn(caplog):
 
 def test_a_bar_with_an_unknown_total_still_counts(caplog):
     caplog.set_level(logging.INFO, logger="sync.progress")
-    tty = Tty()
-    with progress(None, "Downloading", stream=tty) as job:
+    clock, tty = VirtualClock(), Tty()
+    with progress(None, "Downloading", stream=tty, clock=clock) as job:
+        clock.advance(2)
         job.update(7)
     assert "Downloading" in tty.getvalue() and "7" in tty.getvalue()
 
@@ -129,3 +193,50 @@ def test_no_final_line_when_the_job_fails(caplog):
 def test_a_count_cannot_be_iterated():
     with pytest.raises(TypeError, match="call update"), progress(5, "X", enabled=False) as job:
         list(job)
+
+
+@pytest.fixture
+def probe():
+    """A throw-away subcommand that runs a two-second job with progress left to the default."""
+    import click
+
+    from sync.cli import main
+    from sync.cli.options import json_option
+
+    drawn: list[str] = []
+
+    @main.command("progress-probe")
+    @json_option
+    def command(as_json: bool) -> None:
+        clock, tty = VirtualClock(), Tty()
+        with progress(3, "Probing", stream=tty, clock=clock) as job:
+            for _ in range(3):
+                clock.advance(1)
+                job.update()
+        drawn.append(tty.getvalue())
+        click.echo("{}" if as_json else "done")
+
+    yield drawn
+    main.commands.pop("progress-probe")
+
+
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    [([], True), (["--quiet"], False), (["-q"], False), (["--json"], False)],
+)
+def test_the_cli_shows_bars_by_default_and_not_with_quiet_or_json(probe, args, shown):
+    from click.testing import CliRunner
+
+    from sync.cli import main
+
+    # given a root flag or the command's --json
+    root = [a for a in args if a != "--json"]
+    command = [a for a in args if a == "--json"]
+    # when
+    result = CliRunner().invoke(main, [*root, "progress-probe", *command])
+    # then
+    assert result.exit_code == 0, result.output
+    assert ("3/3" in probe[0]) is shown
+    # and nothing leaks into the next run
+    CliRunner().invoke(main, ["progress-probe"])
+    assert "3/3" in probe[1]

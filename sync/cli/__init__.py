@@ -58,8 +58,14 @@ def _words(exc: HubshopError) -> str:
 )
 @click.option("--account", help="HubSpot account (name or id) from hubspot.config.yml.")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option(
+    "-q", "--quiet", is_flag=True,
+    help="No progress bars (shown by default on a terminal for jobs over a second).",
+)
 @click.pass_context
-def main(ctx: click.Context, home: str | None, account: str | None, verbose: int) -> None:
+def main(
+    ctx: click.Context, home: str | None, account: str | None, verbose: int, quiet: bool
+) -> None:
     """Run a brand's shop across Shopify, a HubSpot website and the warehouse.
 
     With no credentials every command works on the embedded default: a local
@@ -70,8 +76,10 @@ def main(ctx: click.Context, home: str | None, account: str | None, verbose: int
       hubshop demo
     """
     from sync.plumbing.logs import configure_logging
+    from sync.plumbing.progress import set_display
 
     configure_logging("terminal", level=("WARNING", "INFO", "DEBUG")[min(verbose, 2)])
+    ctx.call_on_close(set_display(False if quiet else None))
     app = AppContext(flags={"home": home} if home else {}, account=account, clock=SYSTEM_CLOCK)
     ctx.obj = app
     ctx.call_on_close(app.close)

@@ -10,10 +10,23 @@ import click
 
 
 def json_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """``--json``: print one JSON object on stdout for scripts, nothing else on stdout."""
+    """``--json``: print one JSON object on stdout for scripts, nothing else on stdout.
+
+    A script reading the JSON wants no progress bars on stderr either: the flag
+    turns them off for the command (the one place the CLI decides, with ``--quiet``).
+    """
     return click.option(
-        "--json", "as_json", is_flag=True, help="Print one JSON object for scripts."
+        "--json", "as_json", is_flag=True, callback=_json_mode,
+        help="Print one JSON object for scripts.",
     )(fn)
+
+
+def _json_mode(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    if value:
+        from sync.plumbing.progress import set_display
+
+        ctx.call_on_close(set_display(False))
+    return value
 
 
 def dry_run_option(fn: Callable[..., Any]) -> Callable[..., Any]:
