@@ -31,8 +31,8 @@ from typing import Any
 import boto3
 import pytest
 from requests.structures import CaseInsensitiveDict
-
 from sync.catalog.model import Option, Product, Variant
+
 from sync.local.db import connect
 from sync.local.shop import LocalShop
 from sync.paths import REPO_DIR
