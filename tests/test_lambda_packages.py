@@ -31,7 +31,7 @@ from typing import Any
 import boto3
 import pytest
 from requests.structures import CaseInsensitiveDict
-from sync.catalog.model import Option, Product, Variant
+from sync.model.shop import Option, Product, Variant
 
 from sync.local.db import connect
 from sync.local.shop import LocalShop
