@@ -31,10 +31,10 @@ from typing import Any
 import boto3
 import pytest
 from requests.structures import CaseInsensitiveDict
-from sync.model.shop import Option, Product, Variant
 
 from sync.local.db import connect
 from sync.local.shop import LocalShop
+from sync.model.shop import Option, Product, Variant
 from sync.paths import REPO_DIR
 from sync.plumbing.clock import VirtualClock
 from tests.fakes.hubdb_loopback import LoopbackServer, Reply, Request
