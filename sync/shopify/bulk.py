@@ -40,6 +40,26 @@ def run_bulk_query(client: ShopifyClient, query: str) -> str | None:
     op_id = operation.get("id")
     if not op_id:
         raise RemoteError("Shopify started no bulk operation and gave no reason")
+    current = wait_for_operation(client, op_id)
+    status = current.get("status")
+    if status == "COMPLETED":
+        log.info("bulk operation %s: %s objects", op_id, current.get("objectCount"))
+        return current.get("url")
+    code = current.get("errorCode")
+    if code == "ACCESS_DENIED":
+        raise ConfigError(
+            f"Shopify's bulk operation {op_id} was denied access: grant the app the"
+            " read_products and read_inventory scopes and reinstall it"
+        )
+    raise RemoteError(f"Shopify's bulk operation {op_id} ended {status} ({code})")
+
+
+def wait_for_operation(client: ShopifyClient, op_id: str) -> dict[str, Any]:
+    """Poll a bulk operation (on the client's clock) until it finishes; return its last state.
+
+    Raises:
+        RemoteError: still running after six hours.
+    """
     waited, interval = 0.0, FIRST_POLL_S
     status_doc = load_document("bulk_operation")
     while True:
@@ -47,17 +67,8 @@ def run_bulk_query(client: ShopifyClient, query: str) -> str | None:
         waited += interval
         current = client.execute(status_doc, {"id": op_id}).get("bulkOperation") or {}
         status = current.get("status")
-        if status == "COMPLETED":
-            log.info("bulk operation %s: %s objects", op_id, current.get("objectCount"))
-            return current.get("url")
-        if status in FINISHED_BADLY:
-            code = current.get("errorCode")
-            if code == "ACCESS_DENIED":
-                raise ConfigError(
-                    f"Shopify's bulk operation {op_id} was denied access: grant the app the"
-                    " read_products and read_inventory scopes and reinstall it"
-                )
-            raise RemoteError(f"Shopify's bulk operation {op_id} ended {status} ({code})")
+        if status == "COMPLETED" or status in FINISHED_BADLY:
+            return current
         if waited >= MAX_WAIT_S:
             raise RemoteError(f"Shopify's bulk operation {op_id} still {status} after 6 hours")
         interval = min(MAX_POLL_S, interval * 1.5)

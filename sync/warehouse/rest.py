@@ -71,7 +71,8 @@ class RestWarehouse:
 
     # internals -------------------------------------------------------------------------
 
-    def _records(self, path: str) -> list[StockRecord]:
+    def rows(self, path: str) -> list[Any]:
+        """Every record the API lists at ``path`` (relative to WAREHOUSE_URL), all pages."""
         rows: list[Any] = []
         url: str | None = self._url(path)
         pages = 0
@@ -80,6 +81,10 @@ class RestWarehouse:
             page, url = _page(data, url)
             rows += page
             pages += 1
+        return rows
+
+    def _records(self, path: str) -> list[StockRecord]:
+        rows = self.rows(path)
         good, self.rejections = parse_records(rows, fields=self.fields,
                                               source=self.paths["snapshot"].split("?")[0])
         return good
