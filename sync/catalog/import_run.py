@@ -167,22 +167,24 @@ def _apply(plan: ImportPlan, writer: ProductWriter, memory: ImportMemory,
     if plan.collections and plan.changes:
         writer.ensure_collections(plan.collections)
     confirmed = 0
-    for outcome in writer.write(plan.changes):
-        change = by_handle[outcome.handle]
-        if not outcome.ok:
-            report.failures.append({
-                "handle": outcome.handle, "where": change.place, "action": change.action,
-                "errors": [{"field": f, "message": m} for f, m in outcome.errors]})
-            memory.remember(outcome.handle, None)
-            continue
-        if change.action == CREATE:
-            report.created += 1
-        elif change.action == UPDATE:
-            report.updated += 1
-        else:
-            report.archived += 1
-        memory.remember(outcome.handle, change.digest or None)
-        confirmed += 1
-        if confirmed % SAVE_EVERY == 0:
-            memory.save()
-    memory.save()
+    try:
+        for outcome in writer.write(plan.changes):
+            change = by_handle[outcome.handle]
+            if not outcome.ok:
+                report.failures.append({
+                    "handle": outcome.handle, "where": change.place, "action": change.action,
+                    "errors": [{"field": f, "message": m} for f, m in outcome.errors]})
+                memory.remember(outcome.handle, None)
+                continue
+            if change.action == CREATE:
+                report.created += 1
+            elif change.action == UPDATE:
+                report.updated += 1
+            else:
+                report.archived += 1
+            memory.remember(outcome.handle, change.digest or None)
+            confirmed += 1
+            if confirmed % SAVE_EVERY == 0:
+                memory.save()
+    finally:  # a run killed half-way keeps what the target confirmed
+        memory.save()
