@@ -78,15 +78,17 @@ def _register_steps() -> None:
     """Inventory first, so the catalog rows and the site show the reconciled stock."""
     from sync.catalog.demo_step import catalog_step
     from sync.inventory.demo_step import inventory_step
+    from sync.jobs.demo_nightly import nightly_step
     from sync.site.demo_step import site_step
 
-    STEPS.extend([inventory_step, catalog_step, site_step])
+    STEPS.extend([inventory_step, catalog_step, site_step, nightly_step])
     NEXT_STEPS.extend(
         [
             "hubshop theme preview                     # browse the shop on localhost:8000",
             "hubshop inventory sync --dry-run          # what the warehouse would change now",
             "hubshop catalog sync --dry-run            # what a catalog sync would change now",
             "hubshop serve                             # the inventory service, without AWS",
+            "hubshop products import FEED --dry-run    # what a product feed would change",
         ]
     )
 

@@ -24,20 +24,22 @@ TAXONOMY = "gid://shopify/TaxonomyCategory/"
 COLLECTION = "collection:"
 
 
-def check_feed(feed: Feed, categories: Mapping[str, str], *, local_files: bool = False) -> Feed:
+def check_feed(feed: Feed, categories: Mapping[str, str], *, local_target: bool = False) -> Feed:
     """Add every cross-product problem to ``feed`` and drop the products that have any.
 
     Args:
         feed: as read; its readers' own problems are kept.
         categories: ``[import] categories``: feed category -> a TaxonomyCategory gid
             or ``collection:HANDLE``.
-        local_files: also accept relative image paths (the embedded default shows
-            the files shipped beside its feed; Shopify can only fetch URLs).
+        local_target: the embedded default is the target: it shows image files
+            beside its feed and keeps category paths as text, so relative image
+            paths and unmapped categories pass (Shopify fetches only URLs and
+            takes only taxonomy ids).
     """
     seen_skus: dict[str, str] = {}
     for product in feed.products:
         place = feed.places.get(product.handle) or Place(feed.source, 0)
-        _check_product(feed, product, place, categories, local_files)
+        _check_product(feed, product, place, categories, local_target)
         for variant in product.variants:
             if not variant.sku:
                 continue
@@ -51,7 +53,7 @@ def check_feed(feed: Feed, categories: Mapping[str, str], *, local_files: bool =
 
 
 def _check_product(feed: Feed, product: Product, place: Place,
-                   categories: Mapping[str, str], local_files: bool) -> None:
+                   categories: Mapping[str, str], local_target: bool) -> None:
     handle = product.handle
 
     def fail(name: str, problem: str, fix: str) -> None:
@@ -85,15 +87,16 @@ def _check_product(feed: Feed, product: Product, place: Place,
         combos.add(combo)
         if variant.price < 0 or (variant.grams is not None and variant.grams < 0):
             fail("price", f"variant {label!r} has a negative price or weight", "use 0 or more")
-        if variant.image_src and not _url(variant.image_src, local_files):
+        if variant.image_src and not _url(variant.image_src, local_target):
             fail("variant_image", f"variant image {variant.image_src!r} is not an http(s) URL",
                  "give a full https:// URL Shopify can download")
     for image in product.images:
-        if not _url(image.src, local_files):
+        if not _url(image.src, local_target):
             fail("image_src", f"image {image.src!r} is not an http(s) URL",
                  "give a full https:// URL Shopify can download")
     category = product.category
-    if category and not category.startswith(TAXONOMY) and category not in categories:
+    if category and not category.startswith(TAXONOMY) and category not in categories \
+            and not local_target:
         fail("category", f"category {category!r} is not mapped",
              f'add "{category}" = "{TAXONOMY}…" (Shopify\'s taxonomy) or "{COLLECTION}handle" '
              "to [import] categories in hubshop.toml")
@@ -102,9 +105,9 @@ def _check_product(feed: Feed, product: Product, place: Place,
              f"map it to a {TAXONOMY}… id or to {COLLECTION}handle")
 
 
-def _url(src: str, local_files: bool = False) -> bool:
+def _url(src: str, local_target: bool = False) -> bool:
     parts = urlparse(src)
-    if local_files and not parts.scheme and src and not src.startswith(("/", "..")):
+    if local_target and not parts.scheme and src and ".." not in src.split("/"):
         return True
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 

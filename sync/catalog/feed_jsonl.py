@@ -202,3 +202,26 @@ class _LineReader:
             self.fail("variants", f"{label} {value!r} is negative", "use 0 or more")
             return None
         return int(number)
+
+
+def product_line(product: Product) -> dict[str, Any]:
+    """``product`` as one JSON lines feed object (what :func:`parse_jsonl_feed` reads back)."""
+    return {
+        "handle": product.handle, "title": product.title, "body_html": product.body_html,
+        "vendor": product.vendor, "product_type": product.product_type,
+        "category": product.category, "tags": list(product.tags),
+        "status": product.status.value.lower(), "published": product.published,
+        "options": [o.name for o in product.options],
+        "variants": [{
+            "sku": v.sku, "price": str(v.price),
+            "compare_at_price": None if v.compare_at_price is None else str(v.compare_at_price),
+            "options": dict(v.options), "barcode": v.barcode, "grams": v.grams,
+            "quantity": v.inventory_quantity, "policy": v.inventory_policy.value.lower(),
+            "tracked": v.inventory_tracked, "taxable": v.taxable,
+            "requires_shipping": v.requires_shipping, "image": v.image_src,
+        } for v in sorted(product.variants, key=lambda v: v.position)],
+        "images": [{"src": i.src, "alt": i.alt}
+                   for i in sorted(product.images, key=lambda i: i.position)],
+        "collections": list(product.collections),
+        "seo_title": product.seo_title, "seo_description": product.seo_description,
+    }

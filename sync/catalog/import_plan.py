@@ -76,6 +76,7 @@ def plan_import(
     categories: Mapping[str, str],
     archive_missing: bool = False,
     identity: str = "handle",
+    complete_read: bool = False,
 ) -> ImportPlan:
     """Compare the feed with the current catalog.
 
@@ -86,6 +87,8 @@ def plan_import(
         categories: ``[import] categories`` (taxonomy ids or ``collection:HANDLE``).
         archive_missing: archive active products the feed no longer has.
         identity: part of the digest, so switching the identifier resends once.
+        complete_read: the read shows every field an import sends (the local store,
+            unlike Shopify's CDN-rewritten images): equal content needs no digest.
     """
     existing = {p.handle: p for p in current}
     plan = ImportPlan()
@@ -106,7 +109,9 @@ def plan_import(
         matched, new = match_variants(desired.variants, old.variants)
         desired.variants = matched
         differs = differences(desired, old)
-        if not differs and digests.get(desired.handle) == digest:
+        if not differs and (digests.get(desired.handle) == digest or (
+                complete_read and digest_of(_as_sent(old, desired), category_id,
+                                            identity) == digest)):
             plan.unchanged += 1
             continue
         plan.changes.append(ProductChange(UPDATE, desired, digest, place, old.id, category_id,
@@ -118,6 +123,17 @@ def plan_import(
                 plan.changes.append(ProductChange(ARCHIVE, gone, "", existing_id=old.id,
                                                   fields=["status"]))
     return plan
+
+
+def _as_sent(current: Product, desired: Product) -> Product:
+    """``current`` as the import would have sent it: ids and smart memberships aside."""
+    collections = desired.collections if set(desired.collections) <= set(current.collections) \
+        else current.collections
+    variants = [dataclasses.replace(v, options=_opts(v.options)) for v in
+                sorted(current.variants, key=lambda v: v.position)]
+    options = [] if _option_list(current) == [] else current.options
+    return dataclasses.replace(current, collections=collections, variants=variants,
+                               options=options, id=None)
 
 
 def match_variants(wanted: list[Variant], current: list[Variant]) -> tuple[list[Variant],

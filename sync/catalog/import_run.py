@@ -58,6 +58,7 @@ class ImportRules:
     archive_missing: bool = False
     shrink_percent: int = 20
     identity: str = "handle"
+    complete_read: bool = False
 
 
 @dataclass
@@ -128,7 +129,8 @@ def run_import(
         report.api_calls = {"shopify": current.calls + writer.calls}
         return report
     plan = plan_import(feed, current.products(), memory.digests(), categories=rules.categories,
-                       archive_missing=rules.archive_missing, identity=rules.identity)
+                       archive_missing=rules.archive_missing, identity=rules.identity,
+                       complete_read=rules.complete_read)
     report.plan, report.unchanged = plan, plan.unchanged
     if dry_run:
         report.created, report.updated = plan.count(CREATE), plan.count(UPDATE)

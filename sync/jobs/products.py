@@ -53,7 +53,8 @@ def rules(settings: Settings) -> ImportRules:
                        archive_missing=imports.archive_missing,
                        shrink_percent=imports.shrink_percent,
                        identity=imports.identifier if imports.identifier == "handle"
-                       else f"custom_id:{imports.custom_id}")
+                       else f"custom_id:{imports.custom_id}",
+                       complete_read=not settings.shopify.configured)
 
 
 def open_state(conn: sqlite3.Connection) -> Any:
@@ -93,7 +94,7 @@ def open_feed(spec: str, settings: Settings, *, s3: Any = None) -> Feed:
     except InputError as error:
         feed = Feed(spec, problems=[FeedProblem(error, None)])
     return check_feed(feed, settings.imports.categories,
-                      local_files=not settings.shopify.configured)
+                      local_target=not settings.shopify.configured)
 
 
 def parse_text(text: str, source: str, mapping: dict[str, str] | None = None) -> Feed:
