@@ -300,3 +300,17 @@ def test_a_killed_one_by_one_import_converges_on_rerun(shopify):
     assert len(handles) == len(set(handles)) == 60 and rerun.failures == []
     assert rerun.unchanged > 0  # confirmed before the kill: not sent again
     assert rerun.created == 60 - rerun.unchanged
+
+
+IMPORT_DOCUMENTS = sorted(p.stem for p in
+                          __import__("sync.shopify.client", fromlist=["QUERIES_DIR"])
+                          .QUERIES_DIR.glob("import_*.graphql"))
+
+
+@pytest.mark.parametrize("name", IMPORT_DOCUMENTS)
+def test_every_import_document_validates_against_the_2026_04_schema(name):
+    from sync.shopify.client import load_document
+    from tests.fakes.shopify.schema import assert_valid
+
+    # then (bulk_* documents are checked by the catalog's test)
+    assert_valid(load_document(name), name=f"{name}.graphql")
