@@ -23,11 +23,11 @@ inventory_parts=(__init__.py config.py env_names.py errors.py paths.py catalog/_
   catalog/model.py inventory local/__init__.py local/db.py local/shop.py local/shop_base.py
   local/shop_catalog.py local/shop_orders.py local/shop_payloads.py local/shop_schema.py
   local/shop_search.py local/shop_stock.py local/shop_types.py plumbing service shopify warehouse)
-site_parts=("${inventory_parts[@]}" catalog hubspot local site_refresh)
+site_parts=("${inventory_parts[@]}" catalog hubspot jobs local site_refresh)
 
 inventory_handlers=(sync.service.http_handler sync.service.queue_handler
   sync.service.schedule_handler sync.service.rotation_handler sync.service.consumer)
-site_handlers=(sync.site_refresh.handler sync.catalog.sync)
+site_handlers=(sync.site_refresh.handler sync.site_refresh.nightly_handler sync.catalog.sync)
 
 build() {
   local name="$1" requirements="$2"; shift 2

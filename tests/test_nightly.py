@@ -180,3 +180,19 @@ def test_nightly_cli_json_and_help(home):
     assert data["kind"] == "nightly" and [s["name"] for s in data["steps"]] == [
         "import", "catalog", "inventory"]
     assert bad.exit_code == 2 and "HH:MM" in bad.output
+
+
+def test_in_aws_the_reconcile_is_handed_to_the_inventory_function(home):
+    # given
+    from sync.jobs.nightly import lambda_steps
+
+    handed: list[str] = []
+    state = MemoryState()
+    steps = lambda_steps(settings(home), clock=VirtualClock(), state=state, feed=None,
+                         invoke_reconcile=lambda: handed.append("x") or "reconcile handed over")
+    # when
+    report = run_nightly(settings(home), conn=connect(":memory:"), clock=VirtualClock(),
+                         state=state, steps=steps)
+    # then
+    assert handed == ["x"] and report.steps[2].line == "reconcile handed over"
+    assert report.steps[0].line.startswith("no feed")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import importlib
 import shutil
 import subprocess
@@ -106,3 +108,25 @@ def test_the_two_functions_ship_separate_packages(template: dict[str, Any]) -> N
     # the inventory functions use the global CodeUri; the site function has its own
     assert template["Globals"]["Function"]["CodeUri"] == "build/lambda/inventory"
     assert functions_of(template)["SiteRefreshFunction"]["CodeUri"] == "build/lambda/site"
+
+
+def test_the_nightly_import_runs_at_midnight_store_time_with_retries_dlq_and_alarms(
+    template: dict[str, Any]
+) -> None:
+    # given
+    function = functions_of(template)["NightlyFunction"]
+    nightly = function["Events"]["Nightly"]["Properties"]
+    alarms = {json.dumps(d["Value"]) for r in template["Resources"].values()
+              if r["Type"] == "AWS::CloudWatch::Alarm" for d in r["Properties"]["Dimensions"]}
+    # then
+    assert function["Events"]["Nightly"]["Type"] == "ScheduleV2"
+    assert nightly["ScheduleExpression"] == "cron(0 0 * * ? *)"
+    assert nightly["ScheduleExpressionTimezone"] == {"Ref": "StoreTimeZone"}
+    assert nightly["RetryPolicy"]["MaximumRetryAttempts"] >= 1
+    assert nightly["DeadLetterConfig"] == {"Arn": {"GetAtt": "NightlyDeadLetterQueue.Arn"}}
+    assert function["DeadLetterQueue"]["TargetArn"] == {"GetAtt": "NightlyDeadLetterQueue.Arn"}
+    assert function["Timeout"] == 900 and function["CodeUri"] == "build/lambda/site"
+    assert {'{"Ref": "NightlyFunction"}', '{"GetAtt": "NightlyDeadLetterQueue.QueueName"}'} <= alarms
+    variables = function["Environment"]["Variables"]
+    assert variables[S.RECONCILE_FUNCTION] == {"Ref": "ScheduleFunction"}
+    assert S.NIGHTLY_FEED in variables

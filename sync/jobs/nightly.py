@@ -229,6 +229,26 @@ def default_steps(settings: Settings, *, conn: sqlite3.Connection, clock: Clock,
     return {"import": do_import, "catalog": do_catalog, "inventory": do_inventory}
 
 
+def lambda_steps(settings: Settings, *, clock: Clock, state: Any, feed: str | None,
+                 invoke_reconcile: Callable[[], str]) -> dict[str, Step]:
+    """The steps in AWS: the import and the catalog sync here, the reconcile handed over.
+
+    Stock belongs to the inventory service (its DynamoDB ledger, its function),
+    so the last step asks that function to reconcile, asynchronously, once the
+    products it must know exist.
+    """
+    import sqlite3
+
+    conn = sqlite3.connect(":memory:")
+    steps = default_steps(settings, conn=conn, clock=clock, dry_run=False, feed=feed,
+                          state=state)
+
+    def hand_over() -> StepResult:
+        return StepResult("inventory", ok=True, line=invoke_reconcile())
+
+    return {**steps, "inventory": hand_over}
+
+
 def run_at(settings: Settings, at: str, *, conn: sqlite3.Connection, clock: Clock,
            runs: int | None = None, dry_run: bool = False,
            on_report: Callable[[NightlyReport], None] | None = None) -> int:

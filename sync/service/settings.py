@@ -16,6 +16,8 @@ STATE_TABLE = "HUBSHOP_STATE_TABLE"  # DynamoDB table of the inventory StateStor
 IDEMPOTENCY_TABLE = "HUBSHOP_IDEMPOTENCY_TABLE"  # Powertools idempotency records
 EVENTS_QUEUE_URL = "HUBSHOP_EVENTS_QUEUE_URL"  # SQS queue between the edges and the consumer
 DEAD_LETTER_QUEUE_URL = "HUBSHOP_DEAD_LETTER_QUEUE_URL"  # for `status`'s dead-letter count
+RECONCILE_FUNCTION = "HUBSHOP_RECONCILE_FUNCTION"  # the nightly hands stock to this function
+NIGHTLY_FEED = "HUBSHOP_NIGHTLY_FEED"  # the product feed the nightly imports (s3://… or warehouse)
 # secret id: the warehouse's push API key (rotated)
 PUSH_KEY_SECRET = "HUBSHOP_PUSH_KEY_SECRET"  # noqa: S105
 # secret id: JSON with the Shopify app's credentials
