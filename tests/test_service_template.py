@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 import importlib
+import json
 import shutil
 import subprocess
 import sys
@@ -126,7 +125,8 @@ def test_the_nightly_import_runs_at_midnight_store_time_with_retries_dlq_and_ala
     assert nightly["DeadLetterConfig"] == {"Arn": {"GetAtt": "NightlyDeadLetterQueue.Arn"}}
     assert function["DeadLetterQueue"]["TargetArn"] == {"GetAtt": "NightlyDeadLetterQueue.Arn"}
     assert function["Timeout"] == 900 and function["CodeUri"] == "build/lambda/site"
-    assert {'{"Ref": "NightlyFunction"}', '{"GetAtt": "NightlyDeadLetterQueue.QueueName"}'} <= alarms
+    watched = {'{"Ref": "NightlyFunction"}', '{"GetAtt": "NightlyDeadLetterQueue.QueueName"}'}
+    assert watched <= alarms
     variables = function["Environment"]["Variables"]
     assert variables[S.RECONCILE_FUNCTION] == {"Ref": "ScheduleFunction"}
     assert S.NIGHTLY_FEED in variables
