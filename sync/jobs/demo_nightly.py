@@ -70,5 +70,6 @@ def nightly_step(settings: Settings) -> DemoStep:
     finally:
         conn.close()
     data = {step.name: {**step.counts, "ok": step.ok} for step in report.steps}
-    return DemoStep("nightly", report.line().split(" in ", 1)[0] + ": " + "; ".join(
+    verdict = "one cycle" if report.ok else "FAILED"
+    return DemoStep("nightly", f"{verdict} with the demo feed: " + "; ".join(
         f"{s.name} {s.line or s.error or s.skipped}" for s in report.steps), data)
