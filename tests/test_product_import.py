@@ -245,8 +245,8 @@ def test_a_bulk_import_reports_per_line_failures_from_the_result_file(shopify):
     assert report.failures[0]["errors"][0]["field"] == "input.variants.0.optionValues"
 
 
-def test_a_killed_bulk_import_converges_on_rerun_without_duplicates(shopify):
-    # given a run that dies while polling its bulk operation
+def test_a_bulk_import_killed_while_shopify_runs_it_is_settled_by_the_next_run(shopify):
+    # given a run that dies while polling its bulk operation (a Lambda timeout)
     fake, ports = shopify
     state = MemoryState()
     feed = catalog(300)
@@ -264,15 +264,41 @@ def test_a_killed_bulk_import_converges_on_rerun_without_duplicates(shopify):
             run_import(jsonl_feed(feed), reader, writer, state, RULES)
     finally:
         bulk_mutation.wait_for_operation = original
+    fake.calls.clear()
     # when
     rerun = run_import(jsonl_feed(feed), *ports(), state, RULES)
-    fake.calls.clear()
-    third = run_import(jsonl_feed(feed), *ports(), state, RULES)
-    # then
-    assert rerun.failures == [] and rerun.created + rerun.updated == 300
+    # then the next run read the operation's result file instead of sending it all again
+    assert rerun.failures == [] and rerun.unchanged == 300
+    assert "bulkOperation" in [c.root_fields[0] for c in fake.calls]
+    assert mutations(fake) == []
     handles = [p.handle for p in fake.shop.list_products()]
     assert len(handles) == len(set(handles)) == 300
-    assert third.unchanged == 300 and mutations(fake) == []
+    assert state.flag("import.journal") is None
+
+
+def test_a_killed_bulk_import_with_changed_content_converges_without_duplicates(shopify):
+    # given a killed bulk run, then a feed that changed before the next night
+    fake, ports = shopify
+    state = MemoryState()
+    feed = catalog(300)
+    reader, writer = ports()
+    import sync.shopify.bulk_mutation as bulk_mutation
+
+    original = bulk_mutation.wait_for_operation
+    bulk_mutation.wait_for_operation = lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_import(jsonl_feed(feed), reader, writer, state, RULES)
+    finally:
+        bulk_mutation.wait_for_operation = original
+    feed[0]["title"] = "Renamed"
+    # when
+    rerun = run_import(jsonl_feed(feed), *ports(), state, RULES)
+    third = run_import(jsonl_feed(feed), *ports(), state, RULES)
+    # then
+    assert (rerun.updated, rerun.unchanged) == (1, 299)
+    assert fake.shop.get_product("item-00000").title == "Renamed"
+    assert fake.shop.count_products() == 300 and third.unchanged == 300
 
 
 def test_a_killed_one_by_one_import_converges_on_rerun(shopify):

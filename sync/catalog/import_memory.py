@@ -16,6 +16,9 @@ from typing import Protocol
 SHARDS = 64
 PREFIX = "import.digests."
 LAST_COUNT = "import.last_count"
+JOURNAL = "import.journal"
+JOURNAL_CHUNK = 2000
+"""Lines of the journal per flag: 2,000 (handle, digest) pairs stay far below 400 KB."""
 
 
 class FlagStore(Protocol):
@@ -77,3 +80,37 @@ class ImportMemory:
             loaded = json.loads(raw) if raw else {}
             self._shards[number] = dict(loaded) if isinstance(loaded, Mapping) else {}
         return self._shards[number]
+
+    # journal: what a run is sending, so a run that dies before the results arrive
+    # (a Lambda timeout while Shopify's bulk operation still runs) is settled by the next
+
+    def open_journal(self, lines: list[tuple[str, str]]) -> None:
+        """Note the changes about to be sent, in the order the writer sends them."""
+        chunks = [lines[i:i + JOURNAL_CHUNK] for i in range(0, len(lines), JOURNAL_CHUNK)]
+        for number, chunk in enumerate(chunks):
+            self.state.set_flag(f"{JOURNAL}.{number:03d}", json.dumps(chunk))
+        self.state.set_flag(JOURNAL, json.dumps({"operation": None, "chunks": len(chunks)}))
+
+    def journal_operation(self, operation: str) -> None:
+        """The writer started ``operation`` (a bulk mutation) for the journal's lines."""
+        head = json.loads(self.state.flag(JOURNAL) or "{}")
+        self.state.set_flag(JOURNAL, json.dumps({**head, "operation": operation}))
+
+    def journal(self) -> tuple[str | None, list[tuple[str, str]]] | None:
+        """``(operation, [(handle, digest)])`` of a run that did not finish, else None."""
+        raw = self.state.flag(JOURNAL)
+        if not raw:
+            return None
+        head = json.loads(raw)
+        lines: list[tuple[str, str]] = []
+        for number in range(int(head.get("chunks") or 0)):
+            lines += [(h, d) for h, d in json.loads(self.state.flag(f"{JOURNAL}.{number:03d}")
+                                                     or "[]")]
+        return head.get("operation"), lines
+
+    def close_journal(self) -> None:
+        raw = self.state.flag(JOURNAL)
+        chunks = int(json.loads(raw).get("chunks") or 0) if raw else 0
+        for number in range(chunks):
+            self.state.set_flag(f"{JOURNAL}.{number:03d}", None)
+        self.state.set_flag(JOURNAL, None)

@@ -12,7 +12,7 @@ where Shopify stopped confirming.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -39,9 +39,13 @@ class ProductWriter(Protocol):
     """Where products go: Shopify (``sync.shopify.product_writer``) or the local store."""
 
     name: str
+    on_operation: Callable[[str], None] | None
 
     @property
     def calls(self) -> int: ...
+
+    def settle(self, operation: str, handles: Sequence[str]) -> Iterator[WriteOutcome]:
+        """Outcomes of an earlier run's ``operation`` (``handles`` in line order), once done."""
 
     def ensure_collections(self, handles: Sequence[str]) -> None:
         """Create the collections the category mapping names, if missing."""
@@ -128,6 +132,8 @@ def run_import(
         report.refused = refusal
         report.api_calls = {"shopify": current.calls + writer.calls}
         return report
+    if not dry_run:
+        _settle(writer, memory)
     plan = plan_import(feed, current.products(), memory.digests(), categories=rules.categories,
                        archive_missing=rules.archive_missing, identity=rules.identity,
                        complete_read=rules.complete_read)
@@ -163,12 +169,29 @@ def _refusal(feed: Feed, memory: ImportMemory, rules: ImportRules, *, skip_inval
     return None
 
 
+def _settle(writer: ProductWriter, memory: ImportMemory) -> None:
+    """Take in what an earlier, interrupted run's bulk operation confirmed after it died."""
+    journal = memory.journal()
+    if journal is None:
+        return
+    operation, lines = journal
+    if operation:
+        digests = dict(lines)
+        for outcome in writer.settle(operation, [handle for handle, _ in lines]):
+            if outcome.ok:
+                memory.remember(outcome.handle, digests.get(outcome.handle) or None)
+        memory.save()
+    memory.close_journal()
+
+
 def _apply(plan: ImportPlan, writer: ProductWriter, memory: ImportMemory,
            report: ImportReport) -> None:
     by_handle = {change.handle: change for change in plan.changes}
     if plan.collections and plan.changes:
         writer.ensure_collections(plan.collections)
     confirmed = 0
+    memory.open_journal([(c.handle, c.digest) for c in plan.changes])
+    writer.on_operation = memory.journal_operation
     try:
         for outcome in writer.write(plan.changes):
             change = by_handle[outcome.handle]
@@ -190,3 +213,4 @@ def _apply(plan: ImportPlan, writer: ProductWriter, memory: ImportMemory,
                 memory.save()
     finally:  # a run killed half-way keeps what the target confirmed
         memory.save()
+    memory.close_journal()

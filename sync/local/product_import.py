@@ -18,6 +18,7 @@ class LocalProductWriter:
 
     name = "local"
     calls = 0
+    on_operation = None
 
     def __init__(self, shop: Any, *, location: str | None = None) -> None:
         self.shop = shop
@@ -29,6 +30,10 @@ class LocalProductWriter:
             if handle not in known:
                 title = handle.replace("-", " ").title()
                 self.shop.upsert_collection(Collection(handle=handle, title=title))
+
+    def settle(self, operation: str, handles: Sequence[str]) -> Iterator[WriteOutcome]:
+        """Local writes finish before ``write`` returns: nothing is ever left to settle."""
+        return iter(())
 
     def write(self, changes: Sequence[ProductChange]) -> Iterator[WriteOutcome]:
         for change in changes:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,7 +40,8 @@ class BulkResult:
 
 
 def run_bulk_mutation(client: ShopifyClient, mutation: str, variables: Iterable[dict[str, Any]],
-                      *, client_identifier: str | None = None) -> BulkResult:
+                      *, client_identifier: str | None = None,
+                      on_started: Callable[[str], None] | None = None) -> BulkResult:
     """Upload ``variables`` (one dict per line) and run ``mutation`` over them; wait for the end.
 
     Raises:
@@ -60,6 +61,8 @@ def run_bulk_mutation(client: ShopifyClient, mutation: str, variables: Iterable[
     op_id = (payload.get("bulkOperation") or {}).get("id")
     if not op_id:
         raise RemoteError("Shopify started no bulk mutation and gave no reason")
+    if on_started is not None:  # the caller journals it: a run that dies now is settled later
+        on_started(op_id)
     final = wait_for_operation(client, op_id)
     status = str(final.get("status"))
     if status in FINISHED_BADLY:

@@ -11,12 +11,13 @@ come back with their field.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from sync.catalog.import_plan import ProductChange
 from sync.catalog.import_run import WriteOutcome
-from sync.shopify.bulk_mutation import result_lines, run_bulk_mutation
+from sync.shopify.bulk import wait_for_operation
+from sync.shopify.bulk_mutation import BulkResult, result_lines, run_bulk_mutation
 from sync.shopify.client import ShopifyClient, ShopifyGraphQLError, load_document
 from sync.shopify.product_input import identifier, product_set_input
 
@@ -38,6 +39,7 @@ class ShopifyProductWriter:
         self.mode, self.custom_id, self.location = mode, custom_id, location
         self.calls = 0
         self.used_bulk = False
+        self.on_operation: Callable[[str], None] | None = None
         self._collections: dict[str, str] = {}
         self._location_id: str | None = None
 
@@ -90,22 +92,37 @@ class ShopifyProductWriter:
         self.used_bulk = True
         result = run_bulk_mutation(self.client, load_document("import_product_set_bulk"),
                                    (self._variables(c, location) for c in changes),
-                                   client_identifier="hubshop-product-import")
+                                   client_identifier="hubshop-product-import",
+                                   on_started=self.on_operation)
+        yield from self._outcomes(result, [c.handle for c in changes])
+
+    def settle(self, operation: str, handles: Sequence[str]) -> Iterator[WriteOutcome]:
+        """An earlier run's bulk operation, waited for if still running, read per line."""
+        before = self.client.stats.calls
+        try:
+            final = wait_for_operation(self.client, operation)
+            result = BulkResult(operation, str(final.get("status")), final.get("errorCode"),
+                                final.get("url") or final.get("partialDataUrl"))
+            yield from self._outcomes(result, handles)
+        finally:
+            self.calls += self.client.stats.calls - before
+
+    def _outcomes(self, result: BulkResult, handles: Sequence[str]) -> Iterator[WriteOutcome]:
         seen: set[int] = set()
         for line in result_lines(self.client, result):
             number = line.get("__lineNumber")
-            if not isinstance(number, int) or not 0 <= number < len(changes) or number in seen:
+            if not isinstance(number, int) or not 0 <= number < len(handles) or number in seen:
                 continue
             seen.add(number)
-            handle = changes[number].handle
+            handle = handles[number]
             if line.get("errors"):
                 messages = tuple(("", str(e.get("message", e))) for e in line["errors"])
                 yield WriteOutcome(handle, False, errors=messages)
                 continue
             yield outcome(handle, (line.get("data") or {}).get("productSet") or {})
-        for number, change in enumerate(changes):
+        for number, handle in enumerate(handles):
             if number not in seen:
-                yield WriteOutcome(change.handle, False, errors=((
+                yield WriteOutcome(handle, False, errors=((
                     "", f"no result from Shopify's bulk operation {result.operation_id} "
                         f"(it ended {result.status}); the next run sends it again"),))
 
