@@ -340,3 +340,19 @@ def test_every_import_document_validates_against_the_2026_04_schema(name):
 
     # then (bulk_* documents are checked by the catalog's test)
     assert_valid(load_document(name), name=f"{name}.graphql")
+
+
+def test_a_deadline_ends_the_wait_and_the_next_run_settles_the_operation(shopify, shopify_clock):
+    # given a writer that must stop waiting one virtual second from now (Lambda's time)
+    from sync.shopify.bulk import StillRunning
+
+    fake, ports = shopify
+    state = MemoryState()
+    reader, writer = ports()
+    writer.deadline = shopify_clock.monotonic() + 1.0
+    # when
+    with pytest.raises(StillRunning, match="the next run takes its results"):
+        run_import(jsonl_feed(catalog(300)), reader, writer, state, RULES)
+    rerun = run_import(jsonl_feed(catalog(300)), *ports(), state, RULES)
+    # then
+    assert rerun.unchanged == 300 and fake.shop.count_products() == 300

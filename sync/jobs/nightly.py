@@ -181,7 +181,8 @@ def _run_step(name: str, step: Step) -> StepResult:
 
 
 def default_steps(settings: Settings, *, conn: sqlite3.Connection, clock: Clock,
-                  dry_run: bool, feed: str | None, state: Any) -> dict[str, Step]:
+                  dry_run: bool, feed: str | None, state: Any,
+                  deadline: float | None = None) -> dict[str, Step]:
     """The real steps: the import, ``catalog sync`` and ``inventory sync``."""
 
     def do_import() -> StepResult:
@@ -192,7 +193,7 @@ def default_steps(settings: Settings, *, conn: sqlite3.Connection, clock: Clock,
             return StepResult("import", skipped="nothing to do",
                               line="no feed: set [import] feed in hubshop.toml")
         report = import_products(settings, spec, conn=conn, clock=clock, state=state,
-                                 dry_run=dry_run)
+                                 dry_run=dry_run, deadline=deadline)
         failures = report.failures + [
             {"handle": p["handle"], "where": p["where"], "errors": [
                 {"field": "", "message": p["problem"]}]} for p in report.problems]
@@ -230,7 +231,8 @@ def default_steps(settings: Settings, *, conn: sqlite3.Connection, clock: Clock,
 
 
 def lambda_steps(settings: Settings, *, clock: Clock, state: Any, feed: str | None,
-                 invoke_reconcile: Callable[[], str]) -> dict[str, Step]:
+                 invoke_reconcile: Callable[[], str],
+                 deadline: float | None = None) -> dict[str, Step]:
     """The steps in AWS: the import and the catalog sync here, the reconcile handed over.
 
     Stock belongs to the inventory service (its DynamoDB ledger, its function),
@@ -241,7 +243,7 @@ def lambda_steps(settings: Settings, *, clock: Clock, state: Any, feed: str | No
 
     conn = sqlite3.connect(":memory:")
     steps = default_steps(settings, conn=conn, clock=clock, dry_run=False, feed=feed,
-                          state=state)
+                          state=state, deadline=deadline)
 
     def hand_over() -> StepResult:
         return StepResult("inventory", ok=True, line=invoke_reconcile())

@@ -39,10 +39,15 @@ def import_products(
     skip_invalid: bool = False,
     force: bool = False,
     s3: Any = None,
+    deadline: float | None = None,
 ) -> ImportReport:
-    """Read, validate and import ``feed`` into Shopify (when configured) or the local store."""
+    """Read, validate and import ``feed`` into Shopify (when configured) or the local store.
+
+    ``deadline`` (a ``clock.monotonic()`` reading) stops waiting for Shopify's
+    bulk operation in time (Lambda); the next run settles it.
+    """
     products = open_feed(feed, settings, s3=s3)
-    current, writer = open_target(settings, conn, clock)
+    current, writer = open_target(settings, conn, clock, deadline=deadline)
     return run_import(products, current, writer, state or open_state(conn), rules(settings),
                       dry_run=dry_run, skip_invalid=skip_invalid, force=force)
 
@@ -108,8 +113,8 @@ def parse_text(text: str, source: str, mapping: dict[str, str] | None = None) ->
     return feed_from_records(rows, mapping, source)
 
 
-def open_target(settings: Settings, conn: sqlite3.Connection,
-                clock: Clock) -> tuple[CatalogSource, ProductWriter]:
+def open_target(settings: Settings, conn: sqlite3.Connection, clock: Clock, *,
+                deadline: float | None = None) -> tuple[CatalogSource, ProductWriter]:
     """Shopify's catalog reader and productSet writer, or the local store's."""
     imports = settings.imports
     if settings.shopify.configured:
@@ -121,7 +126,7 @@ def open_target(settings: Settings, conn: sqlite3.Connection,
         return (ShopifyCatalog(client, bulk_threshold=settings.catalog.bulk_threshold),
                 ShopifyProductWriter(client, bulk_threshold=imports.bulk_threshold,
                                      mode=imports.identifier, custom_id=imports.custom_id,
-                                     location=imports.location))
+                                     location=imports.location, deadline=deadline))
     from sync.local.product_import import LocalProductWriter
     from sync.local.shop import LocalShop
 

@@ -54,10 +54,20 @@ def run_bulk_query(client: ShopifyClient, query: str) -> str | None:
     raise RemoteError(f"Shopify's bulk operation {op_id} ended {status} ({code})")
 
 
-def wait_for_operation(client: ShopifyClient, op_id: str) -> dict[str, Any]:
+class StillRunning(RemoteError):
+    """The caller's time ran out while Shopify's bulk operation still runs (it goes on)."""
+
+
+def wait_for_operation(client: ShopifyClient, op_id: str, *,
+                       deadline: float | None = None) -> dict[str, Any]:
     """Poll a bulk operation (on the client's clock) until it finishes; return its last state.
 
+    Args:
+        deadline: a ``client.clock.monotonic()`` reading to stop waiting at (a
+            Lambda's remaining time); the operation itself keeps running.
+
     Raises:
+        StillRunning: the deadline passed first.
         RemoteError: still running after six hours.
     """
     waited, interval = 0.0, FIRST_POLL_S
@@ -72,6 +82,9 @@ def wait_for_operation(client: ShopifyClient, op_id: str) -> dict[str, Any]:
         if waited >= MAX_WAIT_S:
             raise RemoteError(f"Shopify's bulk operation {op_id} still {status} after 6 hours")
         interval = min(MAX_POLL_S, interval * 1.5)
+        if deadline is not None and client.clock.monotonic() + interval > deadline:
+            raise StillRunning(f"Shopify's bulk operation {op_id} is still {status}; the next"
+                               " run takes its results (nothing is sent twice)")
 
 
 def stream_lines(client: ShopifyClient, url: str) -> Iterator[dict[str, Any]]:

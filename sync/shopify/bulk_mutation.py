@@ -41,14 +41,15 @@ class BulkResult:
 
 def run_bulk_mutation(client: ShopifyClient, mutation: str, variables: Iterable[dict[str, Any]],
                       *, client_identifier: str | None = None,
-                      on_started: Callable[[str], None] | None = None) -> BulkResult:
+                      on_started: Callable[[str], None] | None = None,
+                      deadline: float | None = None) -> BulkResult:
     """Upload ``variables`` (one dict per line) and run ``mutation`` over them; wait for the end.
 
     Raises:
         ShopifyUserErrors: Shopify refused the upload target or the operation.
         RemoteError: the upload failed, or the file is over Shopify's size cap.
     """
-    wait_for_running(client)
+    wait_for_running(client, deadline=deadline)
     body = "".join(json.dumps(v, separators=(",", ":")) + "\n" for v in variables).encode()
     if len(body) > MAX_FILE_BYTES:
         raise RemoteError(f"the bulk import file is {len(body)} bytes, over Shopify's "
@@ -63,7 +64,7 @@ def run_bulk_mutation(client: ShopifyClient, mutation: str, variables: Iterable[
         raise RemoteError("Shopify started no bulk mutation and gave no reason")
     if on_started is not None:  # the caller journals it: a run that dies now is settled later
         on_started(op_id)
-    final = wait_for_operation(client, op_id)
+    final = wait_for_operation(client, op_id, deadline=deadline)
     status = str(final.get("status"))
     if status in FINISHED_BADLY:
         log.warning("bulk mutation %s ended %s (%s)", op_id, status, final.get("errorCode"))
@@ -71,12 +72,12 @@ def run_bulk_mutation(client: ShopifyClient, mutation: str, variables: Iterable[
                       final.get("url") or final.get("partialDataUrl"))
 
 
-def wait_for_running(client: ShopifyClient) -> None:
+def wait_for_running(client: ShopifyClient, *, deadline: float | None = None) -> None:
     """If a bulk mutation is still running (a killed earlier run's), let it finish first."""
     current = client.execute(load_document("bulk_current_mutation")).get("currentBulkOperation")
     if current and current.get("status") in RUNNING:
         log.info("bulk mutation %s is still running; waiting for it", current["id"])
-        wait_for_operation(client, current["id"])
+        wait_for_operation(client, current["id"], deadline=deadline)
 
 
 def upload(client: ShopifyClient, body: bytes) -> str:

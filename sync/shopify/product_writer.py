@@ -27,14 +27,19 @@ COLLECTIONS_PAGE = 250
 
 
 class ShopifyProductWriter:
-    """The ``shopify`` import target; ``calls`` counts only the GraphQL calls it made."""
+    """The ``shopify`` import target; ``calls`` counts only the GraphQL calls it made.
+
+    ``deadline`` (a ``client.clock.monotonic()`` reading) bounds the waiting for a
+    bulk operation: past it the run ends and the next one settles the operation.
+    """
 
     name = "shopify"
 
     def __init__(self, client: ShopifyClient, *, bulk_threshold: int = 250,
                  mode: str = "handle", custom_id: str = "hubshop.product_id",
-                 location: str | None = None) -> None:
+                 location: str | None = None, deadline: float | None = None) -> None:
         self.client = client
+        self.deadline = deadline
         self.bulk_threshold = bulk_threshold
         self.mode, self.custom_id, self.location = mode, custom_id, location
         self.calls = 0
@@ -93,14 +98,14 @@ class ShopifyProductWriter:
         result = run_bulk_mutation(self.client, load_document("import_product_set_bulk"),
                                    (self._variables(c, location) for c in changes),
                                    client_identifier="hubshop-product-import",
-                                   on_started=self.on_operation)
+                                   on_started=self.on_operation, deadline=self.deadline)
         yield from self._outcomes(result, [c.handle for c in changes])
 
     def settle(self, operation: str, handles: Sequence[str]) -> Iterator[WriteOutcome]:
         """An earlier run's bulk operation, waited for if still running, read per line."""
         before = self.client.stats.calls
         try:
-            final = wait_for_operation(self.client, operation)
+            final = wait_for_operation(self.client, operation, deadline=self.deadline)
             result = BulkResult(operation, str(final.get("status")), final.get("errorCode"),
                                 final.get("url") or final.get("partialDataUrl"))
             yield from self._outcomes(result, handles)

@@ -3,8 +3,10 @@
 It ships in the site package (it needs the HubSpot SDK for the catalog sync,
 which the inventory functions must not carry). The long part of a large
 import is Shopify's own bulk operation, which runs on Shopify's side; the
-function uploads, starts it and polls, well inside Lambda's 900 s for the
-catalogs hubshop is built for (README: "The nightly job in AWS").
+function uploads, starts it and polls until its remaining time runs short.
+If Shopify is still busy then, the run fails (the lock is released, the
+journal kept) and Lambda's retry settles the operation from its result file
+and goes on (README: "The nightly job in AWS").
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from sync.service.logging_setup import service_logger
 from sync.site_refresh.handler import SECRETS, site_settings
 
 logger = service_logger("hubshop-nightly")
+RESERVE_S = 240.0
+"""Seconds kept for the HubDB sync and the report after the import stops waiting."""
 _clients: dict[str, Any] = {}
 
 
@@ -51,8 +55,10 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
                                  Payload=json.dumps({"kind": "reconcile"}).encode())
         return f"reconcile handed to {function}"
 
+    remaining = context.get_remaining_time_in_millis() / 1000 if context else 900.0
+    deadline = SYSTEM_CLOCK.monotonic() + remaining - RESERVE_S
     steps = lambda_steps(settings, clock=SYSTEM_CLOCK, state=state, feed=feed,
-                         invoke_reconcile=invoke_reconcile)
+                         invoke_reconcile=invoke_reconcile, deadline=deadline)
     report = run_nightly(settings, conn=connect(":memory:"), clock=SYSTEM_CLOCK, state=state,
                          steps=steps)
     result = report.as_dict()
