@@ -356,3 +356,21 @@ def test_a_deadline_ends_the_wait_and_the_next_run_settles_the_operation(shopify
     rerun = run_import(jsonl_feed(catalog(300)), *ports(), state, RULES)
     # then
     assert rerun.unchanged == 300 and fake.shop.count_products() == 300
+
+
+def test_a_custom_id_identifier_keys_products_by_a_metafield(shopify, shopify_clock):
+    # given
+    fake, ports = shopify
+    reader, _ = ports()
+    writer = ShopifyProductWriter(reader.client, mode="custom_id", custom_id="erp.item_group")
+    # when
+    report = run_import(jsonl_feed(catalog(1)), reader, writer, MemoryState(),
+                        ImportRules(identity="custom_id:erp.item_group"))
+    # then
+    (call,) = [c for c in fake.calls if c.root_fields == ["productSet"]]
+    assert call.variables["identifier"] == {"customId": {
+        "namespace": "erp", "key": "item_group", "value": "item-00000"}}
+    assert call.variables["input"]["metafields"] == [{
+        "namespace": "erp", "key": "item_group", "type": "single_line_text_field",
+        "value": "item-00000"}]
+    assert report.created == 1
