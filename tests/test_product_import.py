@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 
@@ -374,3 +375,27 @@ def test_a_custom_id_identifier_keys_products_by_a_metafield(shopify, shopify_cl
         "namespace": "erp", "key": "item_group", "type": "single_line_text_field",
         "value": "item-00000"}]
     assert report.created == 1
+
+
+def test_a_new_bulk_import_waits_for_one_still_running(shopify, shopify_clock, monkeypatch):
+    # given a slow bulk mutation still running on Shopify's side, its journal lost
+    fake, ports = shopify
+    from sync.shopify.bulk import StillRunning
+    from tests.fakes.shopify.resolvers import bulk_mutation
+
+    monkeypatch.setattr(bulk_mutation, "ROWS_PER_SECOND", 1.0)
+
+    state = MemoryState()
+    reader, writer = ports()
+    writer.deadline = shopify_clock.monotonic() + 1.0
+    with pytest.raises(StillRunning):
+        run_import(jsonl_feed(catalog(300)), reader, writer, MemoryState(), RULES)
+    fake.calls.clear()
+    # when
+    report = run_import(jsonl_feed(catalog(300, price="11.00")), *ports(), state, RULES)
+    # then the running operation was polled to its end before the new one was staged
+    names = [c.operation_name for c in fake.calls]
+    assert names.index("BulkCurrentMutation") < names.index("BulkOperationStatus") \
+        < names.index("ImportStagedUpload")
+    assert report.updated == 300 and report.failures == []
+    assert fake.shop.get_product("item-00007").variants[0].price == Decimal("11.00")
