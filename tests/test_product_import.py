@@ -399,3 +399,18 @@ def test_a_new_bulk_import_waits_for_one_still_running(shopify, shopify_clock, m
         < names.index("ImportStagedUpload")
     assert report.updated == 300 and report.failures == []
     assert fake.shop.get_product("item-00007").variants[0].price == Decimal("11.00")
+
+
+def test_html_shopify_normalised_is_not_sent_again(empty_shop):
+    # given a description the shop stored rewritten (as Shopify normalises HTML)
+    state = MemoryState()
+    products = catalog(1)
+    products[0]["body_html"] = "<p>Waxed<br>cotton</p>"
+    run_import(jsonl_feed(products), *local_ports(empty_shop), state, RULES)
+    stored = empty_shop.get_product("item-00000")
+    stored.body_html = "<p>Waxed<br />cotton</p>\\n"
+    empty_shop.upsert_product(stored)
+    # when
+    report = run_import(jsonl_feed(products), *local_ports(empty_shop), state, RULES)
+    # then
+    assert report.unchanged == 1

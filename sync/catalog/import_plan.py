@@ -109,6 +109,9 @@ def plan_import(
         matched, new = match_variants(desired.variants, old.variants)
         desired.variants = matched
         differs = differences(desired, old)
+        if digests.get(desired.handle) == digest:
+            # Shopify normalises HTML it stores; what it accepted from us last time counts
+            differs = [name for name in differs if name != "body_html"]
         if not differs and (digests.get(desired.handle) == digest or (
                 complete_read and digest_of(_as_sent(old, desired), category_id,
                                             identity) == digest)):
