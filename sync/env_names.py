@@ -40,6 +40,8 @@ SHOPIFY_SECRET = "HUBSHOP_SHOPIFY_SECRET"  # secret id: JSON with the Shopify ap
 WAREHOUSE_SECRET = "HUBSHOP_WAREHOUSE_SECRET"  # secret id: JSON {"api_key"} for a REST warehouse
 HUBSPOT_SECRET = "HUBSHOP_HUBSPOT_SECRET"  # secret id: JSON {"access_token"} (site function)
 METRICS_NAMESPACE_ENV = "POWERTOOLS_METRICS_NAMESPACE"
+RECONCILE_FUNCTION = "HUBSHOP_RECONCILE_FUNCTION"  # the nightly hands stock to this function
+NIGHTLY_FEED = "HUBSHOP_NIGHTLY_FEED"  # the product feed the nightly imports (s3://… or warehouse)
 
 SERVICE = (
     STATE_TABLE,
@@ -51,6 +53,8 @@ SERVICE = (
     WAREHOUSE_SECRET,
     HUBSPOT_SECRET,
     METRICS_NAMESPACE_ENV,
+    RECONCILE_FUNCTION,
+    NIGHTLY_FEED,
 )
 
 SECRETS = (

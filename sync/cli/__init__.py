@@ -89,6 +89,8 @@ def _register() -> None:
     from sync.cli.catalog import catalog
     from sync.cli.demo import demo
     from sync.cli.inventory import inventory_group
+    from sync.cli.nightly import nightly
+    from sync.cli.products import products_group
     from sync.cli.serve import serve
     from sync.cli.store import store
     from sync.cli.theme import theme
@@ -97,6 +99,8 @@ def _register() -> None:
     main.add_command(catalog)
     main.add_command(demo)
     main.add_command(inventory_group)
+    main.add_command(nightly)
+    main.add_command(products_group)
     main.add_command(serve)
     main.add_command(store)
     main.add_command(theme)

@@ -34,6 +34,7 @@ class FakeState:
     clock: Clock
     base_url: str
     bulk_host: str = "https://storage.googleapis.com/fake-shopify-bulk"
+    upload_host: str = "https://shopify-staged-uploads.storage.googleapis.com"
     bulk: bool = False
     webhooks: dict[str, dict] = field(default_factory=dict)
     bulk_operations: dict[str, dict] = field(default_factory=dict)

@@ -2,6 +2,7 @@
 
 from . import (  # noqa: F401 - imported for their @resolves registrations
     bulk,
+    bulk_mutation,
     catalog,
     inventory,
     inventory_mutations,
