@@ -63,6 +63,7 @@ def _register() -> None:
     from sync.cli.catalog import catalog
     from sync.cli.demo import demo
     from sync.cli.inventory import inventory_group
+    from sync.cli.operator import register_operator_commands
     from sync.cli.serve import serve
     from sync.cli.store import store
     from sync.cli.theme import theme
@@ -75,6 +76,7 @@ def _register() -> None:
     main.add_command(store)
     main.add_command(theme)
     main.add_command(webhooks)
+    register_operator_commands(main)
 
 
 _register()

@@ -1,0 +1,13 @@
+"""The operator's commands in one list, so the root group registers them with one line."""
+
+from __future__ import annotations
+
+import click
+
+
+def register_operator_commands(group: click.Group) -> None:
+    """Add ``payouts``, ``doctor``, ``console`` and ``deploy`` to ``group``."""
+    from sync.cli.payouts import payouts
+
+    for command in (payouts,):
+        group.add_command(command)
