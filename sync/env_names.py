@@ -27,6 +27,7 @@ HUBSHOP_HOME = "HUBSHOP_HOME"
 HUBSHOP_PUSH_KEY = "HUBSHOP_PUSH_KEY"  # secret; the key `hubshop serve` wants on warehouse pushes
 HUBSHOP_CONFIG = "HUBSHOP_CONFIG"  # path of hubshop.toml, default ./hubshop.toml
 HUBSPOT_CONFIG = "HUBSPOT_CONFIG"  # path of hubspot.config.yml, default ./hubspot.config.yml
+HUBSHOP_STACK = "HUBSHOP_STACK"  # the deployed CloudFormation stack (doctor, deploy, console)
 
 SECRETS = (
     HUBSPOT_ACCESS_TOKEN,
@@ -57,4 +58,5 @@ ALL = (
     HUBSHOP_PUSH_KEY,
     HUBSHOP_CONFIG,
     HUBSPOT_CONFIG,
+    HUBSHOP_STACK,
 )

@@ -7,7 +7,8 @@ import click
 
 def register_operator_commands(group: click.Group) -> None:
     """Add ``payouts``, ``doctor``, ``console`` and ``deploy`` to ``group``."""
+    from sync.cli.doctor import doctor
     from sync.cli.payouts import payouts
 
-    for command in (payouts,):
+    for command in (doctor, payouts):
         group.add_command(command)
