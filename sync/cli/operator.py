@@ -7,8 +7,9 @@ import click
 
 def register_operator_commands(group: click.Group) -> None:
     """Add ``payouts``, ``doctor``, ``console`` and ``deploy`` to ``group``."""
+    from sync.cli.console import console
     from sync.cli.doctor import doctor
     from sync.cli.payouts import payouts
 
-    for command in (doctor, payouts):
+    for command in (console, doctor, payouts):
         group.add_command(command)
