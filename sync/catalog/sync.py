@@ -62,6 +62,7 @@ def sync_catalog(
     dry_run: bool = False,
     clock: Clock = SYSTEM_CLOCK,
     show_progress: bool | None = False,
+    publish: bool = True,
 ) -> SyncReport:
     """Make the products table match the source, changing only what differs.
 
@@ -77,6 +78,7 @@ def sync_catalog(
         dry_run: plan only; nothing is written or published.
         clock: what pacers and timestamps use.
         show_progress: progress bar while writing (None: when logging allows).
+        publish: False leaves the changes in the draft (``--no-publish``).
 
     Raises:
         ConfigError: an explicit ``hubdb``/``shopify`` without credentials.
@@ -115,7 +117,8 @@ def sync_catalog(
             total = len(plan.creates) + len(plan.updates) + len(plan.deletes)
             with progress(total, f"Syncing {name}", enabled=show_progress, clock=clock) as bar:
                 report.applied = apply_plan(
-                    plan, writer, batch_size=settings.catalog.batch_size, on_rows=bar.update
+                    plan, writer, batch_size=settings.catalog.batch_size, on_rows=bar.update,
+                    publish=publish,
                 )
             report.published = report.applied.published
         report.api_calls = {

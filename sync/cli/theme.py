@@ -217,7 +217,8 @@ def upload_command(app: AppContext, theme_dir: str | None, environment: str, des
     from sync.hubspot.client import shared_client
     from sync.hubspot.source_code import SourceCode
     from sync.paths import asset_dir
-    from sync.site.upload import Manifest, manifest_path, upload_theme
+    from sync.site.rollback import upload_keeping_history
+    from sync.site.upload import Manifest, manifest_path
 
     settings = app.settings()
     if not settings.hubspot.configured:
@@ -230,8 +231,8 @@ def upload_command(app: AppContext, theme_dir: str | None, environment: str, des
     try:
         files_api = SourceCode(shared_client(settings.hubspot, clock=app.clock), environment)
         manifest = Manifest(manifest_path(settings.home, account, environment))
-        report = upload_theme(folder, files_api, dest=target, manifest=manifest,
-                              modules_dirs=modules, prune=prune, dry_run=dry_run)
+        report = upload_keeping_history(folder, files_api, dest=target, manifest=manifest,
+                                        modules_dirs=modules, prune=prune, dry_run=dry_run)
     except HubshopError as exc:
         raise _fail(exc) from None
     plan = report.plan

@@ -6,6 +6,8 @@ adapter from ``Settings`` (Shopify when configured, else the embedded default).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 from sync import env_names as E
@@ -264,3 +266,80 @@ def local_console(settings: Settings, *, clock: Clock = SYSTEM_CLOCK) -> tuple[A
                        shop=shop)
     app = ConsoleApp(LocalConsoleSource(settings, clock=clock), keys, embedded=False, clock=clock)
     return app, keys, shop
+
+
+# --------------------------------------------------------------------------- catalog history
+
+
+@contextmanager
+def catalog_target(settings: Settings, target: str | None, table: str | None, *,
+                   clock: Clock = SYSTEM_CLOCK) -> Iterator[Any]:
+    """The products table (HubDB when configured, else local), keeping a snapshot at publish.
+
+    Just before each publish, the rows about to be replaced are saved under
+    hubshop's home, so ``catalog rollback`` can put them back.
+    """
+    from sync.catalog.sync import TARGET_CHOICES
+    from sync.errors import InputError
+    from sync.local.catalog_snapshots import SnapshotFile
+
+    kind = target or ("hubdb" if settings.hubspot.configured else "local")
+    name = table or settings.catalog.table
+    if kind not in TARGET_CHOICES:
+        raise InputError("--target", f"{kind!r} is not a target; choose hubdb or local")
+    with ExitStack() as stack:
+        if kind == "hubdb":
+            if not settings.hubspot.configured:
+                raise ConfigError("--target hubdb needs HubSpot credentials: missing "
+                                  + ", ".join(settings.hubspot.missing()))
+            from sync.hubspot.client import shared_client
+            from sync.hubspot.hubdb import HubDBProductTable
+
+            writer: Any = HubDBProductTable(shared_client(settings.hubspot, clock=clock), name)
+        else:
+            from sync.local.db import connect
+            from sync.local.hubdb import LocalHubDB
+            from sync.local.product_table import LocalProductTable
+
+            conn = connect(settings.database)
+            stack.callback(conn.close)
+            writer = LocalProductTable(LocalHubDB(conn, clock), name)
+        snapshots = SnapshotFile(_snapshot_path(settings, kind, name))
+
+        def keep_snapshot() -> None:
+            rows = writer.published_rows()
+            if rows is not None:
+                snapshots.save(name, rows, clock.now().isoformat())
+
+        writer.before_publish = keep_snapshot
+        writer.snapshots = snapshots
+        yield writer
+
+
+def rollback_catalog(settings: Settings, *, target: str | None = None, table: str | None = None,
+                     dry_run: bool = False, clock: Clock = SYSTEM_CLOCK) -> Any:
+    """Restore the rows of the table's previous published version and publish them.
+
+    Raises:
+        InputError: no snapshot is kept for this table yet (names the file).
+    """
+    from sync.catalog.rollback import apply_rollback, plan_rollback
+
+    with catalog_target(settings, target, table, clock=clock) as writer:
+        before = writer.calls
+        snapshot = writer.snapshots.load()
+        plan = plan_rollback(snapshot, writer.draft_rows())
+        plan.dry_run = dry_run
+        if not dry_run:
+            apply_rollback(plan, writer)
+        plan.api_calls = {"hubspot": writer.calls - before}
+        return plan
+
+
+def _snapshot_path(settings: Settings, kind: str, table: str) -> Any:
+    from sync.local.catalog_snapshots import snapshot_path
+
+    account = "local"
+    if kind == "hubdb":
+        account = settings.hubspot.account_id or settings.hubspot.account_name or "hubdb"
+    return snapshot_path(settings.home, account, table)
