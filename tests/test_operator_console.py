@@ -307,3 +307,22 @@ def test_json_shape_of_the_status_block_is_what_inventory_status_prints(
     assert {"paused", "pending", "drift", "dead_letters", "last_run"} <= set(status)
     json.dumps(status, default=str)
 
+
+
+def test_the_console_command_names_a_busy_port() -> None:
+    import socket
+
+    from click.testing import CliRunner
+
+    from sync.cli import main
+
+    # given a port already taken
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        # when
+        result = CliRunner().invoke(main, ["console", "--port", str(port)])
+    # then
+    assert result.exit_code == 1 and f"cannot listen on 127.0.0.1:{port}" in result.output
+    assert "Traceback" not in result.output

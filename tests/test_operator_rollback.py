@@ -194,3 +194,8 @@ def test_theme_rollback_without_history_is_a_named_error(source_code: Any,
     with pytest.raises(InputError, match="no previous theme upload is kept"):
         rollback_theme(SourceCode(client, "draft"),
                        Manifest(manifest_path(tmp_path / "home", "1", "draft")))
+
+
+def test_theme_rollback_needs_hubspot() -> None:
+    result = CliRunner().invoke(main, ["theme", "rollback", "--dry-run"])
+    assert result.exit_code == 1 and "HUBSPOT_ACCESS_TOKEN" in result.output
