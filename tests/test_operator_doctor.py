@@ -148,7 +148,10 @@ def test_hubspot_token_scopes_and_published_table_pass(hubdb: HubDBFake, tmp_pat
     _publish_table(hubdb)
     # when
     report = run_probes(doctor_probes(_settings(tmp_path, **_hubspot_env(hubdb)), clock=clock))
-    # then
+    # then: two calls (token info, the published table)
+    assert [(c.method, c.path) for c in hubdb.calls] == [
+        ("POST", "/oauth/v2/private-apps/get/access-token-info"),
+        ("GET", "/cms/v3/hubdb/tables/products")]
     assert _check(report, "hubspot", "credentials").status == OK
     assert _check(report, "hubspot", "scopes for catalog sync (HubDB)").status == OK
     assert _check(report, "hubspot", "HubDB table products").status == OK
