@@ -189,6 +189,9 @@ def test_an_expired_hubspot_token_is_one_line_with_its_fix(hubdb: HubDBFake, tmp
     check = _check(report, "hubspot", "credentials")
     assert check.status == FAIL and "401" in check.detail
     assert "HUBSPOT_ACCESS_TOKEN" in check.fix and "pat-na1-expired" not in check.detail
+    table = _check(report, "hubspot", "HubDB table products")
+    assert table.detail == "HubSpot refused the token (HTTP 401)"
+    assert "HUBSPOT_ACCESS_TOKEN" in table.fix
 
 
 # --------------------------------------------------------------- warehouse

@@ -147,9 +147,8 @@ def _hubspot_probes(settings: Settings, clock: Clock) -> list[Probe]:
         return [
             Probe("hubspot", "credentials",
                   lambda: hubspot_credential_checks(opened(), expected), HUBSPOT_FIX),
-            Probe("hubspot", f"HubDB table {table}",
-                  lambda: table_checks(opened().table_state(table), table),
-                  "grant the private app the hubdb scope, then hubshop deploy"),
+            Probe("hubspot", f"HubDB table {table}", lambda: _table_probe(opened(), table),
+                  "hubshop deploy (creates and publishes the table)"),
         ]
     if hubspot.account_id:
         return [_fixed(Check("hubspot", "credentials", FAIL,
@@ -158,6 +157,24 @@ def _hubspot_probes(settings: Settings, clock: Clock) -> list[Probe]:
                              "content scopes), or unset HUBSPOT_ACCOUNT_ID"))]
     return [_fixed(not_configured("hubspot", hubspot.missing(),
                                   "using the local HubDB (embedded default)"))]
+
+
+def _table_probe(account: Any, table: str) -> list[Check]:
+    """The table's state; a refused token or a missing hubdb scope named as such."""
+    from sync.hubspot.errors import HubSpotError
+
+    name = f"HubDB table {table}"
+    try:
+        return table_checks(account.table_state(table), table)
+    except HubSpotError as exc:
+        if exc.status == 401:
+            return [Check("hubspot", name, FAIL, "HubSpot refused the token (HTTP 401)",
+                          HUBSPOT_FIX)]
+        if exc.status == 403:
+            return [Check("hubspot", name, FAIL, "the token may not read HubDB (HTTP 403)",
+                          "add the hubdb scope to the private app (Settings > Integrations > "
+                          "Private Apps > Scopes) and use its token")]
+        raise
 
 
 def _warehouse_probes(settings: Settings) -> list[Probe]:
