@@ -89,7 +89,8 @@ def _shopify_env(fake: Any) -> dict[str, str]:
 
 def test_shopify_scopes_are_checked_per_feature(shopify_fake: Any, tmp_path: Path) -> None:
     # given an app granted everything hubshop asks for
-    report = run_probes(doctor_probes(_settings(tmp_path, **_shopify_env(shopify_fake))))
+    env = {**_shopify_env(shopify_fake), "SHOPIFY_STOREFRONT_TOKEN": "public-storefront-token"}
+    report = run_probes(doctor_probes(_settings(tmp_path, **env)))
     # then
     assert _check(report, "shopify", "credentials").status == OK
     assert _check(report, "shopify", "scopes for payouts").status == OK
@@ -111,6 +112,14 @@ def test_a_missing_scope_names_the_feature_and_the_fix(shopify_fake: Any, tmp_pa
     assert "write_inventory" in _check(report, "shopify", "scopes for inventory sync").detail
     assert _check(report, "shopify", "scopes for catalog sync").status == OK
     assert not report.ok
+
+
+def test_a_missing_storefront_token_fails_the_buy_button_check(shopify_fake: Any,
+                                                               tmp_path: Path) -> None:
+    report = run_probes(doctor_probes(_settings(tmp_path, **_shopify_env(shopify_fake))))
+    check = _check(report, "settings", "Buy Button token")
+    assert check.status == FAIL and "SHOPIFY_STOREFRONT_TOKEN" in check.fix
+    assert _check(report, "settings", "webhook secret").status == INFO
 
 
 def test_a_wrong_shopify_token_is_named_with_its_fix(shopify_fake: Any, tmp_path: Path) -> None:

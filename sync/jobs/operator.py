@@ -15,6 +15,7 @@ from sync.config import Settings
 from sync.errors import ConfigError
 from sync.operator.doctor import FAIL, INFO, OK, Check, Probe
 from sync.operator.doctor_checks import (
+    feature_settings_checks,
     hubspot_credential_checks,
     not_configured,
     shopify_checks,
@@ -67,7 +68,8 @@ def doctor_probes(settings: Settings, *, stack: str | None = None, aws_session: 
     Real services are checked when configured; otherwise one info line names the
     settings they need. The embedded default (local store, demo feed) is always checked.
     """
-    probes = [Probe("local", "store", lambda: _local_checks(settings, clock), _LOCAL_FIX)]
+    probes = [Probe("local", "store", lambda: _local_checks(settings, clock), _LOCAL_FIX),
+              Probe("settings", "features", lambda: feature_settings_checks(settings))]
     probes += _shopify_probes(settings, clock)
     probes += _hubspot_probes(settings, clock)
     probes += _warehouse_probes(settings)

@@ -134,3 +134,28 @@ def stack_checks(facts: Any) -> list[Check]:
             checks.append(Check("aws", f"schedule {name}", OK if enabled else INFO,
                                 state if enabled else f"{state} (the warehouse pushes instead)"))
     return checks
+
+
+def feature_settings_checks(settings: Any) -> list[Check]:
+    """What features need beyond credentials: Buy Buttons, webhook signatures, public reads."""
+    checks: list[Check] = []
+    shopify, hubspot = settings.shopify, settings.hubspot
+    if shopify.configured:
+        if shopify.storefront_token:
+            checks.append(Check("settings", "Buy Button token", OK, "SHOPIFY_STOREFRONT_TOKEN set"))
+        else:
+            checks.append(Check(
+                "settings", "Buy Button token", FAIL,
+                "SHOPIFY_STOREFRONT_TOKEN is not set: the website's Buy Buttons cannot load",
+                "create a Storefront API token (Headless or Buy Button channel) and set "
+                "SHOPIFY_STOREFRONT_TOKEN (it is public by design)"))
+        if shopify.webhook_secret is None:
+            checks.append(Check("settings", "webhook secret", INFO,
+                                "SHOPIFY_WEBHOOK_SECRET (or SHOPIFY_CLIENT_SECRET) is not set: "
+                                "`hubshop serve` refuses every webhook; the deployed service "
+                                "reads its own from Secrets Manager"))
+    if hubspot.configured and not (settings.site.portal_id or hubspot.account_id):
+        checks.append(Check("settings", "portal id", INFO,
+                            "no [site] portal_id or HUBSPOT_ACCOUNT_ID: pages cannot filter "
+                            "products without a reload (public HubDB reads need it)"))
+    return checks
