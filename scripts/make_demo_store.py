@@ -127,6 +127,21 @@ CATEGORIES = [
              ("soy-wax", "beeswax"), "home", "candle", (), "Hollow Oak Candle Co."),
 ]
 
+# Shopify Payments as `hubshop payouts` shows it on the embedded default (demo money), in the
+# shape of the Admin API's shopifyPaymentsAccount.
+PAYOUTS = {
+    "_comment": "Demo Shopify Payments figures for the embedded default. Not real money.",
+    "balance": [{"amount": "677.90", "currencyCode": "EUR"}],
+    "payoutSchedule": {"interval": "DAILY", "weeklyAnchor": None, "monthlyAnchor": None},
+    "payouts": [
+        {"legacyResourceId": str(9100000001 + n), "issuedAt": f"2026-03-{day:02d}T06:00:00Z",
+         "status": status, "transactionType": "DEPOSIT",
+         "net": {"amount": amount, "currencyCode": "EUR"}}
+        for n, (day, status, amount) in enumerate([
+            (9, "SCHEDULED", "412.80"), (6, "PAID", "265.10"), (5, "PAID", "530.45"),
+            (4, "FAILED", "198.00"), (3, "PAID", "341.75")])
+    ],
+}
 
 def main(out: Path = OUT) -> None:
     """Write the whole demo store into ``out`` (the shipped folder by default)."""
@@ -151,6 +166,7 @@ def main(out: Path = OUT) -> None:
         "primary_locale": "en", "money_format": "€{{amount}}", "email": "hello@fernhill.example",
     })
     dump(out / "nightly_changes.json", nightly_changes(products))
+    dump(out / "payouts.json", PAYOUTS)
     write_readme(out, products, levels, differences)
     print(f"{len(products)} products, {sum(len(p.variants) for p in products)} variants, "
           f"{len(levels)} inventory rows, {len(differences)} warehouse differences -> {out}")

@@ -29,6 +29,7 @@ HUBSHOP_HOME = "HUBSHOP_HOME"
 HUBSHOP_PUSH_KEY = "HUBSHOP_PUSH_KEY"  # secret; the key `hubshop serve` wants on warehouse pushes
 HUBSHOP_CONFIG = "HUBSHOP_CONFIG"  # path of hubshop.toml, default ./hubshop.toml
 HUBSPOT_CONFIG = "HUBSPOT_CONFIG"  # path of hubspot.config.yml, default ./hubspot.config.yml
+HUBSHOP_STACK = "HUBSHOP_STACK"  # the deployed CloudFormation stack (doctor, deploy, console)
 
 # --- set by template.yaml on the Lambda functions (only those each function reads) ----------
 STATE_TABLE = "HUBSHOP_STATE_TABLE"  # DynamoDB table of the inventory StateStore
@@ -86,4 +87,5 @@ ALL = (
     HUBSHOP_PUSH_KEY,
     HUBSHOP_CONFIG,
     HUBSPOT_CONFIG,
+    HUBSHOP_STACK,
 )

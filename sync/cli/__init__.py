@@ -90,6 +90,7 @@ def _register() -> None:
     from sync.cli.demo import demo
     from sync.cli.inventory import inventory_group
     from sync.cli.nightly import nightly
+    from sync.cli.operator import register_operator_commands
     from sync.cli.products import products_group
     from sync.cli.serve import serve
     from sync.cli.store import store
@@ -105,6 +106,7 @@ def _register() -> None:
     main.add_command(store)
     main.add_command(theme)
     main.add_command(webhooks)
+    register_operator_commands(main)
 
 
 _register()

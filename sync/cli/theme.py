@@ -216,7 +216,8 @@ def upload_command(app: AppContext, theme_dir: str | None, environment: str, des
     from sync.hubspot.client import shared_client
     from sync.hubspot.source_code import SourceCode
     from sync.paths import asset_dir
-    from sync.site.upload import Manifest, manifest_path, upload_theme
+    from sync.site.rollback import upload_keeping_history
+    from sync.site.upload import Manifest, manifest_path
 
     settings = app.settings()
     if not settings.hubspot.configured:
@@ -228,8 +229,8 @@ def upload_command(app: AppContext, theme_dir: str | None, environment: str, des
     app.announce(settings)
     files_api = SourceCode(shared_client(settings.hubspot, clock=app.clock), environment)
     manifest = Manifest(manifest_path(settings.home, account, environment))
-    report = upload_theme(folder, files_api, dest=target, manifest=manifest,
-                          modules_dirs=modules, prune=prune, dry_run=dry_run)
+    report = upload_keeping_history(folder, files_api, dest=target, manifest=manifest,
+                                    modules_dirs=modules, prune=prune, dry_run=dry_run)
     plan = report.plan
     if as_json:
         emit_json({"environment": environment, "dest": target, "dry_run": dry_run,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,8 +20,9 @@ from sync.catalog.feed_jsonl import product_line
 from sync.config import Settings
 from sync.demo.step import DemoStep
 from sync.local.db import connect
-from sync.local.demo import IMAGE_BASE, demo_clock
+from sync.local.demo import DEMO_EPOCH, IMAGE_BASE
 from sync.paths import DEMO_DIR
+from sync.plumbing.clock import VirtualClock
 
 FEED_NAME = "demo_nightly_feed.jsonl"
 
@@ -57,6 +59,13 @@ def _served(product):  # type: ignore[no-untyped-def]
     return dataclasses.replace(product, images=images, variants=variants)
 
 
+def tonight() -> VirtualClock:
+    """The demo's first midnight: the nightly runs after the day's edits, not at their instant
+    (a product it changes must look newer than the row synced during the day)."""
+    midnight = DEMO_EPOCH.replace(hour=0, minute=0, second=0, microsecond=0)
+    return VirtualClock(midnight + timedelta(days=1))
+
+
 def nightly_step(settings: Settings) -> DemoStep:
     """One nightly cycle on the demo store with the demo feed."""
     from sync.jobs.nightly import run_nightly
@@ -66,7 +75,7 @@ def nightly_step(settings: Settings) -> DemoStep:
         settings.imports, feed=str(feed), archive_missing=True))
     conn = connect(settings.database)
     try:
-        report = run_nightly(demo, conn=conn, clock=demo_clock())
+        report = run_nightly(demo, conn=conn, clock=tonight())
     finally:
         conn.close()
     data = {step.name: {**step.counts, "ok": step.ok} for step in report.steps}

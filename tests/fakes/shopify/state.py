@@ -45,6 +45,8 @@ class FakeState:
     staged_uploads: dict[str, bytes] = field(default_factory=dict)
     counters: dict[str, int] = field(default_factory=dict)
     schema: graphql.GraphQLSchema | None = None
+    # The app installation's access scopes (None: every scope hubshop asks for).
+    access_scopes: tuple[str, ...] | None = None
 
     def next_gid(self, kind: str) -> str:
         number = self.counters.get(kind, FAKE_ID_BASES[kind])
