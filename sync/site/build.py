@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from sync.errors import HubshopError, InputError
-from sync.site.hubdb_snapshot import SnapshotSource
+from sync.site.hubdb_snapshot import ROWS_SNAPSHOT_DIR, SnapshotSource, write_rows_snapshots
 from sync.site.hubl import HubDBSource, HublEnvironment, RequestContext
 from sync.site.hubl.hubdb import is_missing_table
 from sync.site.routes import PageTemplate, output_file, page_templates, row_url
 
 BUILD_MARKER = ".hubshop-build"
+ROWS_SNAPSHOT_META = f'<meta name="hubshop:rows-snapshot" content="/{ROWS_SNAPSHOT_DIR}/">'
 SKIPPED_FILES = frozenset({"fields.json", "theme.json", "meta.json", "module.html", "brand.yml"})
 SKIPPED_SUFFIXES = frozenset({".md", ".yml", ".yaml"})
 
@@ -151,6 +152,8 @@ def build_site(theme_dir: Path, out_dir: Path, options: SiteOptions | None = Non
                 _render_one(env, options, page, row_url(page, row.get("path") or str(row["id"])),
                             row, result)
     result.assets = copy_assets(env, theme_dir, out_dir, options, result)
+    if isinstance(options.hubdb, SnapshotSource):
+        result.assets += write_rows_snapshots(options.hubdb, out_dir)
     result.notes += [(table, "HubDB table does not exist: pages that list it render empty")
                      for table in sorted(env.missing_tables)]
     result.seconds = time.perf_counter() - started
@@ -200,6 +203,8 @@ def _render_one(env: HublEnvironment, options: SiteOptions, page: PageTemplate, 
     except HubshopError as exc:
         result.failed.append((label, str(exc)))
         return
+    if options.hubdb is not None:
+        html = html.replace("</head>", ROWS_SNAPSHOT_META + "</head>", 1)
     target = result.out_dir / output_file(url)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(html, encoding="utf-8")

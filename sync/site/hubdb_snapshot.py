@@ -9,12 +9,16 @@ errors for unknown columns and operators, are exactly the store's.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from sync.local.hubdb_query import parse_query, run_query
 from sync.site.hubl import HubDBSource
 
 _PAGE = 1000
+ROWS_SNAPSHOT_DIR = "_hubshop/hubdb"
+"""Where a build writes each public table's rows, for scripts that would ask HubDB's API."""
 
 
 class SnapshotSource:
@@ -47,6 +51,10 @@ class SnapshotSource:
         wanted = str(row_id)
         return next((r for r in self._all_rows(table, name) if str(r.get("id")) == wanted), None)
 
+    def tables_read(self) -> dict[str, list[dict[str, Any]]]:
+        """Every table whose rows were read since the last refresh, by name."""
+        return dict(self._rows)
+
     def _all_rows(self, table: str | int, name: str) -> list[dict[str, Any]]:
         if name not in self._rows:
             rows: list[dict[str, Any]] = []
@@ -59,3 +67,43 @@ class SnapshotSource:
                     break
             self._rows[name] = rows
         return self._rows[name]
+
+
+def write_rows_snapshots(snapshot: SnapshotSource, out_dir: Path) -> int:
+    """Write the published rows of each public table the pages read; returns files written.
+
+    A static build has no HubDB API behind it, so a script that would page through
+    ``/cms/v3/hubdb/tables/{t}/rows`` reads ``_hubshop/hubdb/{t}.json`` instead
+    (the build names the folder in a ``<meta name="hubshop:rows-snapshot">``).
+    The body has the rows API's shape, made small: only tables with
+    ``allowPublicApiAccess`` are written (only those answer without a token),
+    rich-text columns are left out (no listing needs them), SELECT and
+    MULTISELECT values are their option names, and a row keeps only ``id``,
+    ``path``, ``name`` and ``values``; 10,000 products stay a few megabytes.
+    """
+    folder = out_dir / ROWS_SNAPSHOT_DIR
+    written = 0
+    for name, rows in sorted(snapshot.tables_read().items()):
+        meta = snapshot.table(name)
+        if not meta.get("allowPublicApiAccess"):
+            continue
+        kinds = {c.get("name"): c.get("type") for c in meta.get("columns") or []}
+        results = [{"id": row.get("id"), "path": row.get("path"), "name": row.get("name"),
+                    "values": {k: _compact(kinds.get(k), v)
+                               for k, v in (row.get("values") or {}).items()
+                               if kinds.get(k) != "RICHTEXT"}} for row in rows]
+        folder.mkdir(parents=True, exist_ok=True)
+        body = {"total": len(results), "results": results}
+        (folder / f"{name}.json").write_text(json.dumps(body, separators=(",", ":")),
+                                             encoding="utf-8")
+        written += 1
+    return written
+
+
+def _compact(kind: str | None, value: Any) -> Any:
+    """An option as its name (what a listing compares), a list of options as names."""
+    if kind == "SELECT" and isinstance(value, dict):
+        return value.get("name")
+    if kind == "MULTISELECT" and isinstance(value, list):
+        return [o.get("name") if isinstance(o, dict) else o for o in value]
+    return value

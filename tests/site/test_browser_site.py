@@ -19,10 +19,18 @@ from tests.site.browser_support import (
     storefront,
     storefront_schema,
 )
-from tests.site.theme_fixtures import SHOP, demo_products_by_csv, preview_url, product_hub
+from tests.site.theme_fixtures import (
+    SHOP,
+    built_site,
+    demo_products_by_csv,
+    preview_url,
+    product_hub,
+    static_url,
+)
 
 pytestmark = pytest.mark.browser
-__all__ = ["browser", "preview_url", "product_hub", "storefront", "storefront_schema"]
+__all__ = ["browser", "built_site", "preview_url", "product_hub", "static_url", "storefront",
+           "storefront_schema"]
 
 PRODUCT = "willow-overshirt"
 
@@ -53,8 +61,13 @@ def test_shopper_filters_by_category_and_price_without_a_reload(page: Any, previ
     console = ConsoleLog(page)
     page.goto(preview_url + "/products/")
     page.evaluate("window.__sameDocument = true")
-    # when the shopper picks a category and a price range
-    page.select_option("select[name=category]", "Boots")
+    # when the shopper picks a category (its count shown) and a price range
+    boots = page.locator("[data-facet=category] [data-facet-value=Boots]")
+    page.wait_for_function("() => document.querySelector('[data-facet-count]').textContent")
+    assert boots.inner_text().endswith(f"({len(boots_in_csv())})")
+    boots.click()
+    page.wait_for_function("() => location.search === '?category=Boots'")
+    page.click("summary.product-grid__more-toggle")
     page.fill("input[name=min]", "100")
     page.fill("input[name=max]", "150")
     page.press("input[name=max]", "Enter")
@@ -64,10 +77,44 @@ def test_shopper_filters_by_category_and_price_without_a_reload(page: Any, previ
     assert expected and shown_handles(page) == expected
     assert "category=Boots" in page.url and "min=100" in page.url
     assert page.evaluate("window.__sameDocument") is True
+    assert page.inner_text("h1") == "Boots"
     assert console.errors == []
     # and the same URL opened fresh (server-rendered, no JavaScript needed) shows the same
     page.goto(page.url)
     assert shown_handles(page) == expected
+
+
+def boots_in_csv() -> set[str]:
+    return {h for h, p in demo_products_by_csv().items() if p["category"] == "Boots"}
+
+
+def test_the_static_build_filters_sorts_and_pages_like_the_live_site(page: Any,
+                                                                     static_url: str):
+    # given the static build on a plain file server, opened on a filtered URL
+    console = ConsoleLog(page)
+    page.goto(static_url + "/products/?category=Boots&sort=-price")
+    # when its script has read the rows snapshot
+    page.wait_for_function("() => document.querySelector('h1').textContent === 'Boots'")
+    # then it shows the boots, dearest first, with the same status wording as the server
+    csv = demo_products_by_csv()
+    boots = sorted(boots_in_csv(), key=lambda h: -csv[h]["price_min"])
+    handles = page.eval_on_selector_all("[data-product-grid-list] .product-card",
+                                        "cards => cards.map(c => c.dataset.handle)")
+    assert set(handles) == set(boots)
+    assert [csv[h]["price_min"] for h in handles] == sorted(
+        (csv[h]["price_min"] for h in boots), reverse=True)
+    status = page.inner_text("[data-product-grid-status]")
+    assert status == f"Showing 1–{len(boots)} of {len(boots)}"
+    assert page.title() == "Boots | Fernhill"
+    # and "Next page" on the unfiltered listing goes to page 2, not page 1 again
+    page.click("[data-chip=all]")
+    page.wait_for_function("() => location.search === ''")
+    first = shown_handles(page)
+    page.click("a[rel=next]")
+    page.wait_for_function("() => location.search === '?page=2'")
+    assert shown_handles(page).isdisjoint(first) and len(shown_handles(page)) == 24
+    assert page.inner_text("[data-product-grid-status]").startswith("Showing 25–48 of ")
+    assert console.errors == []
 
 
 def test_buy_button_mounts_the_real_sdk_with_no_layout_shift(

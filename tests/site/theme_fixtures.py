@@ -9,7 +9,10 @@ of the HubDB query engine the site uses.
 from __future__ import annotations
 
 import csv
+import functools
+import threading
 from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -90,6 +93,22 @@ def built_site(product_hub: LocalHubDB, tmp_path_factory: pytest.TempPathFactory
 def preview_url(product_hub: LocalHubDB) -> Iterator[str]:
     server, url = start_preview(PreviewSite(THEME, site_options(product_hub), live_reload=False))
     yield url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def static_url(built_site: BuildResult) -> Iterator[str]:
+    """The static build behind a plain file server: no HubDB API, no query strings understood."""
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            return
+
+    handler = functools.partial(Quiet, directory=str(built_site.out_dir))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
 
