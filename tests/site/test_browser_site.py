@@ -12,7 +12,6 @@ from tests.site.browser_support import (
     SDK_ROUTE,
     ConsoleLog,
     StorefrontStub,
-    browser,
     route_storefront,
     run_axe,
     serve_sdk,
@@ -29,7 +28,7 @@ from tests.site.theme_fixtures import (
 )
 
 pytestmark = pytest.mark.browser
-__all__ = ["browser", "built_site", "preview_url", "product_hub", "static_url", "storefront",
+__all__ = ["built_site", "preview_url", "product_hub", "static_url", "storefront",
            "storefront_schema"]
 
 PRODUCT = "willow-overshirt"
@@ -208,7 +207,8 @@ def test_with_the_sdk_blocked_the_cart_link_reaches_checkout(page: Any, preview_
     assert page.title() == "Checkout"
 
 
-@pytest.mark.parametrize("path", ["/", "/products/", f"/products/{PRODUCT}/"])
+@pytest.mark.parametrize("path", ["/", "/products/", "/products/?category=Boots&max=150",
+                                  f"/products/{PRODUCT}/", "/about/", "/contact/"])
 def test_axe_finds_no_violations(page: Any, preview_url: str, storefront: StorefrontStub,
                                  path: str):
     # given the page with the Buy Button mounted where there is one
@@ -216,7 +216,8 @@ def test_axe_finds_no_violations(page: Any, preview_url: str, storefront: Storef
     route_storefront(page, SHOP, storefront)
     console = ConsoleLog(page)
     page.goto(preview_url + path)
-    if path.count("/") == 3:
+    page.wait_for_load_state("networkidle")
+    if path == f"/products/{PRODUCT}/":
         page.wait_for_selector("[data-shopify-state=mounted]", timeout=15000)
     # when / then
     assert run_axe(page) == []

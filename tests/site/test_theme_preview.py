@@ -47,7 +47,7 @@ def test_listing_filters_server_side_from_the_query_string(site: PreviewSite):
     assert set(cards(html)) == expected("Shirts", 40, 60) != set()
     page = BeautifulSoup(html.decode(), "html.parser")
     assert page.select_one("[data-facet=category] [aria-current]")["data-facet-value"] == "Shirts"
-    assert page.find("input", attrs={"name": "min"})["value"] == "40.0"
+    assert page.find("input", attrs={"name": "min"})["value"] == "40"
     assert page.find("link", rel="canonical")["href"] == "http://127.0.0.1/products"
 
 
@@ -72,7 +72,7 @@ def test_status_line_counts_the_whole_match_and_chips_remove_one_filter(site: Pr
     assert status == f"Showing 1–{len(boots)} of {len(boots)}"
     # and each chip links to the listing without its own filter, "Clear all" to none
     chips = {a["data-chip"]: a["href"] for a in page.select("[data-chip]")}
-    assert chips == {"category": "/products/?max=150.0", "max": "/products/?category=Boots",
+    assert chips == {"category": "/products/?max=150", "max": "/products/?category=Boots",
                      "all": "/products/"}
 
 

@@ -33,7 +33,7 @@ SHOP = "fernhill-demo.myshopify.com"
 
 
 def demo_products_by_csv() -> dict[str, dict]:
-    """handle -> {title, category, price_min, available} read straight from the demo CSV."""
+    """handle -> {title, category, price_min, options ("Size: M"), sale} from the demo CSV."""
     products: dict[str, dict] = {}
     with open(DEMO_DIR / "products.csv", newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
@@ -44,11 +44,21 @@ def demo_products_by_csv() -> dict[str, dict]:
                     "category": row["Product Category"].rsplit(">", 1)[-1].strip(),
                     "visible": row["Status"] == "active" and row["Published"] == "TRUE",
                     "prices": [],
+                    "names": [row[f"Option{i} Name"] for i in (1, 2, 3)],
+                    "options": set(),
+                    "sale": False,
                 }
             if row["Variant Price"]:
-                products[key]["prices"].append(float(row["Variant Price"]))
+                product = products[key]
+                product["prices"].append(float(row["Variant Price"]))
+                compare = row["Variant Compare At Price"]
+                product["sale"] |= bool(compare) and float(compare) > float(row["Variant Price"])
+                for i, name in enumerate(product["names"], start=1):
+                    if name and row[f"Option{i} Value"]:
+                        product["options"].add(f"{name}: {row[f'Option{i} Value']}")
     return {
-        key: {"title": p["title"], "category": p["category"], "price_min": min(p["prices"])}
+        key: {"title": p["title"], "category": p["category"], "price_min": min(p["prices"]),
+              "options": p["options"], "sale": p["sale"]}
         for key, p in products.items()
         if p["visible"]
     }
