@@ -143,6 +143,24 @@ def test_buy_button_mounts_the_real_sdk_with_no_layout_shift(
     assert console.errors == []
 
 
+def test_the_size_chosen_on_the_page_is_handed_to_the_buy_button(
+        page: Any, preview_url: str, storefront: StorefrontStub):
+    # given the product page, its options rendered from the row before any script ran
+    page.route(SDK_ROUTE, serve_sdk)
+    route_storefront(page, SHOP, storefront)
+    page.goto(f"{preview_url}/products/{PRODUCT}/")
+    sizes = page.eval_on_selector_all("[data-option-name=Size] input", "i => i.map(x => x.value)")
+    assert sizes == ["XS", "S", "M", "L"]
+    page.wait_for_selector("[data-shopify-state=mounted]", timeout=15000)
+    # when the shopper picks M
+    page.click("[data-option-name=Size] label:has(input[value=M])")
+    # then the SDK's product has the variant in M selected, and shows no options of its own
+    selected = page.evaluate("""() => document.querySelector('[data-shopify-embed]')
+        .shopifyComponent.selectedVariant.selectedOptions.map(o => o.value)""")
+    assert "M" in selected
+    assert page.evaluate("window.__layoutShifts.reduce((a, b) => a + b, 0)") == 0
+
+
 def test_a_button_below_the_fold_loads_the_sdk_only_when_used(
         browser: Any, preview_url: str, storefront: StorefrontStub):
     # given a viewport so short that the product page's button is far below it
