@@ -7,6 +7,7 @@ its output; ``hubshop demo`` loads those files, never this script.
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import json
 import random
@@ -65,17 +66,6 @@ BLURBS = {
 CARE = ("Machine wash at 30°", "Wash cold, dry flat", "Wipe clean", "Repairable for life",
         "Burn for up to 45 hours")
 APPAREL = ["XS", "S", "M", "L", "XL"]
-SHAPES = {
-    "top": "M30 20h40l16 16-10 10-6-6v48H30V40l-6 6-10-10z",
-    "trousers": "M32 14h36l5 76H58L50 40l-8 50H27z",
-    "dress": "M40 14h20l-3 20 19 56H24l19-56z",
-    "jacket": "M28 16h44l16 22-8 6v46H20V44l-8-6zM49 16h2v74h-2z",
-    "boot": "M28 18h24v42l30 12v14H22z",
-    "bag": "M28 32h44v56H28zM40 32v-8a10 10 0 0 1 20 0v8h-5v-8a5 5 0 0 0-10 0v8z",
-    "hat": "M20 68a30 30 0 0 1 60 0zM14 68h72v9H14z",
-    "candle": "M35 42h30v48H35zM50 16c6 7 6 14 0 19-6-5-6-12 0-19z",
-    "card": "M14 30h72v44H14zM14 42h72v6H14z",
-}
 
 
 @dataclass(frozen=True)
@@ -374,15 +364,21 @@ def collections(rng: random.Random, products: list[Product]) -> list[dict]:
 
 
 def write_images(out: Path, product: Product) -> None:
-    category = next((c for c in CATEGORIES if c.product_type == product.product_type), None)
-    shape = SHAPES[category.shape if category else "card"]
+    """One illustration per colour, drawn for the product's style (``scripts/demo_art.py``)."""
+    art = _demo_art()
     for image in product.images:
         colour = image.alt.rsplit(" in ", 1)[-1] if " in " in image.alt else "Forest"
-        svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" role="img" '
-               f'aria-labelledby="t"><title id="t">{image.alt}</title>'
-               f'<rect width="100" height="100" fill="#f3efe6"/>'
-               f'<path fill="{COLOURS.get(colour, "#2f5d3a")}" d="{shape}"/></svg>\n')
+        svg = art.illustration(product.title, image.alt, COLOURS.get(colour, "#2f5d3a"))
         (out / image.src).write_text(svg, encoding="utf-8")
+
+
+def _demo_art():  # noqa: ANN202 - a module loaded by path, beside this script
+    """``demo_art`` from this script's folder (scripts/ is not a package)."""
+    path = Path(__file__).with_name("demo_art.py")
+    spec = importlib.util.spec_from_file_location("demo_art", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def write_readme(out: Path, products: list[Product], levels: list[InventoryRow],
