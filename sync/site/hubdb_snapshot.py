@@ -28,11 +28,13 @@ class SnapshotSource:
         self.source = source
         self._tables: dict[str, dict[str, Any]] = {}
         self._rows: dict[str, list[dict[str, Any]]] = {}
+        self._index: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = {}
 
     def refresh(self) -> None:
         """Read tables again on next use (the preview does this per request)."""
         self._tables.clear()
         self._rows.clear()
+        self._index.clear()
 
     def table(self, table: str | int) -> dict[str, Any]:
         key = str(table)
@@ -43,13 +45,43 @@ class SnapshotSource:
     def rows(self, table: str | int, query: list[tuple[str, str]]) -> dict[str, Any]:
         meta = self.table(table)
         name = str(meta.get("name") or table)
-        parsed = parse_query(name, meta.get("columns") or [], query)
-        return run_query(name, meta.get("columns") or [], self._all_rows(table, name), parsed)
+        columns = meta.get("columns") or []
+        parsed = parse_query(name, columns, query)
+        return run_query(name, columns, self._candidates(table, name, columns, parsed), parsed)
 
     def row(self, table: str | int, row_id: str | int) -> dict[str, Any] | None:
         name = str(self.table(table).get("name") or table)
         wanted = str(row_id)
         return next((r for r in self._all_rows(table, name) if str(r.get("id")) == wanted), None)
+
+    def _candidates(self, table: str | int, name: str, columns: list[dict[str, Any]],
+                    parsed: Any) -> list[dict[str, Any]]:
+        """The rows a query can match: for ``<select>__eq=x``, only the rows with option x.
+
+        Every product page asks for its category's other products; scanning the
+        whole table for each of 10,000 pages is what made a big build slow. The
+        query still runs every filter over the candidates, so answers do not change.
+        """
+        rows = self._all_rows(table, name)
+        selects = {c.get("name") for c in columns if c.get("type") == "SELECT"}
+        for condition in parsed.filters:
+            wanted = condition.value.strip()
+            if condition.operator == "eq" and condition.column in selects and wanted:
+                return self._option_index(name, condition.column, rows).get(wanted, [])
+        return rows
+
+    def _option_index(self, name: str, column: str, rows: list[dict[str, Any]]
+                      ) -> dict[str, list[dict[str, Any]]]:
+        key = (name, column)
+        if key not in self._index:
+            index: dict[str, list[dict[str, Any]]] = {}
+            for row in rows:
+                option = (row.get("values") or {}).get(column)
+                if isinstance(option, dict):
+                    for label in {str(option.get("name")), str(option.get("id"))}:
+                        index.setdefault(label, []).append(row)
+            self._index[key] = index
+        return self._index[key]
 
     def tables_read(self) -> dict[str, list[dict[str, Any]]]:
         """Every table whose rows were read since the last refresh, by name."""
