@@ -222,6 +222,12 @@ class RowOps:
         ).fetchone()
         return _row_json(row) if row else None
 
+    def data_stamp(self) -> tuple[int, int]:
+        """Differs after any write to the store, through this connection or another."""
+        with self.lock:
+            return (self.conn.total_changes,
+                    self.conn.execute("PRAGMA data_version").fetchone()[0])
+
     def _cached_rows(self, table_id: int, version: str) -> list[dict[str, Any]]:
         """A version's rows, decoded once and kept until anything writes to the store.
 
@@ -232,8 +238,7 @@ class RowOps:
         rollback included, makes the next read decode afresh. Callers get the
         shared rows: :func:`page_copy` what leaves the store.
         """
-        stamp = (self.conn.total_changes,
-                 self.conn.execute("PRAGMA data_version").fetchone()[0])
+        stamp = self.data_stamp()
         cache = self._row_cache
         hit = cache.get((table_id, version))
         if hit is not None and hit[0] == stamp:

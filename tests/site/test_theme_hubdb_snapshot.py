@@ -66,3 +66,27 @@ def test_rows_snapshot_written_by_the_build_is_small_and_api_shaped(built_site):
     assert isinstance(row["values"]["category"], str) and "description" not in row["values"]
     page = (built_site.out_dir / "products" / "index.html").read_text()
     assert '<meta name="hubshop:rows-snapshot" content="/_hubshop/hubdb/">' in page
+
+
+def test_the_preview_rereads_the_store_only_after_a_write(clock):
+    # given a snapshot over a small store that counts its row reads
+    hub = LocalHubDB.in_memory(clock)
+    hub.create_table({"name": "t", "label": "T", "columns": [
+        {"name": "title", "label": "Title", "type": "TEXT"}]})
+    hub.create_row("t", {"values": {"title": "one"}})
+    hub.publish("t")
+    store = LocalHubDBSource(hub)
+    reads = []
+    original = store.rows
+    store.rows = lambda table, query: reads.append(query) or original(table, query)
+    snapshot = SnapshotSource(store)
+    # when requests come in (the preview refreshes before each) with no write between them
+    for _ in range(3):
+        snapshot.refresh()
+        snapshot.rows("t", [])
+    # then the rows were read once; after a write, the next request sees it
+    assert len(reads) == 1
+    hub.create_row("t", {"values": {"title": "two"}})
+    hub.publish("t")
+    snapshot.refresh()
+    assert snapshot.rows("t", [])["total"] == 2 and len(reads) == 2
