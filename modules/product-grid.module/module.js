@@ -357,7 +357,7 @@
         self.renderFacets(current);
       }
     });
-    this.ready.catch(function () { self.el.dataset.rows = 'unavailable'; });
+    this.ready.catch(function () { self.el.dataset.rows = 'unavailable'; }).then(reveal);
     function follow(href, scroll) {
       var link = new URL(href, window.location.href);
       self.go(stateFrom(link.search), true).then(function () {
@@ -388,7 +388,18 @@
     });
   };
 
+  /* A static build hides grids on a filtered URL until they show it (see the build) */
+  function reveal() {
+    document.documentElement.classList.remove('hubshop-pending');
+  }
+
+  var started = 0;
   Array.prototype.forEach.call(document.querySelectorAll('[data-product-grid]'), function (section) {
-    if (section.querySelector('[data-product-grid-facets]')) { new Grid(section).start(); }
+    if (section.querySelector('[data-product-grid-facets]')) {
+      new Grid(section).start();
+      started += 1;
+    }
   });
+  if (!started) { reveal(); }
+  window.setTimeout(reveal, 4000);
 }());

@@ -23,6 +23,12 @@ from sync.site.routes import PageTemplate, output_file, page_templates, row_url
 
 BUILD_MARKER = ".hubshop-build"
 ROWS_SNAPSHOT_META = f'<meta name="hubshop:rows-snapshot" content="/{ROWS_SNAPSHOT_DIR}/">'
+STATIC_HEAD = ROWS_SNAPSHOT_META + (
+    "<script>if(location.search){document.documentElement.classList.add('hubshop-pending')}"
+    "</script>")
+"""Injected into every built page: where the rows are, and (with a query string, which a file
+server ignores) a class that keeps the product grid unpainted until its script has caught up
+with the URL, so the shopper never sees the unfiltered listing jump to the filtered one."""
 SKIPPED_FILES = frozenset({"fields.json", "theme.json", "meta.json", "module.html", "brand.yml"})
 SKIPPED_SUFFIXES = frozenset({".md", ".yml", ".yaml"})
 
@@ -204,7 +210,7 @@ def _render_one(env: HublEnvironment, options: SiteOptions, page: PageTemplate, 
         result.failed.append((label, str(exc)))
         return
     if options.hubdb is not None:
-        html = html.replace("</head>", ROWS_SNAPSHOT_META + "</head>", 1)
+        html = html.replace("</head>", STATIC_HEAD + "</head>", 1)
     target = result.out_dir / output_file(url)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(html, encoding="utf-8")
