@@ -105,6 +105,8 @@ def test_the_static_build_filters_sorts_and_pages_like_the_live_site(page: Any,
     status = page.inner_text("[data-product-grid-status]")
     assert status == f"Showing 1–{len(boots)} of {len(boots)}"
     assert page.title() == "Boots | Fernhill"
+    # and nothing jumped on the way from the unfiltered HTML to the filtered grid
+    assert page.evaluate("window.__layoutShifts.reduce((a, b) => a + b, 0)") == 0
     # and "Next page" on the unfiltered listing goes to page 2, not page 1 again
     page.click("[data-chip=all]")
     page.wait_for_function("() => location.search === ''")
