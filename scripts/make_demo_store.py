@@ -78,7 +78,6 @@ class Category:
     grams: int
     materials: tuple[str, ...]
     tag: str
-    shape: str
     sizes: tuple[str, ...] = ()
     partner: str = ""
 
@@ -86,35 +85,35 @@ class Category:
 CATEGORIES = [
     Category("SH", "Shirts", "Apparel & Accessories > Clothing > Clothing Tops > Shirts",
              ("Flannel Shirt", "Oxford Shirt", "Linen Shirt", "Overshirt"), (49, 89), 320,
-             ("organic-cotton", "linen"), "shirts", "top", tuple(APPAREL)),
+             ("organic-cotton", "linen"), "shirts", tuple(APPAREL)),
     Category("TE", "T-Shirts", "Apparel & Accessories > Clothing > Clothing Tops > T-Shirts",
              ("Tee", "Pocket Tee", "Long Sleeve Tee"), (25, 39), 180,
-             ("organic-cotton", "hemp"), "tees", "top", tuple(APPAREL)),
+             ("organic-cotton", "hemp"), "tees", tuple(APPAREL)),
     Category("TR", "Trousers", "Apparel & Accessories > Clothing > Pants",
              ("Hiking Trousers", "Chinos", "Cord Trousers"), (69, 119), 520,
-             ("organic-cotton", "recycled-nylon"), "trousers", "trousers", ("S", "M", "L", "XL")),
+             ("organic-cotton", "recycled-nylon"), "trousers", ("S", "M", "L", "XL")),
     Category("DR", "Dresses", "Apparel & Accessories > Clothing > Dresses",
              ("Shirt Dress", "Wrap Dress", "Smock Dress"), (79, 149), 380,
-             ("linen", "tencel"), "dresses", "dress", ("XS", "S", "M", "L")),
+             ("linen", "tencel"), "dresses", ("XS", "S", "M", "L")),
     Category("JK", "Jackets", "Apparel & Accessories > Clothing > Outerwear > Coats & Jackets",
              ("Rain Jacket", "Waxed Jacket", "Fleece", "Down Vest"), (129, 289), 820,
-             ("recycled-nylon", "waxed-cotton"), "outerwear", "jacket", ("S", "M", "L", "XL")),
+             ("recycled-nylon", "waxed-cotton"), "outerwear", ("S", "M", "L", "XL")),
     Category("KN", "Knitwear", "Apparel & Accessories > Clothing > Clothing Tops > Sweaters",
              ("Crew Sweater", "Cardigan", "Roll Neck"), (79, 169), 450,
-             ("merino", "lambswool"), "knitwear", "top", ("S", "M", "L", "XL"), "Loom & Lichen"),
+             ("merino", "lambswool"), "knitwear", ("S", "M", "L", "XL"), "Loom & Lichen"),
     Category("SO", "Boots", "Apparel & Accessories > Shoes > Boots",
              ("Trail Boot", "Chelsea Boot", "Camp Moc"), (119, 229), 1100,
-             ("leather", "suede"), "footwear", "boot", tuple(str(n) for n in range(38, 46)),
+             ("leather", "suede"), "footwear", tuple(str(n) for n in range(38, 46)),
              "Northpaw Footwear"),
     Category("BG", "Bags", "Luggage & Bags > Backpacks",
              ("Daypack", "Roll-top Pack", "Tote", "Hip Pack"), (39, 149), 700,
-             ("recycled-polyester", "canvas"), "bags", "bag"),
+             ("recycled-polyester", "canvas"), "bags"),
     Category("AC", "Hats", "Apparel & Accessories > Clothing Accessories > Hats",
              ("Beanie", "Cap", "Bucket Hat"), (19, 45), 90,
-             ("merino", "organic-cotton"), "accessories", "hat"),
+             ("merino", "organic-cotton"), "accessories"),
     Category("HM", "Candles", "Home & Garden > Decor > Home Fragrances > Candles",
              ("Candle", "Travel Candle", "Pillar Candle"), (16, 38), 320,
-             ("soy-wax", "beeswax"), "home", "candle", (), "Hollow Oak Candle Co."),
+             ("soy-wax", "beeswax"), "home", (), "Hollow Oak Candle Co."),
 ]
 
 
