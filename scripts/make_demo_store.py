@@ -7,6 +7,7 @@ its output; ``hubshop demo`` loads those files, never this script.
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import json
 import random
@@ -65,17 +66,6 @@ BLURBS = {
 CARE = ("Machine wash at 30°", "Wash cold, dry flat", "Wipe clean", "Repairable for life",
         "Burn for up to 45 hours")
 APPAREL = ["XS", "S", "M", "L", "XL"]
-SHAPES = {
-    "top": "M30 20h40l16 16-10 10-6-6v48H30V40l-6 6-10-10z",
-    "trousers": "M32 14h36l5 76H58L50 40l-8 50H27z",
-    "dress": "M40 14h20l-3 20 19 56H24l19-56z",
-    "jacket": "M28 16h44l16 22-8 6v46H20V44l-8-6zM49 16h2v74h-2z",
-    "boot": "M28 18h24v42l30 12v14H22z",
-    "bag": "M28 32h44v56H28zM40 32v-8a10 10 0 0 1 20 0v8h-5v-8a5 5 0 0 0-10 0v8z",
-    "hat": "M20 68a30 30 0 0 1 60 0zM14 68h72v9H14z",
-    "candle": "M35 42h30v48H35zM50 16c6 7 6 14 0 19-6-5-6-12 0-19z",
-    "card": "M14 30h72v44H14zM14 42h72v6H14z",
-}
 
 
 @dataclass(frozen=True)
@@ -88,7 +78,6 @@ class Category:
     grams: int
     materials: tuple[str, ...]
     tag: str
-    shape: str
     sizes: tuple[str, ...] = ()
     partner: str = ""
 
@@ -96,35 +85,35 @@ class Category:
 CATEGORIES = [
     Category("SH", "Shirts", "Apparel & Accessories > Clothing > Clothing Tops > Shirts",
              ("Flannel Shirt", "Oxford Shirt", "Linen Shirt", "Overshirt"), (49, 89), 320,
-             ("organic-cotton", "linen"), "shirts", "top", tuple(APPAREL)),
+             ("organic-cotton", "linen"), "shirts", tuple(APPAREL)),
     Category("TE", "T-Shirts", "Apparel & Accessories > Clothing > Clothing Tops > T-Shirts",
              ("Tee", "Pocket Tee", "Long Sleeve Tee"), (25, 39), 180,
-             ("organic-cotton", "hemp"), "tees", "top", tuple(APPAREL)),
+             ("organic-cotton", "hemp"), "tees", tuple(APPAREL)),
     Category("TR", "Trousers", "Apparel & Accessories > Clothing > Pants",
              ("Hiking Trousers", "Chinos", "Cord Trousers"), (69, 119), 520,
-             ("organic-cotton", "recycled-nylon"), "trousers", "trousers", ("S", "M", "L", "XL")),
+             ("organic-cotton", "recycled-nylon"), "trousers", ("S", "M", "L", "XL")),
     Category("DR", "Dresses", "Apparel & Accessories > Clothing > Dresses",
              ("Shirt Dress", "Wrap Dress", "Smock Dress"), (79, 149), 380,
-             ("linen", "tencel"), "dresses", "dress", ("XS", "S", "M", "L")),
+             ("linen", "tencel"), "dresses", ("XS", "S", "M", "L")),
     Category("JK", "Jackets", "Apparel & Accessories > Clothing > Outerwear > Coats & Jackets",
              ("Rain Jacket", "Waxed Jacket", "Fleece", "Down Vest"), (129, 289), 820,
-             ("recycled-nylon", "waxed-cotton"), "outerwear", "jacket", ("S", "M", "L", "XL")),
+             ("recycled-nylon", "waxed-cotton"), "outerwear", ("S", "M", "L", "XL")),
     Category("KN", "Knitwear", "Apparel & Accessories > Clothing > Clothing Tops > Sweaters",
              ("Crew Sweater", "Cardigan", "Roll Neck"), (79, 169), 450,
-             ("merino", "lambswool"), "knitwear", "top", ("S", "M", "L", "XL"), "Loom & Lichen"),
+             ("merino", "lambswool"), "knitwear", ("S", "M", "L", "XL"), "Loom & Lichen"),
     Category("SO", "Boots", "Apparel & Accessories > Shoes > Boots",
              ("Trail Boot", "Chelsea Boot", "Camp Moc"), (119, 229), 1100,
-             ("leather", "suede"), "footwear", "boot", tuple(str(n) for n in range(38, 46)),
+             ("leather", "suede"), "footwear", tuple(str(n) for n in range(38, 46)),
              "Northpaw Footwear"),
     Category("BG", "Bags", "Luggage & Bags > Backpacks",
              ("Daypack", "Roll-top Pack", "Tote", "Hip Pack"), (39, 149), 700,
-             ("recycled-polyester", "canvas"), "bags", "bag"),
+             ("recycled-polyester", "canvas"), "bags"),
     Category("AC", "Hats", "Apparel & Accessories > Clothing Accessories > Hats",
              ("Beanie", "Cap", "Bucket Hat"), (19, 45), 90,
-             ("merino", "organic-cotton"), "accessories", "hat"),
+             ("merino", "organic-cotton"), "accessories"),
     Category("HM", "Candles", "Home & Garden > Decor > Home Fragrances > Candles",
              ("Candle", "Travel Candle", "Pillar Candle"), (16, 38), 320,
-             ("soy-wax", "beeswax"), "home", "candle", (), "Hollow Oak Candle Co."),
+             ("soy-wax", "beeswax"), "home", (), "Hollow Oak Candle Co."),
 ]
 
 # Shopify Payments as `hubshop payouts` shows it on the embedded default (demo money), in the
@@ -429,15 +418,21 @@ def nightly_changes(products: list[Product]) -> dict:
 
 
 def write_images(out: Path, product: Product) -> None:
-    category = next((c for c in CATEGORIES if c.product_type == product.product_type), None)
-    shape = SHAPES[category.shape if category else "card"]
+    """One illustration per colour, drawn for the product's style (``scripts/demo_art.py``)."""
+    art = _demo_art()
     for image in product.images:
         colour = image.alt.rsplit(" in ", 1)[-1] if " in " in image.alt else "Forest"
-        svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" role="img" '
-               f'aria-labelledby="t"><title id="t">{image.alt}</title>'
-               f'<rect width="100" height="100" fill="#f3efe6"/>'
-               f'<path fill="{COLOURS.get(colour, "#2f5d3a")}" d="{shape}"/></svg>\n')
+        svg = art.illustration(product.title, image.alt, COLOURS.get(colour, "#2f5d3a"))
         (out / image.src).write_text(svg, encoding="utf-8")
+
+
+def _demo_art():  # noqa: ANN202 - a module loaded by path, beside this script
+    """``demo_art`` from this script's folder (scripts/ is not a package)."""
+    path = Path(__file__).with_name("demo_art.py")
+    spec = importlib.util.spec_from_file_location("demo_art", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def write_readme(out: Path, products: list[Product], levels: list[InventoryRow],

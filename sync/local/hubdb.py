@@ -17,7 +17,7 @@ from typing import Any
 from sync.local.db import apply_migrations, connect, register, transaction
 from sync.local.hubdb_errors import HubDBError, bad_request, not_found
 from sync.local.hubdb_query import QueryInput, encode_after, parse_query, run_query
-from sync.local.hubdb_rows import RowOps
+from sync.local.hubdb_rows import RowOps, page_copy
 from sync.local.hubdb_values import build_columns
 from sync.model.time import iso_millis
 from sync.plumbing.clock import SYSTEM_CLOCK, Clock
@@ -83,6 +83,7 @@ class LocalHubDB(RowOps):
         self.conn = conn
         self.clock = clock
         self.lock = threading.RLock()
+        self._row_cache: dict[tuple[int, str], tuple[tuple[int, int], list[dict[str, Any]]]] = {}
 
     @classmethod
     def in_memory(cls, clock: Clock = SYSTEM_CLOCK) -> LocalHubDB:
@@ -267,8 +268,10 @@ class LocalHubDB(RowOps):
             name = self._name(table_id)
             columns = self._meta(table_id, version)["columns"]
             parsed = parse_query(name, columns, query)
-            rows = self._load_rows(table_id, version)
-        return run_query(name, columns, rows, parsed)
+            rows = self._cached_rows(table_id, version)
+            answer = run_query(name, columns, rows, parsed)
+        answer["results"] = page_copy(answer["results"])
+        return answer
 
     # -- helpers shared with RowOps ------------------------------------------
 

@@ -203,7 +203,8 @@ def run_query(
 ) -> dict[str, Any]:
     """Filter, sort and page ``rows`` (HubDB JSON shape); returns HubDB's collection response."""
     kinds = _column_kinds(columns)
-    matched = [r for r in rows if all(_matches(kinds, r, f) for f in query.filters)]
+    tests = [_matcher(kinds, f) for f in query.filters]
+    matched = [r for r in rows if all(test(r) for test in tests)]
     matched.sort(key=lambda r: int(r["id"]))
     for name, descending in reversed(query.sort):
         present = [r for r in matched if _cell(kinds, r, name) is not None]
@@ -239,6 +240,29 @@ def _cell(kinds: dict[str, str], row: dict[str, Any], name: str) -> Any:
     if name == "hs_updated_at":
         return epoch_millis(row.get("updatedAt"))
     return row["values"].get(name)
+
+
+def _matcher(kinds: dict[str, str], condition: Filter) -> Any:
+    """A test for one condition, its value list parsed once (a re-sync asks ``in`` 100 keys).
+
+    Text ``in``/``not_in`` compare against a set; everything else goes through
+    :func:`_matches` unchanged.
+    """
+    kind, op = kinds[condition.column], condition.operator
+    if op not in ("in", "not_in") or kind not in ("TEXT", "URL", "RICHTEXT"):
+        return lambda row: _matches(kinds, row, condition)
+    wanted = {w.strip() for w in condition.value.split(",")}
+    inside = op == "in"
+
+    def test(row: dict[str, Any]) -> bool:
+        cell = _cell(kinds, row, condition.column)
+        if cell is None:
+            return not inside
+        if isinstance(cell, dict):
+            return _matches(kinds, row, condition)
+        return (str(cell) in wanted) == inside
+
+    return test
 
 
 def _matches(kinds: dict[str, str], row: dict[str, Any], condition: Filter) -> bool:

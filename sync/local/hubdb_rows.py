@@ -27,6 +27,7 @@ class RowOps:
 
     conn: sqlite3.Connection
     lock: threading.RLock
+    _row_cache: dict[tuple[int, str], tuple[tuple[int, int], list[dict[str, Any]]]]
 
     # -- single rows ----------------------------------------------------------
 
@@ -221,6 +222,31 @@ class RowOps:
         ).fetchone()
         return _row_json(row) if row else None
 
+    def data_stamp(self) -> tuple[int, int]:
+        """Differs after any write to the store, through this connection or another."""
+        with self.lock:
+            return (self.conn.total_changes,
+                    self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def _cached_rows(self, table_id: int, version: str) -> list[dict[str, Any]]:
+        """A version's rows, decoded once and kept until anything writes to the store.
+
+        Paging through a 10,000-row table (a build, a re-sync's key lookups)
+        would otherwise decode every row for every page. The stamp is this
+        connection's write count plus SQLite's ``data_version`` (which moves when
+        another connection commits), so a write through any connection, a
+        rollback included, makes the next read decode afresh. Callers get the
+        shared rows: :func:`page_copy` what leaves the store.
+        """
+        stamp = self.data_stamp()
+        cache = self._row_cache
+        hit = cache.get((table_id, version))
+        if hit is not None and hit[0] == stamp:
+            return hit[1]
+        rows = self._load_rows(table_id, version)
+        cache[(table_id, version)] = (stamp, rows)
+        return rows
+
     def _load_rows(self, table_id: int, version: str) -> list[dict[str, Any]]:
         return [
             _row_json(r)
@@ -308,6 +334,18 @@ def _row_json(row: Any) -> dict[str, Any]:
     if row["published_at"]:
         result["publishedAt"] = row["published_at"]
     return result
+
+
+def page_copy(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows a caller may change freely: each row, its values and their options copied."""
+    def value(v: Any) -> Any:
+        if isinstance(v, dict):
+            return dict(v)
+        if isinstance(v, list):
+            return [dict(o) if isinstance(o, dict) else o for o in v]
+        return v
+
+    return [{**r, "values": {k: value(v) for k, v in r["values"].items()}} for r in rows]
 
 
 def _batch_response(results: list[dict[str, Any]], now: str) -> dict[str, Any]:

@@ -18,13 +18,20 @@ from typing import Any
 
 from sync.errors import HubshopError, InputError
 from sync.paths import asset_dir
-from sync.site.hubdb_snapshot import SnapshotSource
+from sync.site.hubdb_snapshot import ROWS_SNAPSHOT_DIR, SnapshotSource, write_rows_snapshots
 from sync.site.hubl import HubDBSource, HublEnvironment, RequestContext
 from sync.site.hubl.diagnostics import HublWarning
 from sync.site.hubl.hubdb import is_missing_table
 from sync.site.routes import PageTemplate, output_file, page_templates, row_url
 
 BUILD_MARKER = ".hubshop-build"
+ROWS_SNAPSHOT_META = f'<meta name="hubshop:rows-snapshot" content="/{ROWS_SNAPSHOT_DIR}/">'
+STATIC_HEAD = ROWS_SNAPSHOT_META + (
+    "<script>if(location.search){document.documentElement.classList.add('hubshop-pending')}"
+    "</script>")
+"""Injected into every built page: where the rows are, and (with a query string, which a file
+server ignores) a class that keeps the product grid unpainted until its script has caught up
+with the URL, so the shopper never sees the unfiltered listing jump to the filtered one."""
 SKIPPED_FILES = frozenset({"fields.json", "theme.json", "meta.json", "module.html", "brand.yml"})
 SKIPPED_SUFFIXES = frozenset({".md", ".yml", ".yaml"})
 _PLACEHOLDER = re.compile(r'data-hubshop-placeholder="([^"]+)"')
@@ -170,6 +177,8 @@ def build_site(theme_dir: Path, out_dir: Path, options: SiteOptions | None = Non
                 _render_one(env, options, page, row_url(page, row.get("path") or str(row["id"])),
                             row, result)
     result.assets = copy_assets(env, theme_dir, out_dir, options, result)
+    if isinstance(options.hubdb, SnapshotSource):
+        result.assets += write_rows_snapshots(options.hubdb, out_dir)
     result.notes += [(table, "HubDB table does not exist: pages that list it render empty")
                      for table in sorted(env.missing_tables)]
     result.seconds = time.perf_counter() - started
@@ -232,6 +241,8 @@ def _render_one(env: HublEnvironment, options: SiteOptions, page: PageTemplate, 
         result.failed.append((label, str(exc)))
         return
     record_render(result, label, env, html)
+    if options.hubdb is not None:
+        html = html.replace("</head>", STATIC_HEAD + "</head>", 1)
     target = result.out_dir / output_file(url)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(html, encoding="utf-8")

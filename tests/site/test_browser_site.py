@@ -12,17 +12,24 @@ from tests.site.browser_support import (
     SDK_ROUTE,
     ConsoleLog,
     StorefrontStub,
-    browser,
     route_storefront,
     run_axe,
     serve_sdk,
     storefront,
     storefront_schema,
 )
-from tests.site.theme_fixtures import SHOP, demo_products_by_csv, preview_url, product_hub
+from tests.site.theme_fixtures import (
+    SHOP,
+    built_site,
+    demo_products_by_csv,
+    preview_url,
+    product_hub,
+    static_url,
+)
 
 pytestmark = pytest.mark.browser
-__all__ = ["browser", "preview_url", "product_hub", "storefront", "storefront_schema"]
+__all__ = ["built_site", "preview_url", "product_hub", "static_url", "storefront",
+           "storefront_schema"]
 
 PRODUCT = "willow-overshirt"
 
@@ -53,8 +60,13 @@ def test_shopper_filters_by_category_and_price_without_a_reload(page: Any, previ
     console = ConsoleLog(page)
     page.goto(preview_url + "/products/")
     page.evaluate("window.__sameDocument = true")
-    # when the shopper picks a category and a price range
-    page.select_option("select[name=category]", "Boots")
+    # when the shopper picks a category (its count shown) and a price range
+    boots = page.locator("[data-facet=category] [data-facet-value=Boots]")
+    page.wait_for_function("() => document.querySelector('[data-facet-count]').textContent")
+    assert boots.inner_text().endswith(f"({len(boots_in_csv())})")
+    boots.click()
+    page.wait_for_function("() => location.search === '?category=Boots'")
+    page.click("summary.product-grid__more-toggle")
     page.fill("input[name=min]", "100")
     page.fill("input[name=max]", "150")
     page.press("input[name=max]", "Enter")
@@ -64,10 +76,46 @@ def test_shopper_filters_by_category_and_price_without_a_reload(page: Any, previ
     assert expected and shown_handles(page) == expected
     assert "category=Boots" in page.url and "min=100" in page.url
     assert page.evaluate("window.__sameDocument") is True
+    assert page.inner_text("h1") == "Boots"
     assert console.errors == []
     # and the same URL opened fresh (server-rendered, no JavaScript needed) shows the same
     page.goto(page.url)
     assert shown_handles(page) == expected
+
+
+def boots_in_csv() -> set[str]:
+    return {h for h, p in demo_products_by_csv().items() if p["category"] == "Boots"}
+
+
+def test_the_static_build_filters_sorts_and_pages_like_the_live_site(page: Any,
+                                                                     static_url: str):
+    # given the static build on a plain file server, opened on a filtered URL
+    console = ConsoleLog(page)
+    page.goto(static_url + "/products/?category=Boots&sort=-price")
+    # when its script has read the rows snapshot
+    page.wait_for_function("() => document.querySelector('h1').textContent === 'Boots'")
+    # then it shows the boots, dearest first, with the same status wording as the server
+    csv = demo_products_by_csv()
+    boots = sorted(boots_in_csv(), key=lambda h: -csv[h]["price_min"])
+    handles = page.eval_on_selector_all("[data-product-grid-list] .product-card",
+                                        "cards => cards.map(c => c.dataset.handle)")
+    assert set(handles) == set(boots)
+    assert [csv[h]["price_min"] for h in handles] == sorted(
+        (csv[h]["price_min"] for h in boots), reverse=True)
+    status = page.inner_text("[data-product-grid-status]")
+    assert status == f"Showing 1–{len(boots)} of {len(boots)}"
+    assert page.title() == "Boots | Fernhill"
+    # and nothing jumped on the way from the unfiltered HTML to the filtered grid
+    assert page.evaluate("window.__layoutShifts.reduce((a, b) => a + b, 0)") == 0
+    # and "Next page" on the unfiltered listing goes to page 2, not page 1 again
+    page.click("[data-chip=all]")
+    page.wait_for_function("() => location.search === ''")
+    first = shown_handles(page)
+    page.click("a[rel=next]")
+    page.wait_for_function("() => location.search === '?page=2'")
+    assert shown_handles(page).isdisjoint(first) and len(shown_handles(page)) == 24
+    assert page.inner_text("[data-product-grid-status]").startswith("Showing 25–48 of ")
+    assert console.errors == []
 
 
 def test_buy_button_mounts_the_real_sdk_with_no_layout_shift(
@@ -95,6 +143,24 @@ def test_buy_button_mounts_the_real_sdk_with_no_layout_shift(
     assert page.evaluate("window.__layoutShifts.reduce((a, b) => a + b, 0)") == 0
     assert page.is_hidden("[data-shopify-fallback]")
     assert console.errors == []
+
+
+def test_the_size_chosen_on_the_page_is_handed_to_the_buy_button(
+        page: Any, preview_url: str, storefront: StorefrontStub):
+    # given the product page, its options rendered from the row before any script ran
+    page.route(SDK_ROUTE, serve_sdk)
+    route_storefront(page, SHOP, storefront)
+    page.goto(f"{preview_url}/products/{PRODUCT}/")
+    sizes = page.eval_on_selector_all("[data-option-name=Size] input", "i => i.map(x => x.value)")
+    assert sizes == ["XS", "S", "M", "L"]
+    page.wait_for_selector("[data-shopify-state=mounted]", timeout=15000)
+    # when the shopper picks M
+    page.click("[data-option-name=Size] label:has(input[value=M])")
+    # then the SDK's product has the variant in M selected, and shows no options of its own
+    selected = page.evaluate("""() => document.querySelector('[data-shopify-embed]')
+        .shopifyComponent.selectedVariant.selectedOptions.map(o => o.value)""")
+    assert "M" in selected
+    assert page.evaluate("window.__layoutShifts.reduce((a, b) => a + b, 0)") == 0
 
 
 def test_a_button_below_the_fold_loads_the_sdk_only_when_used(
@@ -161,7 +227,8 @@ def test_with_the_sdk_blocked_the_cart_link_reaches_checkout(page: Any, preview_
     assert page.title() == "Checkout"
 
 
-@pytest.mark.parametrize("path", ["/", "/products/", f"/products/{PRODUCT}/"])
+@pytest.mark.parametrize("path", ["/", "/products/", "/products/?category=Boots&max=150",
+                                  f"/products/{PRODUCT}/", "/about/", "/contact/"])
 def test_axe_finds_no_violations(page: Any, preview_url: str, storefront: StorefrontStub,
                                  path: str):
     # given the page with the Buy Button mounted where there is one
@@ -169,7 +236,8 @@ def test_axe_finds_no_violations(page: Any, preview_url: str, storefront: Storef
     route_storefront(page, SHOP, storefront)
     console = ConsoleLog(page)
     page.goto(preview_url + path)
-    if path.count("/") == 3:
+    page.wait_for_load_state("networkidle")
+    if path == f"/products/{PRODUCT}/":
         page.wait_for_selector("[data-shopify-state=mounted]", timeout=15000)
     # when / then
     assert run_axe(page) == []

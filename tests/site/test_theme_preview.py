@@ -42,12 +42,73 @@ def expected(category: str, low: float, high: float) -> set[str]:
 def test_listing_filters_server_side_from_the_query_string(site: PreviewSite):
     # when: no JavaScript, the form's GET submit
     status, _, html = get(site, "/products/?category=Shirts&min=40&max=60")
-    # then exactly the CSV's shirts priced 40..60, and the form remembers the choice
+    # then exactly the CSV's shirts priced 40..60, and the facets and form remember the choice
     assert status == 200
     assert set(cards(html)) == expected("Shirts", 40, 60) != set()
     page = BeautifulSoup(html.decode(), "html.parser")
-    assert page.find("option", selected=True)["value"] == "Shirts"
+    assert page.select_one("[data-facet=category] [aria-current]")["data-facet-value"] == "Shirts"
+    assert page.find("input", attrs={"name": "min"})["value"] == "40"
     assert page.find("link", rel="canonical")["href"] == "http://127.0.0.1/products"
+
+
+def test_the_listing_names_the_filter_in_one_h1_and_its_title(site: PreviewSite):
+    # when
+    _, _, html = get(site, "/products/?category=Boots")
+    page = BeautifulSoup(html.decode(), "html.parser")
+    # then one h1, the category's name, which the title and description repeat
+    assert [h.get_text(strip=True) for h in page.find_all("h1")] == ["Boots"]
+    assert page.title.get_text() == "Boots | Fernhill"
+    assert page.find("meta", attrs={"name": "description"})["content"].startswith("Boots from")
+
+
+def test_status_line_counts_the_whole_match_and_chips_remove_one_filter(site: PreviewSite):
+    # given the CSV's boots under 150
+    boots = expected("Boots", 0, 150)
+    # when
+    _, _, html = get(site, "/products/?category=Boots&max=150")
+    page = BeautifulSoup(html.decode(), "html.parser")
+    # then the status line gives the range and the total, as the script words it
+    status = page.select_one("[data-product-grid-status]").get_text()
+    assert status == f"Showing 1–{len(boots)} of {len(boots)}"
+    # and each chip links to the listing without its own filter, "Clear all" to none
+    chips = {a["data-chip"]: a["href"] for a in page.select("[data-chip]")}
+    assert chips == {"category": "/products/?max=150", "max": "/products/?category=Boots",
+                     "all": "/products/"}
+
+
+def test_links_carry_only_the_parameters_that_are_set(site: PreviewSite):
+    # when
+    _, _, html = get(site, "/products/?category=Boots&min=&max=&tag=&option=&page=1")
+    page = BeautifulSoup(html.decode(), "html.parser")
+    # then no link on the grid carries an empty parameter
+    hrefs = [a["href"] for a in page.select("[data-product-grid] a[href]")]
+    assert hrefs and not [h for h in hrefs if "=&" in h or h.endswith("=")]
+    assert page.select_one("[data-facet=option] a")["href"].startswith("/products/?category=Boots&")
+
+
+def test_a_page_past_the_last_says_so_and_links_back(site: PreviewSite):
+    # when
+    _, _, html = get(site, "/products/?page=99")
+    page = BeautifulSoup(html.decode(), "html.parser")
+    # then it names the total and the last page, and "Previous page" goes to the last one
+    total = len(demo_products_by_csv())
+    last = -(-total // 24)
+    assert page.select_one("[data-product-grid-status]").get_text() == (
+        f"Page 99 is past the end: {total} products match, on {last} pages.")
+    assert page.find("a", rel="prev")["href"] == f"/products/?page={last}"
+
+
+def test_the_card_is_written_once_as_a_template_the_script_clones(site: PreviewSite):
+    # when
+    _, _, html = get(site, "/products/")
+    page = BeautifulSoup(html.decode(), "html.parser")
+    template = page.select_one("template[data-product-grid-card]")
+    card = page.select_one("[data-product-grid-list] .product-card")
+    # then the template holds the same card markup, empty, and the script builds no cards
+    assert template is not None
+    assert [e.name for e in template.select("li *")] == [e.name for e in card.select("*")]
+    script = (THEME.parent / "modules" / "product-grid.module" / "module.js").read_text()
+    assert not [tag for tag in ("li", "img", "h3", "p") if f"createElement('{tag}')" in script]
 
 
 def test_unknown_values_and_parameters_are_ignored_not_queried(site: PreviewSite):

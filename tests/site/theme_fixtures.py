@@ -9,7 +9,10 @@ of the HubDB query engine the site uses.
 from __future__ import annotations
 
 import csv
+import functools
+import threading
 from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -30,7 +33,7 @@ SHOP = "fernhill-demo.myshopify.com"
 
 
 def demo_products_by_csv() -> dict[str, dict]:
-    """handle -> {title, category, price_min, available} read straight from the demo CSV."""
+    """handle -> {title, category, price_min, options ("Size: M"), sale} from the demo CSV."""
     products: dict[str, dict] = {}
     with open(DEMO_DIR / "products.csv", newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
@@ -41,11 +44,21 @@ def demo_products_by_csv() -> dict[str, dict]:
                     "category": row["Product Category"].rsplit(">", 1)[-1].strip(),
                     "visible": row["Status"] == "active" and row["Published"] == "TRUE",
                     "prices": [],
+                    "names": [row[f"Option{i} Name"] for i in (1, 2, 3)],
+                    "options": set(),
+                    "sale": False,
                 }
             if row["Variant Price"]:
-                products[key]["prices"].append(float(row["Variant Price"]))
+                product = products[key]
+                product["prices"].append(float(row["Variant Price"]))
+                compare = row["Variant Compare At Price"]
+                product["sale"] |= bool(compare) and float(compare) > float(row["Variant Price"])
+                for i, name in enumerate(product["names"], start=1):
+                    if name and row[f"Option{i} Value"]:
+                        product["options"].add(f"{name}: {row[f'Option{i} Value']}")
     return {
-        key: {"title": p["title"], "category": p["category"], "price_min": min(p["prices"])}
+        key: {"title": p["title"], "category": p["category"], "price_min": min(p["prices"]),
+              "options": p["options"], "sale": p["sale"]}
         for key, p in products.items()
         if p["visible"]
     }
@@ -90,6 +103,22 @@ def built_site(product_hub: LocalHubDB, tmp_path_factory: pytest.TempPathFactory
 def preview_url(product_hub: LocalHubDB) -> Iterator[str]:
     server, url = start_preview(PreviewSite(THEME, site_options(product_hub), live_reload=False))
     yield url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def static_url(built_site: BuildResult) -> Iterator[str]:
+    """The static build behind a plain file server: no HubDB API, no query strings understood."""
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            return
+
+    handler = functools.partial(Quiet, directory=str(built_site.out_dir))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
 

@@ -62,7 +62,7 @@
     var product = {
       buttonDestination: data.cart === 'checkout' ? 'checkout' : 'cart',
       layout: data.layout === 'horizontal' ? 'horizontal' : 'vertical',
-      contents: { img: false, imgWithCarousel: false, title: false, price: false, options: true, button: true },
+      contents: { img: false, imgWithCarousel: false, title: false, price: false, options: !picker(embed), button: true },
       text: { button: data.buttonText || 'Add to cart' },
       width: '100%'
     };
@@ -70,6 +70,26 @@
       product.contents = { img: true, title: true, price: true, button: true };
     }
     return { product: product, cart: { startOpen: false }, toggle: { sticky: false } };
+  }
+
+  // The page's own option choice (rendered from the product row), if it has one
+  function picker(embed) {
+    return embed.parentNode ? embed.parentNode.querySelector('[data-variant-picker]') : null;
+  }
+
+  // Hands the shopper's choice to the SDK's product, now and on every change
+  function followPicker(embed, component) {
+    var choice = picker(embed);
+    if (!choice || typeof component.updateVariant !== 'function') {
+      return;
+    }
+    function hand() {
+      Array.prototype.forEach.call(choice.querySelectorAll('input:checked'), function (input) {
+        component.updateVariant(input.closest('[data-option-name]').dataset.optionName, input.value);
+      });
+    }
+    hand();
+    choice.addEventListener('change', hand);
   }
 
   // The catalog table holds global ids (gid://shopify/Product/123): the SDK takes
@@ -105,6 +125,9 @@
         if (!component || !component.model) {
           throw new Error('Shopify Buy Button rendered no product');
         }
+        followPicker(embed, component);
+        // other scripts on the page (analytics, tests) reach the mounted product here
+        embed.shopifyComponent = component;
         embed.setAttribute('data-shopify-state', 'mounted');
         embed.setAttribute('data-mounted', '');
       })

@@ -64,6 +64,11 @@ class LocalHubDBSource:
     def rows(self, table: str | int, query: list[tuple[str, str]]) -> dict[str, Any]:
         return self.store.rows(table, draft=self.draft, query=query)
 
+    def version(self) -> Any:
+        """Changes whenever the store is written (by anyone); ``None`` if it cannot tell."""
+        stamp = getattr(self.store, "data_stamp", None)
+        return stamp() if stamp is not None else None
+
     def row(self, table: str | int, row_id: str | int) -> dict[str, Any] | None:
         try:
             return self.store.get_row(table, row_id, draft=self.draft)

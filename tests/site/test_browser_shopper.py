@@ -1,0 +1,137 @@
+"""The shop as a shopper meets it, at 1366 and 390 pixels: the phone journey, every page's
+title, width and screenshot, on the live preview and the static build alike."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from sync.paths import REPO_DIR
+from tests.site.browser_support import ConsoleLog
+from tests.site.theme_fixtures import (
+    built_site,
+    demo_products_by_csv,
+    preview_url,
+    product_hub,
+    static_url,
+)
+
+pytestmark = pytest.mark.browser
+__all__ = ["built_site", "preview_url", "product_hub", "static_url"]
+
+SCREENSHOTS = REPO_DIR / "build" / "screenshots"
+WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
+PAGES = {
+    "home": "/",
+    "listing": "/products/",
+    "listing-boots": "/products/?category=Boots",
+    "product": "/products/willow-overshirt/",
+    "about": "/about/",
+    "contact": "/contact/",
+}
+
+
+def open_tab(browser: Any, width: str) -> Any:
+    w, h = WIDTHS[width]
+    context = browser.new_context(viewport={"width": w, "height": h}, is_mobile=width == "phone",
+                                  has_touch=width == "phone")
+    return context, context.new_page()
+
+
+@pytest.fixture(params=["preview", "static"])
+def site(request: pytest.FixtureRequest) -> Iterator[str]:
+    yield request.getfixturevalue("preview_url" if request.param == "preview" else "static_url")
+
+
+def shown(page: Any) -> set[str]:
+    return set(page.eval_on_selector_all("[data-product-grid-list] .product-card",
+                                         "cards => cards.map(c => c.dataset.handle)"))
+
+
+def facet(page: Any, key: str, value: str) -> Any:
+    return page.locator(f"[data-facet={key}] [data-facet-value='{value}']")
+
+
+def count_of(link: Any) -> int:
+    text = link.locator("[data-facet-count]").inner_text()
+    return int(text.strip("()"))
+
+
+def test_on_a_phone_boots_in_my_size_under_150_take_three_taps(browser: Any, site: str):
+    # given a phone on the listing, and the demo CSV's answer
+    csv = demo_products_by_csv()
+    want = {h for h, p in csv.items() if p["category"] == "Boots"
+            and "Size: 42" in p["options"] and p["price_min"] <= 150}
+    context, page = open_tab(browser, "phone")
+    console = ConsoleLog(page)
+    try:
+        page.goto(site + "/products/")
+        page.wait_for_function("() => document.querySelector('[data-facet-count]').textContent")
+        taps = 0
+        # when the shopper taps Boots, then 42, then Under €150, reading each count first
+        for key, value, expected in [
+            ("category", "Boots", {h for h, p in csv.items() if p["category"] == "Boots"}),
+            ("option", "Size: 42", {h for h, p in csv.items() if p["category"] == "Boots"
+                                    and "Size: 42" in p["options"]}),
+            ("max", "150", want),
+        ]:
+            link = facet(page, key, value)
+            assert link.is_visible() and count_of(link) == len(expected)
+            link.tap()
+            taps += 1
+            page.wait_for_function(
+                "n => document.querySelectorAll('[data-product-grid-list] .product-card').length"
+                " === n && !document.querySelector('[aria-busy]')", arg=len(expected))
+            # then each tap shows exactly the products its count promised
+            assert shown(page) == expected
+        assert taps == 3 and want
+        status = page.inner_text("[data-product-grid-status]")
+        assert status == f"Showing 1–{len(want)} of {len(want)}"
+        assert "category=Boots" in page.url and "max=150" in page.url
+        assert console.errors == []
+    finally:
+        context.close()
+
+
+def test_the_grid_shows_the_sale_price_beside_the_old_one(browser: Any, site: str):
+    # given a product on sale in the CSV
+    csv = demo_products_by_csv()
+    context, page = open_tab(browser, "desktop")
+    try:
+        page.goto(site + "/products/?category=Shirts")
+        page.wait_for_function("() => document.querySelector('h1').textContent === 'Shirts'")
+        on_sale = [h for h in shown(page) if csv[h]["sale"]]
+        # when / then its card shows a Sale badge, the price and the struck old price
+        assert on_sale
+        card = page.locator(f".product-card[data-handle='{on_sale[0]}']")
+        assert card.locator("[data-card-sale]").is_visible()
+        assert card.locator("s.product-card__was").is_visible()
+        price = card.locator("[data-card-price]").inner_text()
+        assert price == f"€{csv[on_sale[0]]['price_min']:.2f}"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_every_page_has_its_own_title_fits_the_screen_and_is_photographed(
+        browser: Any, site: str, width: str, request: pytest.FixtureRequest):
+    # given every page of the shop at this width
+    kind = request.node.callspec.params["site"]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context, page = open_tab(browser, width)
+    titles: dict[str, str] = {}
+    try:
+        for name, path in PAGES.items():
+            # when it opens
+            page.goto(site + path)
+            page.wait_for_load_state("networkidle")
+            titles[name] = page.title()
+            # then nothing is wider than the screen, and a reviewer can look at it
+            overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
+            assert overflow <= 0, f"{name} is {overflow}px wider than {width}"
+            page.screenshot(path=str(SCREENSHOTS / f"{kind}-{name}-{width}.png"), full_page=True)
+        assert len(set(titles.values())) == len(titles), titles
+    finally:
+        context.close()
