@@ -13,6 +13,7 @@ import shutil
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -219,27 +220,40 @@ def _prepare(out_dir: Path) -> None:
 def page_content(page: PageTemplate, row: dict[str, Any] | None) -> dict[str, Any]:
     """The ``content`` a page answers with: its name and title, as HubSpot gives them.
 
-    HubSpot titles a page by its name: a dynamic row page by the row's name,
-    any other page by the name a page made from the template starts with (the
-    template's label), so no page renders an empty ``<title>``.
+    A dynamic row page is titled by its row's name (the table's title mapping);
+    any other page has the name a page made from the template starts with (the
+    template's label) and no title of its own yet, so a theme's own fallback
+    title shows; :func:`ensure_title` keeps a theme without one from an empty
+    ``<title>``.
     """
     name = str((row or {}).get("name") or page.label or Path(page.template).stem)
-    return {"name": name, "html_title": name}
+    return {"name": name, "html_title": name if row else ""}
+
+
+_EMPTY_TITLE = re.compile(r"<title>\s*</title>", re.IGNORECASE)
+
+
+def ensure_title(html: str, content: dict[str, Any]) -> str:
+    """Fill an empty ``<title>`` with the page's name, as HubSpot's editor names a new page."""
+    return _EMPTY_TITLE.sub(lambda _: f"<title>{escape(str(content['name']))}</title>", html,
+                            count=1)
 
 
 def _render_one(env: HublEnvironment, options: SiteOptions, page: PageTemplate, url: str,
                 row: dict[str, Any] | None, result: BuildResult) -> None:
     label = page.template if row is None else f"{page.template} [{row.get('path')}]"
     try:
+        content = page_content(page, row)
         html = env.render_template(
             page.template,
-            content=page_content(page, row),
+            content=content,
             dynamic_row=row,
             request=RequestContext.from_url(options.base_url + url),
         )
     except HubshopError as exc:
         result.failed.append((label, str(exc)))
         return
+    html = ensure_title(html, content)
     record_render(result, label, env, html)
     if options.hubdb is not None:
         html = html.replace("</head>", STATIC_HEAD + "</head>", 1)

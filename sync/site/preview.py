@@ -24,6 +24,7 @@ from sync.site.build import (
     SiteOptions,
     asset_files,
     dynamic_table,
+    ensure_title,
     make_environment,
     page_content,
 )
@@ -149,8 +150,9 @@ class PreviewSite:
             if page is None:
                 return 404, "text/plain; charset=utf-8", b"Not found"
         try:
-            html = env.render_template(page.template, content=page_content(page, row),
-                                       dynamic_row=row, request=request)
+            content = page_content(page, row)
+            html = ensure_title(env.render_template(page.template, content=content,
+                                                    dynamic_row=row, request=request), content)
         except HubshopError as exc:
             return 500, "text/plain; charset=utf-8", f"{exc}\n".encode()
         if self.live_reload:
