@@ -102,7 +102,7 @@ def test_a_full_deploy_does_every_step_and_a_second_changes_nothing(live: Any) -
                               "webhooks": DONE}, first.lines()
     assert "hubshop/templates/home.html" in live.source_code.files["published"]
     assert live.hubdb.hubdb.get_table("products")["rowCount"] == 3
-    assert [c[:2] for c in commands.ran] == [["scripts/build_lambda.sh"], ["sam", "build"],
+    assert [c[:2] for c in commands.ran] == [["scripts/build_lambda.sh", "all"],
                                              ["sam", "deploy"]]
     assert "ShopDomain=fernhill-demo.myshopify.com" in commands.ran[-1]
     subscribed = {w["uri"] for w in live.shopify.state.webhooks.values()}

@@ -81,11 +81,14 @@ def sam_parameters(settings: Settings) -> dict[str, str]:
 
 
 def sam_commands(stack: str, params: dict[str, str]) -> list[list[str]]:
-    """``scripts/build_lambda.sh``, ``sam build`` and a non-interactive ``sam deploy``."""
+    """``scripts/build_lambda.sh all --install`` and a non-interactive ``sam deploy``.
+
+    No ``sam build``: it would rebuild the packages and strip the 3.12 bytecode the
+    build script compiles (the template's CodeUri points at the built folders).
+    """
     overrides = [f"{k}={v}" for k, v in sorted(params.items())]
     return [
-        ["scripts/build_lambda.sh"],
-        ["sam", "build"],
+        ["scripts/build_lambda.sh", "all", "--install"],
         ["sam", "deploy", "--stack-name", stack, "--resolve-s3", "--capabilities",
          *CAPABILITIES, "--no-confirm-changeset", "--no-fail-on-empty-changeset",
          "--parameter-overrides", *overrides],
