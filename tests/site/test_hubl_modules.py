@@ -132,3 +132,20 @@ def test_inline_text_reads_the_module_field(tmp_path: Path) -> None:
     (mod / "module.html").write_text('{% inline_text field="title" %}')
     html = HublEnvironment(tmp_path).render_module("../modules/t")
     assert 'data-hs-cos-field="title">T</span>' in html
+
+
+def test_a_group_typed_in_another_case_still_nests_its_defaults(tmp_path: Path) -> None:
+    # given a module whose style group is typed "Group" (HubSpot reads types case-insensitively)
+    theme = tmp_path / "theme"
+    card = theme / "modules" / "card.module"
+    card.mkdir(parents=True)
+    (card / "fields.json").write_text(json.dumps([
+        {"name": "style", "type": "Group", "children": [
+            {"name": "tone", "type": "Choice", "default": "dark"}]}]))
+    (card / "module.html").write_text("<p class='card--{{ module.style.tone }}'></p>")
+    env = HublEnvironment(theme)
+    # when
+    html = env.render_string('{% module "c" path="../modules/card" no_wrapper=True %}',
+                             name="templates/page.html")
+    # then the group's children default as for "group"
+    assert html == "<p class='card--dark'></p>"

@@ -109,7 +109,7 @@ def _inherit_once(fields: list[dict[str, Any]], values: dict[str, Any],
     for field in fields:
         name = field.get("name")
         value = values.get(name) if isinstance(values, dict) else None
-        if field.get("type") == "group" and isinstance(value, dict):
+        if str(field.get("type") or "").lower() == "group" and isinstance(value, dict):
             changed |= _inherit_once(field.get("children", []), value, root)
             continue
         paths = (field.get("inherited_value") or {}).get("property_value_paths") or {}

@@ -24,6 +24,18 @@ FIELD_TYPES = frozenset({
 })
 
 
+def field_kind(field: dict[str, Any]) -> str:
+    """A field's ``type`` as HubSpot reads it: case-insensitively (``"Group"`` is a group).
+
+    HubSpot's own boilerplate has shipped ``"type": "Group"``; an unknown type comes back as
+    written so the caller's error names it.
+    """
+    kind = field.get("type")
+    if isinstance(kind, str) and kind.lower() in FIELD_TYPES:
+        return kind.lower()
+    return kind if isinstance(kind, str) else repr(kind)
+
+
 def read_fields(path: Path) -> list[dict[str, Any]]:
     """Parse and check a ``fields.json``; errors name file:line and the field.
 
@@ -49,11 +61,11 @@ def _check(fields: list[Any], path: Path, text: str) -> None:
             raise HublError(str(path), _line_of(text, json.dumps(field)[:30]),
                             f"a field needs 'name' and 'type': {json.dumps(field)[:80]}",
                             "give every field a name and a type")
-        if field["type"] not in FIELD_TYPES:
+        if field_kind(field) not in FIELD_TYPES:
             raise HublError(str(path), _line_of(text, f'"{field["name"]}"'),
                             f"field {field['name']!r} has unknown type {field['type']!r}",
                             "use one of HubSpot's field types: " + ", ".join(sorted(FIELD_TYPES)))
-        if field["type"] == "group":
+        if field_kind(field) == "group":
             _check(field.get("children", []), path, text)
 
 
@@ -75,7 +87,8 @@ def field_value(field: dict[str, Any]) -> Any:
     """One field's default value; groups nest and repeaters are lists."""
     default = field.get("default")
     repeated = bool(field.get("occurrence"))
-    if field.get("type") == "group":
+    kind = field_kind(field)
+    if kind == "group":
         base = values_from_fields(field.get("children", []))
         if repeated:
             items = default if isinstance(default, list) else []
@@ -84,7 +97,7 @@ def field_value(field: dict[str, Any]) -> Any:
     if repeated:
         return default if isinstance(default, list) else ([] if default is None else [default])
     if default is None:
-        return _empty_value(field["type"])
+        return _empty_value(kind)
     return default
 
 
