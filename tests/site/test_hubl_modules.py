@@ -149,3 +149,15 @@ def test_a_group_typed_in_another_case_still_nests_its_defaults(tmp_path: Path) 
                              name="templates/page.html")
     # then the group's children default as for "group"
     assert html == "<p class='card--dark'></p>"
+
+
+def test_icon_and_text_widgets_sit_inline_in_a_span(env: HublEnvironment) -> None:
+    # given an icon inside a link and a text module inside a heading, as themes write them
+    source = ("<a href='/'>{% icon name='{{ which }}' style='SOLID' %}</a>"
+              "<h1>{% module 'name' path='@hubspot/text' value='Hi' %}</h1>")
+    # when
+    html = env.render_string("{% set which = 'facebook-f' %}" + source, name="templates/p.html")
+    # then HubSpot's wrapper for both is a span, so the line does not break
+    assert '<a href=\'/\'><span id="hs_cos_wrapper_' in html
+    assert 'hs_cos_wrapper_type_icon' in html and 'data-icon="facebook-f"' in html
+    assert html.endswith('data-hs-cos-type="text">Hi</span></h1>')
