@@ -161,3 +161,29 @@ def test_icon_and_text_widgets_sit_inline_in_a_span(env: HublEnvironment) -> Non
     assert '<a href=\'/\'><span id="hs_cos_wrapper_' in html
     assert 'hs_cos_wrapper_type_icon' in html and 'data-icon="facebook-f"' in html
     assert html.endswith('data-hs-cos-type="text">Hi</span></h1>')
+
+
+def test_dnd_section_background_image_and_module_alignment_as_hubspot_lays_them_out(
+        env: HublEnvironment) -> None:
+    # given a section with HubSpot's background_image keys and modules aligned two ways
+    source = ('{% dnd_area "main" %}'
+              "{% dnd_section background_image={'backgroundPosition': 'MIDDLE_CENTER', "
+              "'backgroundSize': 'cover', 'imageUrl': '/hero.png'} %}"
+              '{% dnd_module path="@hubspot/rich_text" horizontal_alignment="CENTER" %}'
+              "{% end_dnd_module %}"
+              '{% dnd_module path="@hubspot/rich_text" flexbox_positioning="MIDDLE_RIGHT" %}'
+              "{% end_dnd_module %}"
+              "{% end_dnd_section %}{% end_dnd_area %}{{ standard_header_includes }}")
+    # when
+    html = env.render_string(source, name="templates/home.html")
+    # then the image is the section's background, positioned as CSS says it
+    assert ".main-row-0-background-image { background-image: url('/hero.png') !important; " \
+           "background-size: cover !important; background-position: center center " \
+           "!important; }" in html
+    # and each module is a flex column aligned as asked, by HubSpot's class name
+    assert 'widget-type-custom_widget main-module-1-flexbox-positioning dnd-module"' in html
+    assert (".main-module-1-flexbox-positioning { display: -ms-flexbox !important; "
+            "-ms-flex-direction: column !important; -ms-flex-align: center !important; "
+            "display: flex !important; flex-direction: column !important; "
+            "align-items: center !important; justify-content: flex-start; }") in html
+    assert "align-items: flex-end !important; justify-content: center; }" in html
