@@ -18,10 +18,16 @@ _FONT_KEYS = frozenset({"font", "font_set", "size", "size_unit", "variant", "fal
 _VARIANT = re.compile(r"^(\d{3})?(regular|italic|normal)?$")
 
 
+class StyleValue(dict):  # type: ignore[type-arg]
+    """A font, spacing or border field left unset: HubSpot still gives it an empty ``.css``."""
+
+
 def derived(value: dict[str, Any], attribute: str) -> str | None:
     """``.css``/``.style`` of a font, spacing or border value; ``None`` for other dicts."""
     if attribute not in ("css", "style"):
         return None
+    if isinstance(value, StyleValue) and not value:
+        return ""
     if "padding" in value or "margin" in value:
         return spacing_css(value)
     if any(isinstance(value.get(side), dict) for side in _SIDES):

@@ -13,6 +13,7 @@ from typing import Any
 
 from sync.site.hubl.errors import HublError
 from sync.site.hubl.field_hubl import mark
+from sync.site.hubl.field_values import StyleValue
 
 FIELD_TYPES = frozenset({
     "alignment", "backgroundimage", "blog", "boolean", "border", "boxshadow", "choice",
@@ -110,6 +111,8 @@ def _empty_value(kind: str) -> Any:
     if kind == "link":
         return {"url": {"href": "", "type": "EXTERNAL"}, "open_in_new_tab": False,
                 "no_follow": False}
-    if kind in ("spacing", "font", "border", "color", "backgroundimage", "alignment"):
+    if kind in ("spacing", "font", "border"):
+        return StyleValue()
+    if kind in ("color", "backgroundimage", "alignment"):
         return {}
     return None
