@@ -212,10 +212,12 @@ def page_content(page: PageTemplate, row: dict[str, Any] | None) -> dict[str, An
 
     HubSpot titles a page by its name: a dynamic row page by the row's name,
     any other page by the name a page made from the template starts with (the
-    template's label), so no page renders an empty ``<title>``.
+    template's label), so no page renders an empty ``<title>``. A system page (404,
+    membership, search results) has no page behind it: HubSpot leaves its ``html_title``
+    empty and such templates title themselves (the boilerplate's ``pageTitle``).
     """
     name = str((row or {}).get("name") or page.label or Path(page.template).stem)
-    return {"name": name, "html_title": name}
+    return {"name": name, "html_title": "" if page.system and row is None else name}
 
 
 def _render_one(env: HublEnvironment, options: SiteOptions, page: PageTemplate, url: str,
