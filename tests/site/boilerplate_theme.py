@@ -117,6 +117,8 @@ _HOME = _PAGE.format(kind="page", label="Home") + """\
     {% dnd_module path="@hubspot/linked_image" img={"src": "hero.png", "alt": "Hero",
        "size_type": "auto_custom_max", "max_width": 600, "width": 1200, "height": 600} %}
     {% end_dnd_module %}
+    {% dnd_module path="@hubspot/image" img={"src": "team.png", "alt": "Team"} %}
+    {% end_dnd_module %}
   {% end_dnd_section %}
 {% end_dnd_area %}
 {% endblock body %}

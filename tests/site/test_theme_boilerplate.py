@@ -84,6 +84,7 @@ def test_coverage_of_a_theme_lists_the_names_it_uses(boilerplate: Path, tmp_path
     rows = {(r["kind"], r["name"]): r for r in json.loads(result.stdout)}
     assert rows[("module", "@hubspot/blog_posts")]["status"] == "placeholder"
     assert rows[("module", "@hubspot/pagination")]["first"] == "templates/blog-index.html:17"
+    assert rows[("module", "@hubspot/image")]["status"] == "supported"
     assert rows[("tag", "do")]["status"] == "supported"
     assert rows[("tag", "global_partial")]["status"] == "supported"
     assert rows[("filter", "join")]["uses"] == 1
