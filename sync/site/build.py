@@ -223,8 +223,8 @@ def page_content(page: PageTemplate, row: dict[str, Any] | None) -> dict[str, An
     A dynamic row page is titled by its row's name (the table's title mapping);
     any other page has the name a page made from the template starts with (the
     template's label) and no title of its own yet, so a theme's own fallback
-    title shows; :func:`ensure_title` keeps a theme without one from an empty
-    ``<title>``.
+    title shows (a system page's ``pageTitle`` too); :func:`ensure_title` keeps a theme
+    without one from an empty ``<title>``.
     """
     name = str((row or {}).get("name") or page.label or Path(page.template).stem)
     return {"name": name, "html_title": name if row else ""}
@@ -234,9 +234,14 @@ _EMPTY_TITLE = re.compile(r"<title>\s*</title>", re.IGNORECASE)
 
 
 def ensure_title(html: str, content: dict[str, Any]) -> str:
-    """Fill an empty ``<title>`` with the page's name, as HubSpot's editor names a new page."""
-    return _EMPTY_TITLE.sub(lambda _: f"<title>{escape(str(content['name']))}</title>", html,
-                            count=1)
+    """Give a page with an empty or no ``<title>`` the page's name, as HubSpot's editor names
+    a new page (a theme that titles itself keeps its own)."""
+    title = f"<title>{escape(str(content['name']))}</title>"
+    if _EMPTY_TITLE.search(html):
+        return _EMPTY_TITLE.sub(lambda _: title, html, count=1)
+    if "<title" not in html.lower() and "</head>" in html:
+        return html.replace("</head>", title + "</head>", 1)
+    return html
 
 
 def _render_one(env: HublEnvironment, options: SiteOptions, page: PageTemplate, url: str,

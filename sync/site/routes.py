@@ -19,6 +19,15 @@ from typing import Any
 from sync.site.validate import read_annotation
 
 NOT_PAGES = frozenset({"none", "global_partial", "section", "email", "drag_drop_email"})
+# System pages HubSpot serves without a page of their own (no name, no html_title): templates
+# set ``pageTitle`` for their <title>, as the boilerplate's system templates do.
+SYSTEM_PAGES = frozenset({
+    "error_page", "password_prompt_page", "search_results_page",
+    "email_subscription_preferences_page", "email_backup_unsubscribe_page",
+    "email_subscriptions_confirmation_page", "membership_login_page",
+    "membership_register_page", "membership_reset_page", "membership_reset_request_page",
+    "membership_email_page",
+})
 HOME_NAMES = ("home", "index")
 
 
@@ -31,6 +40,7 @@ class PageTemplate:
     dynamic: bool
     error_page: bool = False
     label: str = ""  # the annotation's label, the name a page made from it starts with
+    system: bool = False  # a system page (404, search results, membership …): no html_title
 
 
 def page_templates(theme_dir: Path, theme_settings: dict[str, Any]) -> list[PageTemplate]:
@@ -59,7 +69,8 @@ def page_templates(theme_dir: Path, theme_settings: dict[str, Any]) -> list[Page
         else:
             url = f"/{stem}/"
         found.append(PageTemplate(relative, url, dynamic, error_page,
-                                  annotation.get("label", "")))
+                                  annotation.get("label", ""),
+                                  annotation["templateType"] in SYSTEM_PAGES))
     return _unique(found)
 
 
@@ -87,7 +98,7 @@ def _unique(pages: list[PageTemplate]) -> list[PageTemplate]:
             url = f"/{template_stem(Path(page.template).relative_to('templates'))}/"
         taken.add(url)
         result.append(PageTemplate(page.template, url, page.dynamic, page.error_page,
-                                   page.label))
+                                   page.label, page.system))
     return result
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sync.errors import InputError
-from sync.site.hubl.fields import FIELD_TYPES
+from sync.site.hubl.fields import FIELD_TYPES, field_kind
 from sync.site.hubl.module_tags import MODULE_TEMPLATES
 
 # HubSpot's templateType values (its template docs and its theme validator): pages, blog,
@@ -161,11 +161,15 @@ def _check_fields(fields: list[Any], path: Path, text: str, parent: str) -> list
         if name in seen:
             errors.append(InputError(where, f"field '{label}' is defined twice", "rename one"))
         seen.add(name)
-        kind = field.get("type")
+        kind = field_kind(field)
         if kind not in FIELD_TYPES:
-            errors.append(InputError(where, f"field '{label}' has unknown type {kind!r}",
+            written = field.get("type")
+            errors.append(InputError(where, f"field '{label}' has unknown type {written!r}",
                                      "use one of: " + ", ".join(sorted(FIELD_TYPES))))
             continue
+        if kind != field.get("type"):
+            errors.append(ThemeWarning(where, f"field '{label}' has type {field.get('type')!r}",
+                                       f"HubSpot reads it as {kind!r}; write it in lower case"))
         errors += _check_default(field, kind, where, label)
         if kind == "group":
             children = field.get("children")

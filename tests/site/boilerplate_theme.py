@@ -19,7 +19,8 @@ _BASE = """<!--
 <html lang="{{ html_lang }}">
 <head>
   <meta charset="utf-8">
-  <title>{{ page_meta.html_title }}</title>
+  {% if page_meta.html_title or pageTitle %}
+  <title>{{ page_meta.html_title or pageTitle }}</title>{% endif %}
   {{ require_css(get_asset_url('../../css/main.css')) }}
   {{ standard_header_includes }}
 </head>
@@ -101,6 +102,13 @@ _BLOG_POST = _PAGE.format(kind="blog_post", label="Blog post") + """\
 {% endblock body %}
 """
 
+# A system page titles itself: HubSpot gives it no html_title.
+_NOT_FOUND = _PAGE.format(kind="error_page", label="Boilerplate - 404") + """\
+{% extends '../layouts/base.html' %}
+{% set pageTitle = "Error 404 | Page not found" %}
+{% block body %}<h1>Page not found.</h1>{% endblock body %}
+"""
+
 _HOME = _PAGE.format(kind="page", label="Home") + """\
 {% extends './layouts/base.html' %}
 {% block body %}
@@ -108,6 +116,8 @@ _HOME = _PAGE.format(kind="page", label="Home") + """\
   {% dnd_section %}
     {% dnd_module path="@hubspot/linked_image" img={"src": "hero.png", "alt": "Hero",
        "size_type": "auto_custom_max", "max_width": 600, "width": 1200, "height": 600} %}
+    {% end_dnd_module %}
+    {% dnd_module path="@hubspot/image" img={"src": "team.png", "alt": "Team"} %}
     {% end_dnd_module %}
   {% end_dnd_section %}
 {% end_dnd_area %}
@@ -129,6 +139,7 @@ def write_boilerplate_theme(root: Path) -> Path:
         "templates/home.html": _HOME,
         "templates/blog-index.html": _BLOG_INDEX,
         "templates/blog-post.html": _BLOG_POST,
+        "templates/system/404.html": _NOT_FOUND,
         "modules/social-links.module/module.html": _SOCIAL,
         "modules/social-links.module/meta.json": json.dumps(
             {"label": "Social links", "host_template_types": ["ANY"],

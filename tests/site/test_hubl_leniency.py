@@ -128,3 +128,37 @@ def test_java_methods_jinjava_values_have_work(env: HublEnvironment, source: str
                                                html: str) -> None:
     # given HubL written for HubSpot, whose strings, lists and maps are Java objects
     assert env.render_string(source) == html
+
+
+def test_a_date_prints_as_jinjava_prints_it_and_the_localized_date_is_text(
+        tmp_path: Path) -> None:
+    # given a blog-post template printing its dates, as the boilerplate does
+    env = HublEnvironment(tmp_path)
+    source = "{{ content.publish_date }}|{{ content.publish_date_localized }}"
+    # when
+    html = env.render_string(source, name="templates/post.html")
+    # then the date is PyishDate's yyyy-MM-dd HH:mm:ss and the localized one a date in words
+    printed, localized = html.split("|")
+    now = env.now()
+    assert printed == now.strftime("%Y-%m-%d %H:%M:%S")
+    assert localized == f"{now:%B} {now.day}, {now.year}"
+
+
+def test_an_unset_style_field_has_an_empty_css_and_no_warning(tmp_path: Path) -> None:
+    # given a module whose border, spacing and font fields have no default
+    module = tmp_path / "modules" / "box.module"
+    module.mkdir(parents=True)
+    (module / "fields.json").write_text(
+        '[{"name": "styles", "type": "group", "children": ['
+        '{"name": "border", "type": "border"}, {"name": "spacing", "type": "spacing"},'
+        '{"name": "font", "type": "font"}]}]')
+    (module / "module.html").write_text(
+        ".b { {{ module.styles.border.css }}{{ module.styles.spacing.css }}"
+        "{{ module.styles.font.css }}{{ module.styles.font.style }} }")
+    env = HublEnvironment(tmp_path)
+    # when
+    html = env.render_string('{% module "b" path="../modules/box" no_wrapper=True %}',
+                             name="templates/page.html")
+    # then each prints nothing, as HubSpot's empty field objects do, without a warning
+    assert html == ".b {  }"
+    assert env.last_warnings == []

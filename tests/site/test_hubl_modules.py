@@ -132,3 +132,58 @@ def test_inline_text_reads_the_module_field(tmp_path: Path) -> None:
     (mod / "module.html").write_text('{% inline_text field="title" %}')
     html = HublEnvironment(tmp_path).render_module("../modules/t")
     assert 'data-hs-cos-field="title">T</span>' in html
+
+
+def test_a_group_typed_in_another_case_still_nests_its_defaults(tmp_path: Path) -> None:
+    # given a module whose style group is typed "Group" (HubSpot reads types case-insensitively)
+    theme = tmp_path / "theme"
+    card = theme / "modules" / "card.module"
+    card.mkdir(parents=True)
+    (card / "fields.json").write_text(json.dumps([
+        {"name": "style", "type": "Group", "children": [
+            {"name": "tone", "type": "Choice", "default": "dark"}]}]))
+    (card / "module.html").write_text("<p class='card--{{ module.style.tone }}'></p>")
+    env = HublEnvironment(theme)
+    # when
+    html = env.render_string('{% module "c" path="../modules/card" no_wrapper=True %}',
+                             name="templates/page.html")
+    # then the group's children default as for "group"
+    assert html == "<p class='card--dark'></p>"
+
+
+def test_icon_and_text_widgets_sit_inline_in_a_span(env: HublEnvironment) -> None:
+    # given an icon inside a link and a text module inside a heading, as themes write them
+    source = ("<a href='/'>{% icon name='{{ which }}' style='SOLID' %}</a>"
+              "<h1>{% module 'name' path='@hubspot/text' value='Hi' %}</h1>")
+    # when
+    html = env.render_string("{% set which = 'facebook-f' %}" + source, name="templates/p.html")
+    # then HubSpot's wrapper for both is a span, so the line does not break
+    assert '<a href=\'/\'><span id="hs_cos_wrapper_' in html
+    assert 'hs_cos_wrapper_type_icon' in html and 'data-icon="facebook-f"' in html
+    assert html.endswith('data-hs-cos-type="text">Hi</span></h1>')
+
+
+def test_dnd_section_background_image_and_module_alignment_as_hubspot_lays_them_out(
+        env: HublEnvironment) -> None:
+    # given a section with HubSpot's background_image keys and modules aligned two ways
+    source = ('{% dnd_area "main" %}'
+              "{% dnd_section background_image={'backgroundPosition': 'MIDDLE_CENTER', "
+              "'backgroundSize': 'cover', 'imageUrl': '/hero.png'} %}"
+              '{% dnd_module path="@hubspot/rich_text" horizontal_alignment="CENTER" %}'
+              "{% end_dnd_module %}"
+              '{% dnd_module path="@hubspot/rich_text" flexbox_positioning="MIDDLE_RIGHT" %}'
+              "{% end_dnd_module %}"
+              "{% end_dnd_section %}{% end_dnd_area %}{{ standard_header_includes }}")
+    # when
+    html = env.render_string(source, name="templates/home.html")
+    # then the image is the section's background, positioned as CSS says it
+    assert ".main-row-0-background-image { background-image: url('/hero.png') !important; " \
+           "background-size: cover !important; background-position: center center " \
+           "!important; }" in html
+    # and each module is a flex column aligned as asked, by HubSpot's class name
+    assert 'widget-type-custom_widget main-module-1-flexbox-positioning dnd-module"' in html
+    assert (".main-module-1-flexbox-positioning { display: -ms-flexbox !important; "
+            "-ms-flex-direction: column !important; -ms-flex-align: center !important; "
+            "display: flex !important; flex-direction: column !important; "
+            "align-items: center !important; justify-content: flex-start; }") in html
+    assert "align-items: flex-end !important; justify-content: center; }" in html

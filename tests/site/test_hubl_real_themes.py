@@ -85,6 +85,11 @@ def test_builtin_module_version_and_search_input(env: HublEnvironment) -> None:
     html = env.render_string(source)
     assert html.startswith("1")
     assert 'role="search"' in html and 'name="term"' in html and ">Find</label>" in html
+    # HubSpot's defaults: placeholder "Search", no button unless include_search_button
+    assert 'placeholder="Search"' in html and "<button" not in html
+    with_button = env.render_string("{% module 's' path='@hubspot/search_input' "
+                                    "include_search_button=True placeholder='' %}")
+    assert '<button aria-label="Search">' in with_button and 'placeholder=""' in with_button
 
 
 @pytest.mark.parametrize("builtin", ["search_results", "password_prompt", "email_subscriptions",

@@ -42,16 +42,16 @@ def invoke(tmp_path: Path, *args: str):
 
 def test_every_page_builds(built: BuildResult) -> None:
     assert built.failed == []
-    assert sorted(built.rendered) == ["blog-index/index.html", "blog-post/index.html",
-                                      "index.html"]
+    assert sorted(built.rendered) == ["404.html", "blog-index/index.html",
+                                      "blog-post/index.html", "index.html"]
 
 
 def test_the_summary_names_each_warning_by_template_and_line(built: BuildResult) -> None:
     # when the build is summarised
     warnings = {(w["template"], w["line"]): w for w in summary_json(built)["warnings"]}
-    # then the unset rel list is one warning at the module's line, seen on all three pages
+    # then the unset rel list is one warning at the module's line, seen on all four pages
     rel = warnings[("modules/social-links.module/module.html", 6)]
-    assert "rel.append()" in rel["message"] and len(rel["pages"]) == 3
+    assert "rel.append()" in rel["message"] and len(rel["pages"]) == 4
     assert ("templates/blog-index.html", 9) in warnings  # {{ group.public_title }}
 
 
@@ -84,6 +84,7 @@ def test_coverage_of_a_theme_lists_the_names_it_uses(boilerplate: Path, tmp_path
     rows = {(r["kind"], r["name"]): r for r in json.loads(result.stdout)}
     assert rows[("module", "@hubspot/blog_posts")]["status"] == "placeholder"
     assert rows[("module", "@hubspot/pagination")]["first"] == "templates/blog-index.html:17"
+    assert rows[("module", "@hubspot/image")]["status"] == "supported"
     assert rows[("tag", "do")]["status"] == "supported"
     assert rows[("tag", "global_partial")]["status"] == "supported"
     assert rows[("filter", "join")]["uses"] == 1
@@ -118,3 +119,10 @@ def test_hubl_in_a_field_default_is_evaluated(built: BuildResult) -> None:
     home = (built.out_dir / "index.html").read_text()
     assert "{{ year }}" not in home
     assert re.search(r"<p>&copy;&nbsp;\d{4} Boilerplate</p>", home)
+
+
+def test_a_system_page_is_titled_by_its_own_page_title(built: BuildResult) -> None:
+    # given the 404 template, which sets pageTitle because HubSpot gives it no html_title
+    page = (built.out_dir / "404.html").read_text()
+    # then its title is the template's own, not its label
+    assert "<title>Error 404 | Page not found</title>" in page

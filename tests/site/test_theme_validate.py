@@ -180,3 +180,17 @@ def test_a_missing_preview_path_is_a_warning_not_an_error(theme_copy: Path):
     assert any(str(w).startswith(f"{path}:") and "preview_path" in str(w)
                for w in report.warnings)
     assert validate_theme(theme_copy) == report.errors
+
+
+def test_a_field_type_in_another_case_is_read_as_hubspot_reads_it(theme_copy: Path):
+    # given a group typed "Group", as HubSpot's own boilerplate has shipped one
+    path = theme_copy / "modules" / "shopify-collection.module" / "fields.json"
+    fields = json.loads(path.read_text())
+    fields.append({"name": "style", "label": "Style", "type": "Group",
+                   "children": [{"name": "gap", "label": "Gap", "type": "number", "default": 8}]})
+    path.write_text(json.dumps(fields, indent=2))
+    # when
+    report = check_theme(theme_copy)
+    # then the theme stays valid and the case is a warning at the field
+    assert [str(e) for e in report.errors if "style" in str(e)] == []
+    assert any(str(w).startswith(f"{path}:") and "'Group'" in str(w) for w in report.warnings)

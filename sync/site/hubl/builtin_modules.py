@@ -184,18 +184,23 @@ def _icon(env: HublEnvironment, values: dict[str, Any], name: str) -> str:
 
 
 def _search_input(env: HublEnvironment, values: dict[str, Any], name: str) -> str:
-    """HubSpot's site search box: a GET form to ``/hs-search-results`` with a labelled field."""
+    """HubSpot's site search box: a GET form to ``/hs-search-results`` with a labelled field.
+
+    Its button is off unless ``include_search_button`` (HubSpot's default is false: themes
+    draw the magnifier in the field, as the boilerplate's header does).
+    """
     label = escape(values.get("field_label") or "Search")
     placeholder = escape(values.get("placeholder") or "")
     field = f"hs-search-{escape(name)}"
     action = escape(values.get("path") or "/hs-search-results")
+    button = ('<button aria-label="Search"><span id="hs-search-button-label">Search</span>'
+              '</button>') if values.get("include_search_button") else ""
     return ('<div class="hs-search-field"><div class="hs-search-field__bar">'
             f'<form data-hs-do-not-collect="true" action="{action}" role="search">'
             f'<label class="hs-search-field__label" for="{field}">{label}</label>'
             f'<input type="text" id="{field}" class="hs-search-field__input" name="term" '
             f'autocomplete="off" aria-label="{label}" placeholder="{placeholder}">'
-            '<button aria-label="Search"><span id="hs-search-button-label">Search</span>'
-            '</button></form></div><ul class="hs-search-field__suggestions"></ul></div>')
+            f'{button}</form></div><ul class="hs-search-field__suggestions"></ul></div>')
 
 
 def _raw(key: str) -> Render:
@@ -254,7 +259,8 @@ BUILTIN_MODULES: dict[str, BuiltinModule] = {
     "language_switcher": BuiltinModule(_placeholder("language_switcher"), {}, placeholder=True),
     "google_search": BuiltinModule(_placeholder("google_search"), {}, placeholder=True),
     "page_footer": BuiltinModule(_placeholder("page_footer"), {}, placeholder=True),
-    "search_input": BuiltinModule(_search_input, {"field_label": "", "placeholder": "",
+    "search_input": BuiltinModule(_search_input, {"field_label": "", "placeholder": "Search",
+                                                  "include_search_button": False,
                                                   "path": "/hs-search-results"}),
     "search_results": BuiltinModule(_placeholder("search_results"), {}, placeholder=True),
     "password_prompt": BuiltinModule(_placeholder("password_prompt"), {}, placeholder=True),

@@ -11,11 +11,12 @@ never fails as "unknown built-in module".
 
 from __future__ import annotations
 
-# Modules for website pages, landing pages and blogs.
+# Modules for website pages, landing pages and blogs. ``image`` is the one HubSpot's own
+# cms-theme-boilerplate places in its dnd areas (``dnd_module path='@hubspot/image'``).
 WEB_MODULES = (
     "blog_comments", "blog_posts", "blog_subscribe", "button", "cta", "divider",
     "follow_me", "follow_me_lp", "form", "gallery", "header", "horizontal_spacer", "icon",
-    "image_grid", "image_slider_gallery", "language_switcher", "linked_image", "logo",
+    "image", "image_grid", "image_slider_gallery", "language_switcher", "linked_image", "logo",
     "logo_grid", "meetings", "menu", "page_footer", "pagination", "payments", "post_filter",
     "post_listing", "product", "rich_text", "rss_listing", "search_input", "search_results",
     "section_header", "simple_menu", "social_follow", "social_sharing", "tabbed_card", "text",

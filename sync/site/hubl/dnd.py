@@ -19,6 +19,10 @@ from sync.site.hubl.module_tags import collect_attributes, render_module
 from sync.site.hubl.tags import TagCall, tag
 
 _ALIGN = {"TOP": "flex-start", "MIDDLE": "center", "BOTTOM": "flex-end"}
+_HORIZONTAL = {"LEFT": "flex-start", "CENTER": "center", "RIGHT": "flex-end"}
+# background_image's backgroundPosition values (HubSpot's dnd_section parameter) as CSS.
+_POSITION = {"TOP": "top", "MIDDLE": "center", "BOTTOM": "bottom",
+             "LEFT": "left", "CENTER": "center", "RIGHT": "right"}
 
 
 @dataclass
@@ -123,7 +127,29 @@ def dnd_module(call: TagCall) -> str:
                           'path="../modules/<name>"')
     html = render_module(call.hubl, str(path), params, name=name, template=call.template,
                          line=call.line)
-    return _span(call, "custom_widget", "dnd-module", html)
+    positioning = _module_positioning(call, name)
+    return _span(call, "custom_widget", " ".join([*positioning, "dnd-module"]), html)
+
+
+def _module_positioning(call: TagCall, name: str) -> list[str]:
+    """HubSpot's ``<name>-flexbox-positioning`` class for a module's alignment, rules to the head.
+
+    ``horizontal_alignment`` (LEFT/CENTER/RIGHT) and the older ``flexbox_positioning``
+    (``MIDDLE_CENTER`` …) lay the module out as a flex column, as HubSpot's page CSS does.
+    """
+    vertical, horizontal = "TOP", str(call.get("horizontal_alignment", "")).upper()
+    if call.get("flexbox_positioning"):
+        vertical, _, horizontal = str(call.get("flexbox_positioning")).upper().partition("_")
+    if horizontal not in _HORIZONTAL:
+        return []
+    cls = f"{name}-flexbox-positioning"
+    rule = (f".{cls} {{ display: -ms-flexbox !important; -ms-flex-direction: column !important;"
+            f" -ms-flex-align: {_HORIZONTAL[horizontal]} !important; display: flex !important;"
+            f" flex-direction: column !important; align-items: {_HORIZONTAL[horizontal]}"
+            f" !important; justify-content: {_ALIGN.get(vertical, 'flex-start')}; }}"
+            f" .{cls} > div {{ max-width: 100%; flex-shrink: 0 !important; }}")
+    call.page.add_head(f"<style>{rule}</style>", key=f"dnd:{cls}")
+    return [cls]
 
 
 def _px(value: Any) -> str:
@@ -155,6 +181,14 @@ def _color(value: Any) -> str:
            f"{value.get('a', 1)})"
 
 
+def _position(value: Any) -> str:
+    """``MIDDLE_CENTER`` (HubSpot's enum) as ``center center``; CSS values pass through."""
+    vertical, _, horizontal = str(value or "MIDDLE_CENTER").upper().partition("_")
+    if vertical in _POSITION and horizontal in _POSITION:
+        return f"{_POSITION[horizontal]} {_POSITION[vertical]}"
+    return str(value)
+
+
 def _section_styles(call: TagCall, prefix: str) -> list[str]:
     """Class names for the section's styles; their CSS goes to the page head."""
     rules: list[tuple[str, str, str]] = []
@@ -167,11 +201,12 @@ def _section_styles(call: TagCall, prefix: str) -> list[str]:
     if color:
         rules.append((f"{prefix}-background-color", "", f"background-color: {color} !important;"))
     image = call.get("background_image")
-    if isinstance(image, dict) and image.get("backgroundImage"):
+    url = image.get("imageUrl") or image.get("backgroundImage") if isinstance(image, dict) else None
+    if url:
         rules.append((f"{prefix}-background-image", "",
-                      f"background-image: url('{image['backgroundImage']}') !important; "
+                      f"background-image: url('{url}') !important; "
                       f"background-size: {image.get('backgroundSize', 'cover')} !important; "
-                      f"background-position: {image.get('backgroundPosition', 'center')} "
+                      f"background-position: {_position(image.get('backgroundPosition'))} "
                       "!important;"))
     if call.get("max_width"):
         rules.append((f"{prefix}-max-width-section-centering", " > .row-fluid",

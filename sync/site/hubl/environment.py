@@ -30,8 +30,15 @@ VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">
 
 
 def _finalize(value: Any) -> Any:
-    """Jinjava prints ``null`` as nothing, not ``None``."""
-    return "" if value is None else value
+    """Jinjava prints ``null`` as nothing, not ``None``, and a date as ``yyyy-MM-dd HH:mm:ss``.
+
+    (Jinjava's ``PyishDate.toString()``: no microseconds, no zone.)
+    """
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return value
 
 
 class HublEnvironment:

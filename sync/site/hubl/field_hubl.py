@@ -34,7 +34,7 @@ def holds_hubl(text: str) -> bool:
 
 def mark(field: dict[str, Any], value: Any) -> Any:
     """``value`` (a field's default value) with HubL-holding strings marked, recursively."""
-    kind = field.get("type")
+    kind = str(field.get("type") or "").lower()  # HubSpot reads types case-insensitively
     if field.get("occurrence") and isinstance(value, list):
         single = {k: v for k, v in field.items() if k != "occurrence"}
         return [mark(single, item) for item in value]

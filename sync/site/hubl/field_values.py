@@ -18,10 +18,16 @@ _FONT_KEYS = frozenset({"font", "font_set", "size", "size_unit", "variant", "fal
 _VARIANT = re.compile(r"^(\d{3})?(regular|italic|normal)?$")
 
 
+class StyleValue(dict):  # type: ignore[type-arg]
+    """A font, spacing or border field left unset: HubSpot still gives it an empty ``.css``."""
+
+
 def derived(value: dict[str, Any], attribute: str) -> str | None:
     """``.css``/``.style`` of a font, spacing or border value; ``None`` for other dicts."""
     if attribute not in ("css", "style"):
         return None
+    if isinstance(value, StyleValue) and not value:
+        return ""
     if "padding" in value or "margin" in value:
         return spacing_css(value)
     if any(isinstance(value.get(side), dict) for side in _SIDES):
@@ -109,7 +115,7 @@ def _inherit_once(fields: list[dict[str, Any]], values: dict[str, Any],
     for field in fields:
         name = field.get("name")
         value = values.get(name) if isinstance(values, dict) else None
-        if field.get("type") == "group" and isinstance(value, dict):
+        if str(field.get("type") or "").lower() == "group" and isinstance(value, dict):
             changed |= _inherit_once(field.get("children", []), value, root)
             continue
         paths = (field.get("inherited_value") or {}).get("property_value_paths") or {}

@@ -13,6 +13,7 @@ from typing import Any
 
 from sync.site.hubl.errors import HublError
 from sync.site.hubl.field_hubl import mark
+from sync.site.hubl.field_values import StyleValue
 
 FIELD_TYPES = frozenset({
     "alignment", "backgroundimage", "blog", "boolean", "border", "boxshadow", "choice",
@@ -22,6 +23,18 @@ FIELD_TYPES = frozenset({
     "product", "richtext", "sfcampaign", "simplemenu", "spacing", "tag", "text",
     "textalignment", "url", "video", "videoplayer", "html", "accessibility",
 })
+
+
+def field_kind(field: dict[str, Any]) -> str:
+    """A field's ``type`` as HubSpot reads it: case-insensitively (``"Group"`` is a group).
+
+    HubSpot's own boilerplate has shipped ``"type": "Group"``; an unknown type comes back as
+    written so the caller's error names it.
+    """
+    kind = field.get("type")
+    if isinstance(kind, str) and kind.lower() in FIELD_TYPES:
+        return kind.lower()
+    return kind if isinstance(kind, str) else repr(kind)
 
 
 def read_fields(path: Path) -> list[dict[str, Any]]:
@@ -49,11 +62,11 @@ def _check(fields: list[Any], path: Path, text: str) -> None:
             raise HublError(str(path), _line_of(text, json.dumps(field)[:30]),
                             f"a field needs 'name' and 'type': {json.dumps(field)[:80]}",
                             "give every field a name and a type")
-        if field["type"] not in FIELD_TYPES:
+        if field_kind(field) not in FIELD_TYPES:
             raise HublError(str(path), _line_of(text, f'"{field["name"]}"'),
                             f"field {field['name']!r} has unknown type {field['type']!r}",
                             "use one of HubSpot's field types: " + ", ".join(sorted(FIELD_TYPES)))
-        if field["type"] == "group":
+        if field_kind(field) == "group":
             _check(field.get("children", []), path, text)
 
 
@@ -75,7 +88,8 @@ def field_value(field: dict[str, Any]) -> Any:
     """One field's default value; groups nest and repeaters are lists."""
     default = field.get("default")
     repeated = bool(field.get("occurrence"))
-    if field.get("type") == "group":
+    kind = field_kind(field)
+    if kind == "group":
         base = values_from_fields(field.get("children", []))
         if repeated:
             items = default if isinstance(default, list) else []
@@ -84,7 +98,7 @@ def field_value(field: dict[str, Any]) -> Any:
     if repeated:
         return default if isinstance(default, list) else ([] if default is None else [default])
     if default is None:
-        return _empty_value(field["type"])
+        return _empty_value(kind)
     return default
 
 
@@ -97,6 +111,8 @@ def _empty_value(kind: str) -> Any:
     if kind == "link":
         return {"url": {"href": "", "type": "EXTERNAL"}, "open_in_new_tab": False,
                 "no_follow": False}
-    if kind in ("spacing", "font", "border", "color", "backgroundimage", "alignment"):
+    if kind in ("spacing", "font", "border"):
+        return StyleValue()
+    if kind in ("color", "backgroundimage", "alignment"):
         return {}
     return None

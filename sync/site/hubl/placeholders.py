@@ -11,12 +11,17 @@ from markupsafe import escape
 
 from sync.site.hubl.tags import TagCall, tag
 
+# Widgets HubSpot wraps in a <span>, not a <div>: they sit inside text (an icon in a link or a
+# list item, a text field in a heading), so a block wrapper would break the line.
+INLINE_KINDS = frozenset({"icon", "text"})
+
 
 def wrapper(kind: str, name: str, inner: str, *, extra: str = "") -> str:
     """HubSpot's ``hs_cos_wrapper`` around a widget of type ``kind``."""
-    return (f'<div id="hs_cos_wrapper_{escape(name)}" class="hs_cos_wrapper '
+    element = "span" if kind in INLINE_KINDS else "div"
+    return (f'<{element} id="hs_cos_wrapper_{escape(name)}" class="hs_cos_wrapper '
             f'hs_cos_wrapper_widget hs_cos_wrapper_type_{kind}{extra}" style="" '
-            f'data-hs-cos-general-type="widget" data-hs-cos-type="{kind}">{inner}</div>')
+            f'data-hs-cos-general-type="widget" data-hs-cos-type="{kind}">{inner}</{element}>')
 
 
 def placeholder_html(kind: str, name: str, inner: str) -> str:

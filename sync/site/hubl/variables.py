@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from sync.site.hubl import timefmt
 from sync.site.hubl.hubdb import hubl_row
 from sync.site.hubl.page import FOOTER_MARK, HEADER_MARK, RequestContext
 
@@ -22,7 +23,9 @@ def page_variables(env: HublEnvironment, template: str, content: dict[str, Any],
     page_content = {
         "id": 0, "name": "", "html_title": "", "meta_description": "", "absolute_url": url,
         "url": url, "canonical_url": "", "template_path": template, "language": "en",
-        "publish_date": now, "publish_date_localized": now, "created": now, "updated": now,
+        # HubSpot's publish_date_localized is a string in the account's date format.
+        "publish_date": now, "publish_date_localized": timefmt.ldml(now, "long"),
+        "created": now, "updated": now,
         "widgets": {}, "widget_containers": {}, "translated_content": {}, "label": "",
         "head_html": "", "footer_html": "", "featured_image": "", "featured_image_alt_text": "",
         "author_name": "", "topic_list": [], "tag_list": [], "post_body": "",
