@@ -28,6 +28,7 @@ WAREHOUSE_FEED = "WAREHOUSE_FEED"
 HUBSHOP_HOME = "HUBSHOP_HOME"
 HUBSHOP_PUSH_KEY = "HUBSHOP_PUSH_KEY"  # secret; the key `hubshop serve` wants on warehouse pushes
 HUBSHOP_CONFIG = "HUBSHOP_CONFIG"  # path of hubshop.toml, default ./hubshop.toml
+HUBSHOP_STACK = "HUBSHOP_STACK"  # CloudFormation stack the inventory service is deployed as
 HUBSPOT_CONFIG = "HUBSPOT_CONFIG"  # path of hubspot.config.yml, default ./hubspot.config.yml
 
 # --- set by template.yaml on the Lambda functions (only those each function reads) ----------
@@ -81,5 +82,6 @@ ALL = (
     HUBSHOP_HOME,
     HUBSHOP_PUSH_KEY,
     HUBSHOP_CONFIG,
+    HUBSHOP_STACK,
     HUBSPOT_CONFIG,
 )

@@ -43,6 +43,8 @@ def _report_problems(problems: list[InputError], as_json: bool, ok_text: str,
         if not problems:
             click.echo(ok_text)
     if problems:
+        if as_json:  # the object above is the answer; one object on stdout, exit 1
+            raise click.exceptions.Exit(1)
         raise click.ClickException(f"{len(problems)} problem(s)")
 
 
@@ -215,6 +217,8 @@ def upload_command(app: AppContext, theme_dir: str | None, environment: str, des
     """
     from sync.hubspot.client import shared_client
     from sync.hubspot.source_code import SourceCode
+    from sync.jobs.inventory import open_state
+    from sync.jobs.runs import recorded_run
     from sync.paths import asset_dir
     from sync.site.upload import Manifest, manifest_path, upload_theme
 
@@ -226,15 +230,24 @@ def upload_command(app: AppContext, theme_dir: str | None, environment: str, des
     target = dest or ("hubshop" if folder == asset_dir("theme").resolve() else folder.name)
     account = settings.hubspot.account_id or settings.hubspot.account_name or "default"
     app.announce(settings)
-    files_api = SourceCode(shared_client(settings.hubspot, clock=app.clock), environment)
+    client = shared_client(settings.hubspot, clock=app.clock)
+    files_api = SourceCode(client, environment)
     manifest = Manifest(manifest_path(settings.home, account, environment))
-    report = upload_theme(folder, files_api, dest=target, manifest=manifest,
-                          modules_dirs=modules, prune=prune, dry_run=dry_run)
-    plan = report.plan
+    calls_before = client.stats.calls
+    with recorded_run(open_state(app.connection()), "theme_upload", app.clock,
+                      dry_run=dry_run) as run:
+        report = upload_theme(folder, files_api, dest=target, manifest=manifest,
+                              modules_dirs=modules, prune=prune, dry_run=dry_run)
+        plan = report.plan
+        run.counts = {"uploaded": len(plan.upload), "unchanged": len(plan.unchanged),
+                      "deleted": len(plan.delete)}
+        run.api_calls = {"hubspot": client.stats.calls - calls_before}
+        run.extra = {"environment": environment, "dest": target}
     if as_json:
         emit_json({"environment": environment, "dest": target, "dry_run": dry_run,
-                   "upload": [f.remote for f in plan.upload],
-                   "unchanged": len(plan.unchanged), "delete": plan.delete})
+                   **run.counts, "api_calls": run.api_calls,
+                   "files": {"upload": [f.remote for f in plan.upload],
+                             "delete": list(plan.delete)}})
         return
     verb = ("Would upload", "would delete") if dry_run else ("Uploaded", "deleted")
     click.echo(f"{verb[0]} {len(plan.upload)} file(s) to {environment}:{target}/, "
@@ -269,8 +282,9 @@ def coverage_command(theme_dir: str | None, as_json: bool) -> None:
     if theme_dir:
         used = theme_usage(Path(theme_dir), rows)
         if as_json:
-            emit_json([{"kind": u.kind, "name": u.name, "status": u.status, "uses": u.uses,
-                        "first": u.first, "note": u.note} for u in used])
+            emit_json({"names": [{"kind": u.kind, "name": u.name, "status": u.status,
+                                  "uses": u.uses, "first": u.first, "note": u.note}
+                                 for u in used], "counts": _status_counts(used)})
             return
         for u in used:
             click.echo(f"{u.kind:<10} {u.name:<36} {u.status:<12} {u.uses:>4}  {u.first}")
@@ -278,8 +292,8 @@ def coverage_command(theme_dir: str | None, as_json: bool) -> None:
         click.echo(", ".join(f"{sum(1 for u in used if u.status == s)} {s}" for s in statuses))
         return
     if as_json:
-        emit_json([{"kind": r.kind, "name": r.name, "status": r.status, "note": r.note}
-                   for r in rows])
+        emit_json({"names": [{"kind": r.kind, "name": r.name, "status": r.status,
+                              "note": r.note} for r in rows], "counts": _status_counts(rows)})
         return
     for row in rows:
         click.echo(f"{row.kind:<15} {row.name:<40} {row.status}" + (f"  {row.note}"
@@ -287,3 +301,11 @@ def coverage_command(theme_dir: str | None, as_json: bool) -> None:
     counts = {s: sum(1 for r in rows if r.status == s) for s in ("supported", "placeholder",
                                                                   "error")}
     click.echo(", ".join(f"{n} {s}" for s, n in counts.items()))
+
+
+def _status_counts(rows: Any) -> dict[str, int]:
+    """How many names have each status (``--json``'s ``counts``)."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row.status] = counts.get(row.status, 0) + 1
+    return counts

@@ -20,6 +20,8 @@ from sync.catalog.sources import CatalogSource, CsvSource
 from sync.catalog.sync import SyncReport, run_sync
 from sync.config import Settings
 from sync.errors import ConfigError, InputError
+from sync.inventory.ports import StateStore
+from sync.jobs.runs import recorded_run
 from sync.model.shop import ShopFacts
 from sync.plumbing.clock import SYSTEM_CLOCK, Clock
 
@@ -189,6 +191,28 @@ def sync_catalog(
         else:
             writer, target_name = open_target(target, settings, name, clock=clock,
                                               connection=conn)
-        return run_sync(reader, writer, settings.catalog, target=target_name, table=name,
-                        products=products, since=since, rebuild_text=rebuild_text,
-                        dry_run=dry_run, clock=clock, show_progress=show_progress)
+        with recorded_run(_run_log(conn), "catalog_sync", clock, dry_run=dry_run) as run:
+            report = run_sync(reader, writer, settings.catalog, target=target_name, table=name,
+                              products=products, since=since, rebuild_text=rebuild_text,
+                              dry_run=dry_run, clock=clock, show_progress=show_progress)
+            counts = report.counts()
+            run.api_calls = counts.pop("api_calls")
+            run.counts = counts
+            run.extra = {"table": name, "published": report.published}
+        return report
+
+
+class _RunLog:
+    """The local state store, opened only when a run is recorded (not on a dry run)."""
+
+    def __init__(self, conn: _LazyConnection) -> None:
+        self.conn = conn
+
+    def record_run(self, summary: dict[str, object]) -> None:
+        from sync.local.ledger import SqliteState
+
+        SqliteState(self.conn()).record_run(summary)
+
+
+def _run_log(conn: _LazyConnection) -> StateStore:
+    return _RunLog(conn)  # type: ignore[return-value]  # record_run is all recorded_run uses
