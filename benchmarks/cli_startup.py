@@ -17,7 +17,8 @@ import sys
 import time
 
 LAZY = "import sys; from sync.cli import main; sys.argv = ['hubshop', '{flag}']; main()"
-EAGER = ("import sys, importlib; from sync.cli import main; from sync.cli.registry import COMMANDS\n"
+EAGER = ("import sys, importlib; from sync.cli import main\n"
+         "from sync.cli.registry import COMMANDS\n"
          "for target, _ in COMMANDS.values(): importlib.import_module(target.split(':')[0])\n"
          "sys.argv = ['hubshop', '{flag}']; main()")
 

@@ -25,7 +25,7 @@ from sync.plumbing.clock import Clock
 STATE_TABLE = "StateTable"
 EVENTS_QUEUE = "EventsQueue"
 DEAD_LETTER_QUEUE = "EventsDeadLetterQueue"
-PUSH_KEY_SECRET = "PushKeySecret"
+PUSH_KEY_SECRET = "PushKeySecret"  # noqa: S105 - a logical id, not a secret
 ALARM_TYPE = "AWS::CloudWatch::Alarm"
 PEEK_LIMIT = 10  # SQS answers at most 10 messages a receive
 
@@ -197,12 +197,18 @@ class DeployedService:
 
     def alarms(self) -> list[dict[str, str]]:
         """Each alarm of the stack: name, state (``OK``, ``ALARM``, ``INSUFFICIENT_DATA``)."""
-        if not self.resources.alarms:
-            return []
-        answer = self.client("cloudwatch").describe_alarms(
-            AlarmNames=list(self.resources.alarms))
+        cloudwatch = self.client("cloudwatch")
+        found = []
+        if self.resources.alarms:
+            found += cloudwatch.describe_alarms(
+                AlarmNames=list(self.resources.alarms)).get("MetricAlarms", [])
+        # alarms CloudFormation named itself start "<stack>-" (also where the stack's
+        # resource list leaves them out)
+        found += cloudwatch.describe_alarms(
+            AlarmNamePrefix=f"{self.stack}-").get("MetricAlarms", [])
+        unique = {a["AlarmName"]: a for a in found}
         return [{"name": a["AlarmName"], "state": a["StateValue"],
-                 "reason": a.get("StateReason", "")} for a in answer.get("MetricAlarms", [])]
+                 "reason": a.get("StateReason", "")} for _, a in sorted(unique.items())]
 
     def push_key(self) -> dict[str, str | None] | None:
         """The warehouse push key's last rotation and next rotation (never its value)."""
