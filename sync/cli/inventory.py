@@ -11,6 +11,7 @@ from sync.cli.options import dry_run_option, emit_json, json_option
 from sync.inventory import run as inventory
 from sync.inventory.ports import Ports, StateStore
 from sync.inventory.report import RunReport
+from sync.model.stock import Rejection
 
 
 @click.group("inventory")
@@ -76,10 +77,15 @@ def sync_command(app: AppContext, dry_run: bool, as_json: bool) -> None:
     state = _deployed(app) or ports.state
     report = inventory.reconcile(ports.store, ports.warehouse, state, ports.policy,
                                  dry_run=dry_run, clock=app.clock)
+    unmapped = unmapped_locations(report)
     if as_json:
         emit_json(run_json(report))
-        return
-    render_run(report)
+    else:
+        render_run(report)
+    if unmapped:
+        if not as_json:
+            click.echo(unmapped, err=True)
+        raise click.exceptions.Exit(1)
 
 
 @inventory_group.command("status")
@@ -183,8 +189,24 @@ def render_run(report: RunReport) -> None:
                    f" {edit.before} -> {edit.after})")
     for problem in report.problems:
         click.echo(f"  {problem.code}: {problem.sku} @ {problem.location}: {problem.message}")
-    for rejection in report.rejected:
+    for rejection in [r for r in report.rejected if not _unmapped(r)][:50]:
         click.echo(f"  rejected {rejection.where} ({rejection.sku or '?'}): {rejection.reason}")
+
+
+def _unmapped(rejection: Rejection) -> bool:
+    return "location_map" in rejection.reason
+
+
+def unmapped_locations(report: RunReport) -> str:
+    """One summary line when records name locations ``[inventory] location_map`` lacks
+    (a wrong map, not a bad row: the run exits non-zero), else ``""``."""
+    bad = [r for r in report.rejected if _unmapped(r)]
+    if not bad:
+        return ""
+    codes = sorted({r.reason.split("'")[1] for r in bad if r.reason.count("'") >= 2})
+    shown = ", ".join(codes[:8]) + (" …" if len(codes) > 8 else "")
+    return (f"{len(bad)} record(s) name location(s) not in [inventory] location_map "
+            f"({shown}); fix the map in hubshop.toml")
 
 
 def run_json(report: RunReport) -> dict[str, object]:

@@ -141,6 +141,9 @@ def build_command(app: AppContext, theme_dir: str | None, out_dir: str | None, b
     from sync.site.build_summary import summary_json, summary_lines
 
     folder, modules = _resolve_theme(app, theme_dir)
+    if not (folder / "theme.json").is_file():
+        raise InputError(str(folder), "no theme.json: not a HubSpot theme folder",
+                         "give the folder that holds theme.json (e.g. a theme's src/)")
     from sync.site.embedded import default_out
 
     out = Path(out_dir) if out_dir else default_out(app.settings())
