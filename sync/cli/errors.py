@@ -35,6 +35,7 @@ def words(exc: HubshopError) -> str:
     from sync.catalog.plan import TableTooLarge
     from sync.catalog.schema import ColumnTypeClash
     from sync.jobs.catalog import MissingCredentials, UnknownKind
+    from sync.plumbing.retry import RetriesExhausted
 
     if isinstance(exc, TableTooLarge):
         return f"{exc} — e.g. --table NAME --products ID,..."
@@ -45,11 +46,19 @@ def words(exc: HubshopError) -> str:
                 + ", ".join(exc.missing))
     if isinstance(exc, UnknownKind):
         return f"--{exc.role}: {exc.kind!r} is not a {exc.role}; choose {exc.choices}"
+    if isinstance(exc, RetriesExhausted) and exc.last_reason.startswith("cannot reach"):
+        return f"{exc} — {UNREACHABLE_HINT}"
     return str(exc)
+
+
+UNREACHABLE_HINT = ("check the address (SHOPIFY_STORE, HUBSPOT_API_BASE, WAREHOUSE_URL), "
+                    "the network or proxy, and that the service is up")
 
 
 def kind_of(exc: BaseException) -> tuple[str, str]:
     """``(kind, hint)`` for the JSON error object."""
+    from sync.plumbing.retry import RetriesExhausted
+
     if isinstance(exc, CliFailure):
         return exc.kind, exc.hint
     if isinstance(exc, click.UsageError):
@@ -60,6 +69,8 @@ def kind_of(exc: BaseException) -> tuple[str, str]:
         return "input", exc.fix or "fix the input at the place named"
     if isinstance(exc, InputErrors):
         return "input", "fix every place listed"
+    if isinstance(exc, RetriesExhausted) and exc.last_reason.startswith("cannot reach"):
+        return "unreachable", UNREACHABLE_HINT
     if isinstance(exc, RemoteError):
         return "remote", "check the service named, its credentials and the network"
     if isinstance(exc, OSError):

@@ -188,7 +188,14 @@ def preview_command(app: AppContext, theme_dir: str | None, port: int | None, ho
     folder, modules = _resolve_theme(app, theme_dir)
     port = port or app.settings().site.port
     options = _site_options(app, modules, f"http://{host}:{port}", static)
-    server = make_server(PreviewSite(folder, options), host, port)
+    try:
+        server = make_server(PreviewSite(folder, options), host, port)
+    except OSError as exc:
+        from sync.cli.errors import CliFailure
+
+        raise CliFailure(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+                         kind="os", hint="choose another --port (or [site] port), or stop "
+                         "what listens there") from None
     click.echo(f"Previewing {folder} at http://{host}:{port}/ (Ctrl+C stops)")
     try:
         server.serve_forever()
