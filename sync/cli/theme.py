@@ -149,8 +149,9 @@ def build_command(app: AppContext, theme_dir: str | None, out_dir: str | None, b
     out = Path(out_dir) if out_dir else default_out(app.settings())
     result = build_site(folder, out, _site_options(app, modules, base_url, static))
     if as_json:
-        emit_json({"out": str(out), "rendered": result.rendered,
-                   "failed": [{"template": t, "error": e} for t, e in result.failed],
+        emit_json({"out": str(out), "rendered": len(result.rendered),
+                   "pages": list(result.rendered), "failed": len(result.failed),
+                   "failures": [{"template": t, "error": e} for t, e in result.failed],
                    "notes": [{"template": t, "why": why} for t, why in result.notes],
                    "assets": result.assets, "seconds": round(result.seconds, 3),
                    **summary_json(result)})

@@ -72,7 +72,7 @@ def test_build_command_ends_with_the_summary(boilerplate: Path, tmp_path: Path) 
     assert "0 failed" in text.output and "Summary: " in text.output
     assert "modules/social-links.module/module.html:6 method called" in text.output
     report = json.loads(data.stdout)
-    assert report["failed"] == [] and report["summary"]["warnings"] >= 1
+    assert report["failed"] == 0 and report["summary"]["warnings"] >= 1
     assert report["summary"]["placeholders"] >= 2
 
 
