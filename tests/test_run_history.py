@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -71,7 +70,7 @@ def test_catalog_and_inventory_runs_are_recorded_and_dry_runs_are_not(home: Path
     # then
     assert after_dry["catalog"]["last_run"] == before["catalog"]["last_run"]
     catalog, stock = after["catalog"]["last_run"], after["inventory"]["last_run"]
-    assert RUN_KEYS <= set(catalog) and RUN_KEYS <= set(stock)
+    assert set(catalog) >= RUN_KEYS and set(stock) >= RUN_KEYS
     assert (catalog["kind"], catalog["result"]) == ("catalog_sync", "ok")
     assert catalog["counts"]["unchanged"] > 100 and set(catalog["api_calls"]) == {
         "shopify", "hubspot"}
