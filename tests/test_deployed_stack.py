@@ -12,7 +12,9 @@ from click.testing import CliRunner
 
 from sync.cli import main
 from sync.inventory.run import is_paused
+from sync.model.stock import StockRecord
 from sync.service.dynamo_state import DynamoState
+from sync.service.messages import decode
 from tests.test_service_world import moto_aws
 
 STACK = "hubshop-prod"
@@ -63,9 +65,25 @@ def test_pause_against_a_deployed_stack_pauses_the_service(stack: dict[str, Any]
     assert json.loads(paused.stdout) == {"paused": True, "where": f"stack {STACK}"}
     assert is_paused(_state(stack))
     # and resume lifts it there
+
+
+def test_resume_hands_what_queued_to_the_services_consumer(stack: dict[str, Any]) -> None:
+    # given a paused service holding two warehouse records
+    state = _state(stack)
+    state.set_flag("paused", "1")
+    state.enqueue([StockRecord("SKU-1", "WH-MAIN", 5), StockRecord("SKU-2", "WH-MAIN", 7, 1)])
+    # when
     resumed = _cli("inventory", "resume", "--json")
+    # then the flag is lifted, the records travel as one stock message, none stay pending
     assert resumed.exit_code == 0, resumed.output
-    assert not is_paused(_state(stack))
+    assert json.loads(resumed.stdout) == {"paused": False, "where": f"stack {STACK}",
+                                          "queued": 2}
+    assert not is_paused(_state(stack)) and _state(stack).pending() == []
+    body = boto3.client("sqs").receive_message(QueueUrl=stack["EventsQueue"])["Messages"][0]
+    message = decode(json.loads(body["Body"]))
+    assert message.kind == "stock" and message.source == "resume"
+    assert [(r.sku, r.on_hand, r.allocated) for r in message.records] == [
+        ("SKU-1", 5, 0), ("SKU-2", 7, 1)]
 
 
 def test_the_root_flag_names_the_stack_too(stack: dict[str, Any],

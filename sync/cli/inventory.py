@@ -150,18 +150,17 @@ def resume_command(app: AppContext, as_json: bool) -> None:
     Example:
       hubshop inventory resume
     """
-    deployed = _deployed(app)
-    if deployed is not None:
-        # the service applies what queued: lift its flag, its consumer drains the queue
-        from sync.inventory.run import PAUSED
+    settings = app.settings()
+    if settings.service.stack:
+        # the service applies what queued: its flag is lifted, its consumer gets the records
+        from sync.jobs.stack import open_service
 
-        queued = len(deployed.pending())
-        deployed.set_flag(PAUSED, None)
+        queued = open_service(settings, app.clock).resume()
         if as_json:
             emit_json({"paused": False, "where": _where(app), "queued": queued})
             return
-        click.echo(f"Resumed ({_where(app)}); {queued} queued change(s) will be applied by "
-                   "the service's next run.")
+        click.echo(f"Resumed ({_where(app)}); {queued} queued change(s) sent to the "
+                   "service's consumer.")
         return
     ports = _ports(app)
     report = inventory.resume(ports.store, ports.warehouse, ports.state, ports.policy,

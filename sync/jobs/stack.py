@@ -193,6 +193,33 @@ class DeployedService:
                 moved += 1
         return moved
 
+    def resume(self) -> int:
+        """Lift the service's pause and hand what queued meanwhile to its consumer.
+
+        The records held while paused go to the events queue as ``stock``
+        messages (the path a warehouse push takes), after the flag is lifted so
+        the consumer applies rather than re-queues them; they leave the pending
+        list only once sent. Returns how many records were queued.
+        """
+        from sync.inventory.run import PAUSED
+        from sync.service.messages import StockMessage, encode
+        from sync.service.settings import RECORDS_PER_MESSAGE
+
+        target = self.resources.events_queue_url
+        if target is None:
+            raise StackUnavailable(f"stack {self.stack!r} has no {EVENTS_QUEUE}")
+        state = self.state()
+        records = state.pending()
+        state.set_flag(PAUSED, None)
+        stamp = self.clock.now().isoformat()
+        for number, start in enumerate(range(0, len(records), RECORDS_PER_MESSAGE)):
+            message = StockMessage(id=f"resume:{stamp}:{number}", source="resume",
+                                   records=records[start:start + RECORDS_PER_MESSAGE])
+            self.client("sqs").send_message(QueueUrl=target,
+                                            MessageBody=json.dumps(encode(message)))
+        state.clear_pending()
+        return len(records)
+
     # --- alarms and keys -----------------------------------------------------------
 
     def alarms(self) -> list[dict[str, str]]:
