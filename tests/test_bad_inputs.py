@@ -155,3 +155,28 @@ def test_a_numeric_product_id_addresses_the_same_row_as_its_gid(run) -> None:
         data = json.loads(result.stdout)
         assert result.exit_code == 0, result.output
         assert (data["created"], data["unchanged"], data["published"]) == (0, 1, False)
+
+
+def test_a_connection_failure_is_one_short_line_naming_the_host() -> None:
+    import requests
+
+    from sync.cli.errors import kind_of, words
+    from sync.plumbing.retry import RetriesExhausted, connection_reason
+
+    # given a real refused connection (nothing listens on a port just closed)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    try:
+        requests.get(f"http://127.0.0.1:{port}/admin", timeout=2)
+    except requests.ConnectionError as exc:
+        refused = exc
+    # when
+    reason = connection_reason(refused)
+    error = RetriesExhausted(f"POST http://127.0.0.1:{port}/admin", 6, 7.5, reason)
+    # then: the host and what happened, not urllib3's nested message; the fix in the words
+    assert reason == f"cannot reach 127.0.0.1:{port}: connection refused"
+    line = words(error)
+    assert "\n" not in line and line.count("cannot reach") == 1
+    assert "check the address" in line and "HTTPConnectionPool" not in line
+    assert kind_of(error)[0] == "unreachable"

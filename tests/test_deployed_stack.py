@@ -155,6 +155,15 @@ def test_a_local_reconcile_is_refused_while_the_service_runs(stack: dict[str, An
     assert _state(stack).items() == [] and _state(stack).runs() == []
 
 
+def test_a_dry_run_against_the_stack_needs_shopify_not_the_local_shop(
+        stack: dict[str, Any]) -> None:
+    # when no Shopify credentials are set here
+    result = _cli("inventory", "sync", "--dry-run")
+    # then the local stand-in is never compared with the service's ledger
+    assert result.exit_code == 1 and "Shopify's credentials" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_an_unknown_stack_is_one_clear_line(stack: dict[str, Any],
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     # given

@@ -45,7 +45,15 @@ def _deployed(app: AppContext) -> StateStore | None:
 
 def _refuse_local_writes(app: AppContext, dry_run: bool) -> None:
     """With a deployed service, the CLI never keeps a second ledger beside the service's."""
-    stack = app.settings().service.stack
+    settings = app.settings()
+    stack = settings.service.stack
+    if stack and dry_run and not settings.shopify.configured:
+        from sync.cli.errors import CliFailure
+
+        raise CliFailure(f"a dry run against stack {stack} compares Shopify with the "
+                         "service's ledger: Shopify's credentials are not set here",
+                         kind="config", hint="set SHOPIFY_STORE and SHOPIFY_ACCESS_TOKEN (or "
+                         "the client id and secret), or unset --stack/HUBSHOP_STACK")
     if stack and not dry_run:
         from sync.cli.errors import CliFailure
 
