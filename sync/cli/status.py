@@ -53,6 +53,9 @@ def _line(job: str, state: dict[str, object]) -> str:
 def _text(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, dict) and "count" in value:
-        return str(value["count"])
+    if isinstance(value, dict):
+        for key in ("count", "depth"):  # drift's count, a queue's depth
+            if key in value:
+                return str(value[key])
+        return ", ".join(f"{k} {v}" for k, v in value.items())
     return str(value)
