@@ -35,6 +35,8 @@ def shop_status(settings: Settings, connect: Callable[[], sqlite3.Connection],
     view["catalog"]["drift"] = _catalog_drift(settings, clock)
     view["inventory"] = inventory_status(settings, connect, clock)
     view["inventory"]["next_run"] = next_midnight(settings.inventory.timezone, clock.now())
+    view["inventory"]["schedule"] = {"reconcile": f"00:00 {settings.inventory.timezone}",
+                                     "poll_minutes": settings.inventory.poll_minutes}
     return view
 
 
