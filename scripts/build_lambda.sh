@@ -53,7 +53,8 @@ inventory_handlers=(sync.service.http_handler sync.service.queue_handler
   sync.service.schedule_handler sync.service.rotation_handler sync.service.consumer
   sync.service.aws sync.jobs.inventory sync.local.inventory sync.local.ledger
   sync.warehouse.rest sync.warehouse.csv_drop)
-site_handlers=(sync.site_refresh.handler sync.jobs.catalog)
+site_handlers=(sync.site_refresh.handler sync.site_refresh.nightly_handler sync.jobs.catalog
+  sync.jobs.nightly)
 
 runtime_python() {
   # The template's runtime interpreter: LAMBDA_PYTHON, python3.12 on PATH, or pyenv's.

@@ -127,6 +127,21 @@ CATEGORIES = [
              ("soy-wax", "beeswax"), "home", "candle", (), "Hollow Oak Candle Co."),
 ]
 
+# Shopify Payments as `hubshop payouts` shows it on the embedded default (demo money), in the
+# shape of the Admin API's shopifyPaymentsAccount.
+PAYOUTS = {
+    "_comment": "Demo Shopify Payments figures for the embedded default. Not real money.",
+    "balance": [{"amount": "677.90", "currencyCode": "EUR"}],
+    "payoutSchedule": {"interval": "DAILY", "weeklyAnchor": None, "monthlyAnchor": None},
+    "payouts": [
+        {"legacyResourceId": str(9100000001 + n), "issuedAt": f"2026-03-{day:02d}T06:00:00Z",
+         "status": status, "transactionType": "DEPOSIT",
+         "net": {"amount": amount, "currencyCode": "EUR"}}
+        for n, (day, status, amount) in enumerate([
+            (9, "SCHEDULED", "412.80"), (6, "PAID", "265.10"), (5, "PAID", "530.45"),
+            (4, "FAILED", "198.00"), (3, "PAID", "341.75")])
+    ],
+}
 
 def main(out: Path = OUT) -> None:
     """Write the whole demo store into ``out`` (the shipped folder by default)."""
@@ -150,6 +165,8 @@ def main(out: Path = OUT) -> None:
         "iana_timezone": "Europe/Amsterdam", "storefront_domain": "shop.fernhill.example",
         "primary_locale": "en", "money_format": "€{{amount}}", "email": "hello@fernhill.example",
     })
+    dump(out / "nightly_changes.json", nightly_changes(products))
+    dump(out / "payouts.json", PAYOUTS)
     write_readme(out, products, levels, differences)
     print(f"{len(products)} products, {sum(len(p.variants) for p in products)} variants, "
           f"{len(levels)} inventory rows, {len(differences)} warehouse differences -> {out}")
@@ -373,6 +390,44 @@ def collections(rng: random.Random, products: list[Product]) -> list[dict]:
     return result
 
 
+def nightly_changes(products: list[Product]) -> dict:
+    """What the demo's product master says tonight: two new products, three changed, three gone.
+
+    ``hubshop demo`` builds its nightly feed from ``products.csv`` with these
+    changes, so the nightly import has something to create, update and archive.
+    """
+    active = [p for p in products if p.status is ProductStatus.ACTIVE
+              and p.product_type != "Gift Card"]
+    template = active[0]
+    added = []
+    for number, colour in ((1, "Heather"), (2, "Rust")):
+        handle = f"{template.handle}-{colour.lower()}-edition"
+        added.append({
+            "handle": handle, "title": f"{template.title} ({colour} edition)",
+            "body_html": f"<p>A limited {colour.lower()} run of the {template.title}.</p>",
+            "vendor": template.vendor, "product_type": template.product_type,
+            "category": template.category, "tags": [*template.tags, "limited"],
+            "options": [o.name for o in template.options],
+            "variants": [{"sku": f"{v.sku or template.handle}-LTD{number}",
+                          "price": str(v.price + 6), "options": v.options,
+                          "grams": v.grams, "quantity": 5}
+                         for v in template.variants],
+            "images": [{"src": f"/demo/{i.src}", "alt": f"{template.title} ({colour} edition)"}
+                       for i in template.images[:1]],
+        })
+    return {
+        "about": "hubshop demo: tonight's product master = products.csv with these changes",
+        "add": added,
+        "change": {
+            active[3].handle: {"title": f"{active[3].title} (new season)"},
+            active[6].handle: {"price": str(active[6].variants[0].price + 4)},
+            active[9].handle: {"body_html": active[9].body_html + "<p>Now recycled packaging."
+                                                                   "</p>"},
+        },
+        "drop": [p.handle for p in active[-3:]],
+    }
+
+
 def write_images(out: Path, product: Product) -> None:
     category = next((c for c in CATEGORIES if c.product_type == product.product_type), None)
     shape = SHAPES[category.shape if category else "card"]
@@ -408,6 +463,8 @@ def write_readme(out: Path, products: list[Product], levels: list[InventoryRow],
         "variant and location it is stocked at |",
         "| `warehouse_stock.csv` | the warehouse's own stock feed (format below) |",
         "| `shop.json` | shop name, domain, currency, time zone |",
+        "| `nightly_changes.json` | the demo's nightly feed: `products.csv` plus these additions,"
+        " changes and drops |",
         "",
         "## The warehouse feed",
         "",

@@ -159,6 +159,22 @@ class WarehouseSettings:
     api_key: Secret | None = None
     fields: dict[str, str] = field(default_factory=dict)
     paths: dict[str, str] = field(default_factory=dict)
+    catalog_fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ImportSettings:
+    """``[import]``: the nightly product import (see sync/catalog/importer.py)."""
+
+    feed: str | None = None
+    shrink_percent: int = 20
+    archive_missing: bool = False
+    identifier: str = "handle"
+    custom_id: str = "hubshop.product_id"
+    bulk_threshold: int = 250
+    categories: dict[str, str] = field(default_factory=dict)
+    location: str | None = None
+    lock_minutes: int = 120
 
 
 @dataclass(frozen=True)
@@ -182,6 +198,7 @@ class Settings:
     site: SiteSettings = field(default_factory=SiteSettings)
     inventory: InventorySettings = field(default_factory=InventorySettings)
     warehouse: WarehouseSettings = field(default_factory=WarehouseSettings)
+    imports: ImportSettings = field(default_factory=ImportSettings)
     service: ServiceSettings = field(default_factory=ServiceSettings)
 
     @property
@@ -256,13 +273,14 @@ def load_settings(
         site=_build(SiteSettings, sections["site"], "site", where),
         inventory=_build(InventorySettings, sections["inventory"], "inventory", where),
         warehouse=_warehouse(sections["warehouse"], environ, where),
+        imports=_build(ImportSettings, sections["import"], "import", where),
         service=_service(sections["service"], environ, where),
     )
     _check(settings, where, project.get("__text__", ""))
     return settings
 
 
-_SECTIONS = ("catalog", "site", "inventory", "warehouse", "service")
+_SECTIONS = ("catalog", "site", "inventory", "warehouse", "import", "service")
 _SECRET_WORDS = re.compile(r"(token|secret|password|api_key|access_key)", re.I)
 
 
@@ -536,3 +554,10 @@ def _check(settings: Settings, where: str, text: str) -> None:
     except Exception:  # noqa: BLE001 - any failure means the name is unusable
         problem = f"= {inventory.timezone!r} is not an IANA time zone"
         raise fail("inventory", "timezone", problem) from None
+    imports = settings.imports
+    if imports.identifier not in ("handle", "custom_id"):
+        raise fail("import", "identifier", f"= {imports.identifier!r}; choose handle or custom_id")
+    if not 0 <= imports.shrink_percent <= 100:
+        raise fail("import", "shrink_percent", "must be 0..100 (per cent fewer products refused)")
+    if imports.bulk_threshold < 1 or imports.lock_minutes < 1:
+        raise fail("import", "bulk_threshold", "and lock_minutes must be at least 1")

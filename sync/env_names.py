@@ -28,8 +28,8 @@ WAREHOUSE_FEED = "WAREHOUSE_FEED"
 HUBSHOP_HOME = "HUBSHOP_HOME"
 HUBSHOP_PUSH_KEY = "HUBSHOP_PUSH_KEY"  # secret; the key `hubshop serve` wants on warehouse pushes
 HUBSHOP_CONFIG = "HUBSHOP_CONFIG"  # path of hubshop.toml, default ./hubshop.toml
-HUBSHOP_STACK = "HUBSHOP_STACK"  # CloudFormation stack the inventory service is deployed as
 HUBSPOT_CONFIG = "HUBSPOT_CONFIG"  # path of hubspot.config.yml, default ./hubspot.config.yml
+HUBSHOP_STACK = "HUBSHOP_STACK"  # the deployed CloudFormation stack (doctor, deploy, console)
 
 # --- set by template.yaml on the Lambda functions (only those each function reads) ----------
 STATE_TABLE = "HUBSHOP_STATE_TABLE"  # DynamoDB table of the inventory StateStore
@@ -41,6 +41,8 @@ SHOPIFY_SECRET = "HUBSHOP_SHOPIFY_SECRET"  # secret id: JSON with the Shopify ap
 WAREHOUSE_SECRET = "HUBSHOP_WAREHOUSE_SECRET"  # secret id: JSON {"api_key"} for a REST warehouse
 HUBSPOT_SECRET = "HUBSHOP_HUBSPOT_SECRET"  # secret id: JSON {"access_token"} (site function)
 METRICS_NAMESPACE_ENV = "POWERTOOLS_METRICS_NAMESPACE"
+RECONCILE_FUNCTION = "HUBSHOP_RECONCILE_FUNCTION"  # the nightly hands stock to this function
+NIGHTLY_FEED = "HUBSHOP_NIGHTLY_FEED"  # the product feed the nightly imports (s3://… or warehouse)
 
 SERVICE = (
     STATE_TABLE,
@@ -52,6 +54,8 @@ SERVICE = (
     WAREHOUSE_SECRET,
     HUBSPOT_SECRET,
     METRICS_NAMESPACE_ENV,
+    RECONCILE_FUNCTION,
+    NIGHTLY_FEED,
 )
 
 SECRETS = (
@@ -82,6 +86,6 @@ ALL = (
     HUBSHOP_HOME,
     HUBSHOP_PUSH_KEY,
     HUBSHOP_CONFIG,
-    HUBSHOP_STACK,
     HUBSPOT_CONFIG,
+    HUBSHOP_STACK,
 )

@@ -53,7 +53,8 @@ def test_status_is_one_object_with_each_jobs_state(home: Path) -> None:
                 "next_run"} <= set(job)
     assert view["catalog"]["drift"]["count"] == 0  # the demo synced the table
     assert view["inventory"]["paused"] is False and view["inventory"]["drift"]["count"] == 0
-    assert view["nightly"]["last_run"] is None and view["theme"]["last_run"] is None
+    assert view["nightly"]["last_run"]["kind"] == "nightly"  # the demo runs one nightly cycle
+    assert view["theme"]["last_run"] is None
 
 
 def test_catalog_and_inventory_runs_are_recorded_and_dry_runs_are_not(home: Path) -> None:

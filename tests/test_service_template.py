@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import shutil
 import subprocess
 import sys
@@ -107,3 +108,26 @@ def test_the_two_functions_ship_separate_packages(template: dict[str, Any]) -> N
     # the inventory functions use the global CodeUri; the site function has its own
     assert template["Globals"]["Function"]["CodeUri"] == "build/lambda/inventory"
     assert functions_of(template)["SiteRefreshFunction"]["CodeUri"] == "build/lambda/site"
+
+
+def test_the_nightly_import_runs_at_midnight_store_time_with_retries_dlq_and_alarms(
+    template: dict[str, Any]
+) -> None:
+    # given
+    function = functions_of(template)["NightlyFunction"]
+    nightly = function["Events"]["Nightly"]["Properties"]
+    alarms = {json.dumps(d["Value"]) for r in template["Resources"].values()
+              if r["Type"] == "AWS::CloudWatch::Alarm" for d in r["Properties"]["Dimensions"]}
+    # then
+    assert function["Events"]["Nightly"]["Type"] == "ScheduleV2"
+    assert nightly["ScheduleExpression"] == "cron(0 0 * * ? *)"
+    assert nightly["ScheduleExpressionTimezone"] == {"Ref": "StoreTimeZone"}
+    assert nightly["RetryPolicy"]["MaximumRetryAttempts"] >= 1
+    assert nightly["DeadLetterConfig"] == {"Arn": {"GetAtt": "NightlyDeadLetterQueue.Arn"}}
+    assert function["DeadLetterQueue"]["TargetArn"] == {"GetAtt": "NightlyDeadLetterQueue.Arn"}
+    assert function["Timeout"] == 900 and function["CodeUri"] == "build/lambda/site"
+    watched = {'{"Ref": "NightlyFunction"}', '{"GetAtt": "NightlyDeadLetterQueue.QueueName"}'}
+    assert watched <= alarms
+    variables = function["Environment"]["Variables"]
+    assert variables[E.RECONCILE_FUNCTION] == {"Ref": "ScheduleFunction"}
+    assert E.NIGHTLY_FEED in variables

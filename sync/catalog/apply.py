@@ -66,6 +66,7 @@ def apply_plan(
     *,
     batch_size: int = MAX_BATCH,
     on_rows: Progress | None = None,
+    publish: bool = True,
 ) -> ApplyResult:
     """Write ``plan`` into ``table`` and publish when it should.
 
@@ -74,6 +75,7 @@ def apply_plan(
         table: where to write.
         batch_size: rows per batch call (HubDB allows at most 100).
         on_rows: told how many rows each finished batch wrote (progress bars).
+        publish: False writes the draft only (``catalog sync --no-publish``).
 
     Raises:
         CatalogWriteError: HubDB refused a write; earlier batches stay in the
@@ -112,7 +114,7 @@ def apply_plan(
                lambda i=inputs: table.update_rows(i))
         result.batches += 1
         tick(len(chunk))
-    if plan.needs_publish:
+    if plan.needs_publish and publish:
         _write(table.name, "publishing", [], table.publish)
         result.published = True
     return result

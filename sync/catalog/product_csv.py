@@ -110,6 +110,15 @@ def parse_product_csv(text: str, source: str) -> list[Product]:
     return _ProductReader(table, dialect).read()
 
 
+def products_from_table(table: CsvTable) -> list[Product]:
+    """Products of an already parsed table (the importer re-reads it without invalid products).
+
+    Raises:
+        InputErrors: every problem found.
+    """
+    return _ProductReader(table, detect_dialect(table)).read()
+
+
 def detect_dialect(table: CsvTable) -> str:
     """``legacy`` when the header has ``Handle``, ``current`` when it has ``URL handle``."""
     if table.has("Handle"):

@@ -62,6 +62,7 @@ def run_sync(
     dry_run: bool = False,
     clock: Clock = SYSTEM_CLOCK,
     show_progress: bool | None = False,
+    publish: bool = True,
 ) -> SyncReport:
     """Make the products table match the source, changing only what differs.
 
@@ -78,6 +79,7 @@ def run_sync(
         dry_run: plan only; nothing is written or published.
         clock: what the progress bar's timing uses.
         show_progress: progress bar while writing (None: when logging allows).
+        publish: False leaves the changes in the draft (``--no-publish``).
 
     Raises:
         InputError: a table that would exceed 10,000 rows.
@@ -107,7 +109,8 @@ def run_sync(
         total = len(plan.creates) + len(plan.updates) + len(plan.deletes)
         with progress(total, f"Syncing {name}", enabled=show_progress, clock=clock) as bar:
             report.applied = apply_plan(
-                plan, writer, batch_size=catalog.batch_size, on_rows=bar.update
+                plan, writer, batch_size=catalog.batch_size, on_rows=bar.update,
+                publish=publish,
             )
         report.published = report.applied.published
     report.api_calls = {"shopify": reader.calls, "hubspot": _calls(writer) - hubspot_before}

@@ -14,9 +14,14 @@ import click
 
 from sync import __version__
 from sync.cli.errors import fail_json, words
-from sync.cli.registry import COMMANDS
+from sync.cli.registry import COMMANDS, SUBCOMMANDS
 
 _words = words  # kept for callers of the old name
+
+
+def _load(target: str) -> click.Command:
+    module, _, attribute = target.partition(":")
+    return getattr(importlib.import_module(module), attribute)
 
 
 class HubshopGroup(click.Group):
@@ -36,8 +41,11 @@ class HubshopGroup(click.Group):
         entry = COMMANDS.get(cmd_name)
         if entry is None:
             return None
-        module, _, attribute = entry[0].partition(":")
-        command = getattr(importlib.import_module(module), attribute)
+        command = _load(entry[0])
+        if isinstance(command, click.Group):
+            for target in SUBCOMMANDS.get(cmd_name, ()):
+                sub = _load(target)
+                command.commands.setdefault(sub.name or target, sub)
         self.commands[cmd_name] = command
         return command
 

@@ -48,6 +48,8 @@ def catalog() -> None:
     is_flag=True,
     help="Sanitise every description anew (after a sanitiser change), not only changed ones.",
 )
+@click.option("--no-publish", is_flag=True,
+              help="Write the draft only; publish later (catalog sync, or HubDB's editor).")
 @dry_run_option
 @json_option
 @pass_app
@@ -59,6 +61,7 @@ def sync_command(
     products: str | None,
     since: datetime | None,
     rebuild_text: bool,
+    no_publish: bool,
     dry_run: bool,
     as_json: bool,
 ) -> None:
@@ -67,7 +70,8 @@ def sync_command(
     Only changed cells are written, at most 100 rows a call; the table is
     published once at the end, and only when something changed (or an earlier
     run died before publishing). Columns the table has that hubshop did not
-    declare are never touched.
+    declare are never touched. Each publish keeps the rows it replaces, for
+    `hubshop catalog rollback`.
 
     \b
     Example:
@@ -76,6 +80,7 @@ def sync_command(
       hubshop catalog sync --since 2026-12-01 --rebuild-text
     """
     from sync.jobs.catalog import sync_catalog
+    from sync.jobs.operator import catalog_target
 
     settings = app.settings()
     if not as_json:
@@ -83,18 +88,20 @@ def sync_command(
     ids = [p.strip() for p in products.split(",") if p.strip()] if products else None
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=UTC)
-    report = sync_catalog(
-        settings,
-        source=source,
-        target=target,
-        table=table,
-        products=ids,
-        since=since,
-        rebuild_text=rebuild_text,
-        dry_run=dry_run,
-        clock=app.clock,
-        show_progress=False if as_json else None,
-    )
+    with catalog_target(settings, target, table, clock=app.clock) as writer:
+        report = sync_catalog(
+            settings,
+            source=source,
+            target=writer,
+            table=table,
+            products=ids,
+            since=since,
+            rebuild_text=rebuild_text,
+            dry_run=dry_run,
+            clock=app.clock,
+            show_progress=False if as_json else None,
+            publish=not no_publish,
+        )
     if as_json:
         emit_json(report.as_dict())
         return
@@ -113,8 +120,13 @@ def _render(report) -> None:
         for line in _plan_lines(plan):
             click.echo(f"  {line}")
         click.echo("  then publish" if plan.needs_publish else "  nothing to publish")
+    elif report.published:
+        click.echo("Published.")
+    elif report.plan.needs_publish:
+        click.echo("Written to the draft, not published (--no-publish); "
+                   "`hubshop catalog sync` publishes it.")
     else:
-        click.echo("Published." if report.published else "Nothing to publish.")
+        click.echo("Nothing to publish.")
     calls = counts["api_calls"]
     click.echo(f"API calls: Shopify {calls['shopify']}, HubSpot {calls['hubspot']}")
 

@@ -257,12 +257,3 @@ def describe_run(run: dict[str, Any] | None) -> str:
     return (f"{run.get('kind', '?')} at {run.get('end') or run.get('at')}: "
             f"{run.get('result', 'ok')}; " + ", ".join(f"{k} {v}" for k, v in counts.items())
             + f"; API calls {calls_text}")
-
-
-def _add_subgroups() -> None:
-    from sync.cli.dead_letters import dead_letters
-
-    inventory_group.add_command(dead_letters)
-
-
-_add_subgroups()

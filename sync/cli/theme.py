@@ -231,7 +231,8 @@ def upload_command(app: AppContext, theme_dir: str | None, environment: str, des
     from sync.jobs.inventory import open_state
     from sync.jobs.runs import recorded_run
     from sync.paths import asset_dir
-    from sync.site.upload import Manifest, manifest_path, upload_theme
+    from sync.site.rollback import upload_keeping_history
+    from sync.site.upload import Manifest, manifest_path
 
     settings = app.settings()
     if not settings.hubspot.configured:
@@ -247,8 +248,8 @@ def upload_command(app: AppContext, theme_dir: str | None, environment: str, des
     calls_before = client.stats.calls
     with recorded_run(open_state(app.connection()), "theme_upload", app.clock,
                       dry_run=dry_run) as run:
-        report = upload_theme(folder, files_api, dest=target, manifest=manifest,
-                              modules_dirs=modules, prune=prune, dry_run=dry_run)
+        report = upload_keeping_history(folder, files_api, dest=target, manifest=manifest,
+                                        modules_dirs=modules, prune=prune, dry_run=dry_run)
         plan = report.plan
         run.counts = {"uploaded": len(plan.upload), "unchanged": len(plan.unchanged),
                       "deleted": len(plan.delete)}

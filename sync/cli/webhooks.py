@@ -35,7 +35,7 @@ def subscribe_command(app: AppContext, address: str, dry_run: bool, as_json: boo
     Example:
       hubshop webhooks subscribe --address https://example.com/webhooks/shopify --dry-run
     """
-    from sync.service.settings import WEBHOOK_TOPICS
+    from sync.inventory.events import WEBHOOK_TOPICS
     from sync.shopify.client import ShopifyClient
     from sync.shopify.webhooks import subscribe
 

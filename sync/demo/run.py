@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from sync.config import HubSpotSettings, Settings, ShopifySettings, WarehouseSettings
 from sync.demo.catalog_step import catalog_step
 from sync.demo.inventory_step import inventory_step
+from sync.demo.nightly_step import nightly_step
 from sync.demo.seed import seed_demo_store
 from sync.demo.site_step import site_step
 from sync.demo.step import DemoStep
@@ -74,13 +75,14 @@ def run_demo(settings: Settings, *, reset: bool = False) -> DemoReport:
 
 def _register_steps() -> None:
     """Inventory first, so the catalog rows and the site show the reconciled stock."""
-    STEPS.extend([inventory_step, catalog_step, site_step])
+    STEPS.extend([inventory_step, catalog_step, site_step, nightly_step])
     NEXT_STEPS.extend(
         [
             "hubshop theme preview                     # browse the shop on localhost:8000",
             "hubshop inventory sync --dry-run          # what the warehouse would change now",
             "hubshop catalog sync --dry-run            # what a catalog sync would change now",
             "hubshop serve                             # the inventory service, without AWS",
+            "hubshop products import FEED --dry-run    # what a product feed would change",
         ]
     )
 

@@ -9,12 +9,12 @@ filter the SDK cannot pass goes through the client's generic ``request``.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sync.catalog.table import key_filters
 from sync.hubspot.client import HubSpotClient
-from sync.hubspot.errors import hubspot_error
+from sync.hubspot.errors import HubSpotError, hubspot_error
 
 BASE = "/cms/v3/hubdb/tables"
 PAGE = 1000
@@ -32,6 +32,8 @@ class HubDBProductTable:
     def __init__(self, client: HubSpotClient, name: str) -> None:
         self.client = client
         self.name = name
+        # Called just before each publish (catalog rollback keeps a snapshot there).
+        self.before_publish: Callable[[], None] | None = None
 
     @property
     def calls(self) -> int:
@@ -74,7 +76,26 @@ class HubDBProductTable:
         self._sdk("purge rows", BATCH, "purge_draft_table_rows", self.name, body)
 
     def publish(self) -> dict[str, Any]:
+        if self.before_publish is not None:
+            self.before_publish()
         return self._sdk("publish table", TABLES, "publish_draft_table", self.name)
+
+    def published_rows(self) -> list[dict[str, Any]] | None:
+        """The live rows (``GET /tables/{t}/rows``), or None when never published."""
+        rows: list[dict[str, Any]] = []
+        after = None
+        while True:
+            qs: dict[str, Any] = {"limit": PAGE, **({"after": after} if after else {})}
+            try:
+                page = self.client.request("GET", f"{BASE}/{self.name}/rows", qs=qs)
+            except HubSpotError as exc:
+                if exc.status == 404:
+                    return None
+                raise
+            rows.extend((page or {}).get("results") or [])
+            after = (((page or {}).get("paging") or {}).get("next") or {}).get("after")
+            if not after:
+                return rows
 
     def _pages(self, where: dict[str, str] | None) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []

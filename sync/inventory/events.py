@@ -24,6 +24,18 @@ ORDER_TOPICS = ("orders/create", "orders/cancelled", "orders/updated", "orders/f
                 "orders/edited", "orders/paid")
 PRODUCT_TOPICS = ("products/create", "products/update", "products/delete")
 
+# the topics the service subscribes to and acts on (orders move stock; products mark the site)
+WEBHOOK_TOPICS = (
+    "inventory_levels/update",
+    "orders/create",
+    "orders/cancelled",
+    "fulfillments/create",
+    "refunds/create",
+    "products/create",
+    "products/update",
+    "products/delete",
+)
+
 
 def remember_locations(state: StateStore, codes: Mapping[str, str]) -> None:
     """Keep the Shopify location id -> warehouse code map for webhooks (which carry ids)."""

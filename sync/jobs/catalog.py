@@ -188,6 +188,7 @@ def sync_catalog(
     dry_run: bool = False,
     clock: Clock = SYSTEM_CLOCK,
     show_progress: bool | None = False,
+    publish: bool = True,
 ) -> SyncReport:
     """Open the source and target ``settings`` and the arguments name, then run the sync.
 
@@ -199,6 +200,7 @@ def sync_catalog(
         since: only products updated at or after this time (no deletions of gone rows).
         rebuild_text: sanitise every description anew (see :func:`run_sync`).
         dry_run: plan only.
+        publish: False leaves the changes in the draft.
 
     Raises:
         MissingCredentials, UnknownKind, InputError, CatalogWriteError.
@@ -219,7 +221,8 @@ def sync_catalog(
         with recorded_run(_run_log(conn), "catalog_sync", clock, dry_run=dry_run) as run:
             report = run_sync(reader, writer, settings.catalog, target=target_name, table=name,
                               products=products, since=since, rebuild_text=rebuild_text,
-                              dry_run=dry_run, clock=clock, show_progress=show_progress)
+                              dry_run=dry_run, clock=clock, show_progress=show_progress,
+                              publish=publish)
             counts = report.counts()
             run.api_calls = counts.pop("api_calls")
             run.counts = counts

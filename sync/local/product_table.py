@@ -7,7 +7,7 @@ local run too.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sync.catalog.table import key_filters
@@ -20,10 +20,14 @@ FILTER_CHUNK = 100
 class LocalProductTable:
     """One table of a :class:`LocalHubDB`; ``calls`` counts what HubDB would be charged."""
 
+    kind = "local"
+
     def __init__(self, hubdb: LocalHubDB, name: str) -> None:
         self.hubdb = hubdb
         self.name = name
         self.calls = 0
+        # Called just before each publish (catalog rollback keeps a snapshot there).
+        self.before_publish: Callable[[], None] | None = None
 
     def draft_table(self) -> dict[str, Any] | None:
         self.calls += 1
@@ -63,16 +67,27 @@ class LocalProductTable:
         self.hubdb.batch_purge(self.name, {"inputs": list(row_ids)})
 
     def publish(self) -> dict[str, Any]:
+        if self.before_publish is not None:
+            self.before_publish()
         self.calls += 1
         return self.hubdb.publish(self.name)
 
-    def _pages(self, query: dict[str, Any]) -> list[dict[str, Any]]:
+    def published_rows(self) -> list[dict[str, Any]] | None:
+        """The live rows, or None when the table was never published."""
+        try:
+            return self._pages({}, draft=False)
+        except HubDBError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    def _pages(self, query: dict[str, Any], *, draft: bool = True) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
         after = None
         while True:
             self.calls += 1
             page_query = {**query, "limit": PAGE, **({"after": after} if after else {})}
-            page = self.hubdb.rows(self.name, draft=True, query=page_query)
+            page = self.hubdb.rows(self.name, draft=draft, query=page_query)
             rows.extend(page.get("results") or [])
             after = ((page.get("paging") or {}).get("next") or {}).get("after")
             if not after:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sync import env_names
 from sync.env_names import HUBSPOT_SECRET, PUSH_KEY_SECRET, SHOPIFY_SECRET, WAREHOUSE_SECRET
+from sync.inventory.events import WEBHOOK_TOPICS  # noqa: F401 - the edge checks topics here
 
 # --- keys inside the JSON secrets (SecretString) ----------------------------------------
 SHOPIFY_SECRET_FIELDS = {
@@ -50,16 +51,6 @@ MAX_BODY_BYTES = 5 * 1024 * 1024  # a push larger than this is refused whole, wi
 MAX_JSON_DEPTH = 32  # webhooks nest a few levels; a body deeper than this is refused (400)
 
 # The webhook topics the service subscribes to (``hubshop webhooks subscribe``).
-WEBHOOK_TOPICS = (
-    "inventory_levels/update",
-    "orders/create",
-    "orders/cancelled",
-    "fulfillments/create",
-    "refunds/create",
-    "products/create",
-    "products/update",
-    "products/delete",
-)
 
 # --- hubshop serve (no AWS) --------------------------------------------------------------
 LOCAL_PUSH_KEY = env_names.HUBSHOP_PUSH_KEY

@@ -51,8 +51,37 @@ def run_bulk_query(client: ShopifyClient, query: str) -> str | None:
     """
     operation = start_bulk_query(client, query)
     op_id = operation["id"]
-    if operation.get("status") == "COMPLETED":
-        return operation.get("url")
+    current = operation if operation.get("status") == "COMPLETED" else (
+        wait_for_operation(client, op_id))
+    status = current.get("status")
+    if status == "COMPLETED":
+        log.info("bulk operation %s: %s objects", op_id, current.get("objectCount"))
+        return current.get("url")
+    code = current.get("errorCode")
+    if code == "ACCESS_DENIED":
+        raise ConfigError(
+            f"Shopify's bulk operation {op_id} was denied access: grant the app the"
+            " read_products and read_inventory scopes and reinstall it"
+        )
+    raise RemoteError(f"Shopify's bulk operation {op_id} ended {status} ({code})")
+
+
+class StillRunning(RemoteError):
+    """The caller's time ran out while Shopify's bulk operation still runs (it goes on)."""
+
+
+def wait_for_operation(client: ShopifyClient, op_id: str, *,
+                       deadline: float | None = None) -> dict[str, Any]:
+    """Poll a bulk operation (on the client's clock) until it finishes; return its last state.
+
+    Args:
+        deadline: a ``client.clock.monotonic()`` reading to stop waiting at (a
+            Lambda's remaining time); the operation itself keeps running.
+
+    Raises:
+        StillRunning: the deadline passed first.
+        RemoteError: still running after six hours.
+    """
     waited, interval = 0.0, FIRST_POLL_S
     status_doc = load_document("bulk_operation")
     while True:
@@ -60,20 +89,14 @@ def run_bulk_query(client: ShopifyClient, query: str) -> str | None:
         waited += interval
         current = client.execute(status_doc, {"id": op_id}).get("bulkOperation") or {}
         status = current.get("status")
-        if status == "COMPLETED":
-            log.info("bulk operation %s: %s objects", op_id, current.get("objectCount"))
-            return current.get("url")
-        if status in FINISHED_BADLY:
-            code = current.get("errorCode")
-            if code == "ACCESS_DENIED":
-                raise ConfigError(
-                    f"Shopify's bulk operation {op_id} was denied access: grant the app the"
-                    " read_products and read_inventory scopes and reinstall it"
-                )
-            raise RemoteError(f"Shopify's bulk operation {op_id} ended {status} ({code})")
+        if status == "COMPLETED" or status in FINISHED_BADLY:
+            return current
         if waited >= MAX_WAIT_S:
             raise RemoteError(f"Shopify's bulk operation {op_id} still {status} after 6 hours")
         interval = min(MAX_POLL_S, interval * 1.5)
+        if deadline is not None and client.clock.monotonic() + interval > deadline:
+            raise StillRunning(f"Shopify's bulk operation {op_id} is still {status}; the next"
+                               " run takes its results (nothing is sent twice)")
 
 
 def start_bulk_query(client: ShopifyClient, query: str) -> dict[str, Any]:

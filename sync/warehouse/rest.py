@@ -70,7 +70,8 @@ class RestWarehouse:
 
     # internals -------------------------------------------------------------------------
 
-    def _records(self, path: str) -> StockSnapshot:
+    def rows(self, path: str) -> list[Any]:
+        """Every record the API lists at ``path`` (relative to WAREHOUSE_URL), all pages."""
         rows: list[Any] = []
         url: str | None = self._url(path)
         pages = 0
@@ -79,7 +80,10 @@ class RestWarehouse:
             page, url = _page(data, url)
             rows += page
             pages += 1
-        good, rejected = parse_records(rows, fields=self.fields,
+        return rows
+
+    def _records(self, path: str) -> StockSnapshot:
+        good, rejected = parse_records(self.rows(path), fields=self.fields,
                                        source=self.paths["snapshot"].split("?")[0])
         return StockSnapshot(good, rejected)
 

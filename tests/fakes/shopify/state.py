@@ -34,6 +34,7 @@ class FakeState:
     clock: Clock
     base_url: str
     bulk_host: str = "https://storage.googleapis.com/fake-shopify-bulk"
+    upload_host: str = "https://shopify-staged-uploads.storage.googleapis.com"
     bulk: bool = False
     webhooks: dict[str, dict] = field(default_factory=dict)
     bulk_operations: dict[str, dict] = field(default_factory=dict)
@@ -44,6 +45,8 @@ class FakeState:
     staged_uploads: dict[str, bytes] = field(default_factory=dict)
     counters: dict[str, int] = field(default_factory=dict)
     schema: graphql.GraphQLSchema | None = None
+    # The app installation's access scopes (None: every scope hubshop asks for).
+    access_scopes: tuple[str, ...] | None = None
 
     def next_gid(self, kind: str) -> str:
         number = self.counters.get(kind, FAKE_ID_BASES[kind])

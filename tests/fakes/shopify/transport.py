@@ -36,6 +36,9 @@ def install(fake: ShopifyFake, mock: responses.RequestsMock) -> None:
         re.compile(re.escape(fake.state.bulk_host) + r"/.*"),
         callback=lambda r: bulk_file_reply(fake, r),
     )
+    mock.add_callback(
+        responses.POST, f"{fake.state.upload_host}/", callback=lambda r: upload_reply(fake, r)
+    )
 
 
 def graphql_reply(fake: ShopifyFake, request: Any) -> Reply:
@@ -94,6 +97,27 @@ def bulk_file_reply(fake: ShopifyFake, request: Any) -> Reply:
     if content is None:
         return 404, {"Content-Type": "application/xml"}, "<Error><Code>NoSuchKey</Code></Error>"
     return 200, {"Content-Type": "application/jsonl"}, content.decode("utf-8")
+
+
+def upload_reply(fake: ShopifyFake, request: Any) -> Reply:
+    """A staged upload: a multipart form whose ``key`` names the file, as S3 takes it."""
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    body = request.body if isinstance(request.body, bytes) else (request.body or "").encode()
+    head = f"Content-Type: {request.headers.get('Content-Type', '')}\r\n\r\n".encode()
+    message = BytesParser(policy=HTTP).parsebytes(head + body)
+    fields: dict[str, bytes] = {}
+    for part in message.iter_parts() if message.is_multipart() else []:
+        name = part.get_param("name", header="content-disposition")
+        fields[str(name)] = part.get_payload(decode=True) or b""
+    key, content = fields.get("key"), fields.get("file")
+    if not key or content is None:
+        return 400, {"Content-Type": "application/xml"}, "<Error><Code>InvalidArgument</Code>" \
+            "<Message>key and file are required</Message></Error>"
+    fake.state.staged_uploads[key.decode()] = content
+    return 201, {"Content-Type": "application/xml"}, f"<PostResponse><Key>{key.decode()}" \
+        "</Key></PostResponse>"
 
 
 def _authorized(fake: ShopifyFake, token: str | None) -> bool:

@@ -1,7 +1,9 @@
 """Importing this package registers every resolver of the Shopify fake."""
 
 from . import (  # noqa: F401 - imported for their @resolves registrations
+    app,
     bulk,
+    bulk_mutation,
     catalog,
     inventory,
     inventory_mutations,

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from ..connections import paginate
-from ..registry import resolves
+from ..registry import fail, resolves
 from ..state import timestamp
 
 # (days before now, status, net amount): a week of daily payouts, the newest still moving.
@@ -17,6 +17,10 @@ _PAYOUTS = [(1, "SCHEDULED", "412.80"), (2, "IN_TRANSIT", "265.10"), (3, "PAID",
 @resolves("QueryRoot", "shopifyPaymentsAccount")
 def account(_: Any, info: Any) -> dict:
     state = info.context
+    granted = state.access_scopes
+    if granted is not None and "read_shopify_payments_payouts" not in granted:
+        raise fail("Access denied for shopifyPaymentsAccount field. Required access: "
+                   "`read_shopify_payments_payouts` access scope.", "ACCESS_DENIED")
     code = state.shop.info().currency
     payouts = [
         {
@@ -24,6 +28,7 @@ def account(_: Any, info: Any) -> dict:
             "id": f"gid://shopify/ShopifyPaymentsPayout/{9100000001 + index}",
             "legacyResourceId": str(9100000001 + index),
             "status": status,
+            "transactionType": "DEPOSIT",
             "net": {"amount": amount, "currencyCode": code},
             "issuedAt": timestamp(state.now() - timedelta(days=days)),
         }
@@ -38,7 +43,9 @@ def account(_: Any, info: Any) -> dict:
     return {
         "__typename": "ShopifyPaymentsAccount",
         "id": "gid://shopify/ShopifyPaymentsAccount/8800000001",
+        "activated": True,
+        "defaultCurrency": code,
         "balance": [{"amount": "677.90", "currencyCode": code}],
-        "payoutSchedule": {"interval": "DAILY"},
+        "payoutSchedule": {"interval": "DAILY", "weeklyAnchor": None, "monthlyAnchor": None},
         "payouts": payout_page,
     }

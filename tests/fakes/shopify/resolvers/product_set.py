@@ -1,8 +1,10 @@
 """``productSet`` (synchronous or as a ``ProductSetOperation``) and ``productOperation``.
 
-An idempotent upsert keyed by ``identifier`` (id or handle): list fields are
+An idempotent upsert keyed by ``identifier`` (id, handle, or a custom id
+metafield, which the local shop keeps as the handle it names): list fields are
 replaced whole, and the local shop keeps variant and inventory-item ids stable.
-Asynchronous calls apply once the operation has run for a virtual second.
+Asynchronous calls apply once the operation has run for a virtual second. An
+``@idempotent(key:)`` replays the first response for the same key and input.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sync.model.shop import Image, InventoryPolicy, Option, Product, ProductStat
 
 from ..registry import resolves, user_error
 from . import views
+from .idempotency import idempotency_key
 
 RUN_SECONDS = 1.0
 MAX_OPTIONS = 3
@@ -27,9 +30,21 @@ def product_set(_: Any, info: Any, input: dict, synchronous: bool | None = None,
                 identifier: dict | None = None) -> dict:
     state = info.context
     if synchronous is None or synchronous:
+        key = idempotency_key(info)
+        fingerprint = repr(sorted((input or {}).items())) + repr(identifier)
+        remembered = state.idempotency.get(("productSet", key)) if key else None
+        if remembered is not None:
+            if remembered[0] != fingerprint:
+                error = user_error("The same idempotency key cannot be used with different"
+                                   " operation parameters.", None, "INVALID_INPUT")
+                return {"product": None, "productSetOperation": None, "userErrors": [error]}
+            return remembered[1]
         stored, errors = apply(state, input, identifier)
         product = views.product(stored, state) if stored else None
-        return {"product": product, "productSetOperation": None, "userErrors": errors}
+        result = {"product": product, "productSetOperation": None, "userErrors": errors}
+        if key:
+            state.idempotency[("productSet", key)] = (fingerprint, result, state.now())
+        return result
     op_id = state.next_gid("ProductSetOperation")
     record = {"input": input, "identifier": identifier, "started": state.clock.monotonic(),
               "product": None, "errors": [], "done": False}
@@ -79,9 +94,10 @@ def apply(state: Any, data: dict, identifier: dict | None) -> tuple[Product | No
         if existing is None:
             return None, [user_error("Product does not exist", ["identifier", "id"],
                                      "PRODUCT_DOES_NOT_EXIST")]
-    elif identifier and identifier.get("handle"):
-        found = shop.get_product(identifier["handle"])
-        existing = found if found is not None and found.handle == identifier["handle"] else None
+    elif identifier and (identifier.get("handle") or identifier.get("customId")):
+        wanted = identifier.get("handle") or identifier["customId"]["value"]
+        found = shop.get_product(wanted)
+        existing = found if found is not None and found.handle == wanted else None
     elif data.get("handle") and shop.get_product(data["handle"]) is not None:
         return None, [user_error(f"Handle {data['handle']!r} is already in use: pass an"
                                  " identifier to update that product.", ["input", "handle"],
@@ -178,7 +194,9 @@ def _product(state: Any, data: dict, existing: Product | None,
 def _variant(item: dict, position: int, quantities: list[dict]) -> Variant:
     chosen = {v["optionName"]: v["name"] for v in item.get("optionValues") or []
               if v.get("optionName")}
-    tracked = (item.get("inventoryItem") or {}).get("tracked")
+    inventory_item = item.get("inventoryItem") or {}
+    tracked = inventory_item.get("tracked")
+    weight = (inventory_item.get("measurement") or {}).get("weight") or {}
     return Variant(
         sku=item.get("sku") or "",
         price=Decimal(str(item.get("price") or "0")),
@@ -190,11 +208,20 @@ def _variant(item: dict, position: int, quantities: list[dict]) -> Variant:
         inventory_tracked=True if tracked is None else bool(tracked),
         inventory_policy=InventoryPolicy(item.get("inventoryPolicy") or "DENY"),
         barcode=item.get("barcode") or "",
+        grams=_grams(weight),
+        requires_shipping=inventory_item.get("requiresShipping", True) is not False,
         taxable=item.get("taxable", True) is not False,
         image_src=(item.get("file") or {}).get("originalSource"),
         position=item.get("position") or position,
         id=item.get("id"),
     )
+
+
+def _grams(weight: dict) -> int | None:
+    if weight.get("value") is None:
+        return None
+    factor = {"GRAMS": 1, "KILOGRAMS": 1000, "OUNCES": 28.3495, "POUNDS": 453.592}
+    return round(float(weight["value"]) * factor.get(weight.get("unit") or "GRAMS", 1))
 
 
 def _code(code: str) -> str | None:

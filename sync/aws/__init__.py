@@ -1,0 +1,1 @@
+"""Adapters over AWS's own APIs (CloudFormation, SQS, Scheduler) for the operator's views."""

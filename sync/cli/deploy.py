@@ -1,0 +1,51 @@
+"""``hubshop deploy``: theme and modules, the products table, the AWS stack and webhooks."""
+
+from __future__ import annotations
+
+import click
+
+from sync import env_names as E
+from sync.cli.context import AppContext, pass_app
+from sync.cli.options import dry_run_option, emit_json, json_option
+
+
+@click.command("deploy")
+@click.option("--stack", envvar=E.HUBSHOP_STACK, default="hubshop", show_default=True,
+              metavar="NAME", help=f"CloudFormation stack name (env {E.HUBSHOP_STACK}).")
+@click.option("--theme-env", type=click.Choice(["draft", "published"]), default="published",
+              show_default=True, help="Design manager environment the theme goes to.")
+@dry_run_option
+@json_option
+@pass_app
+@click.pass_context
+def deploy(ctx: click.Context, app: AppContext, stack: str, theme_env: str, dry_run: bool,
+           as_json: bool) -> None:
+    """Deploy everything, then say what is left: theme, table, stack, webhooks.
+
+    1. validate and upload the theme and modules (unchanged files skipped);
+    2. sync the HubDB products table, creating it if needed, and publish it;
+    3. build and `sam deploy` the inventory service (printed when the SAM CLI
+       is not installed, or when the store's domain is not set);
+    4. subscribe Shopify's webhooks at the stack's WebhookUrl.
+    Steps whose service is not configured are listed as left to do, with the
+    command. Exit 1 if a step failed.
+
+    \b
+    Example:
+      hubshop deploy --dry-run
+      hubshop deploy --stack hubshop --json
+    """
+    from sync.jobs.operator import run_deploy
+
+    settings = app.settings()
+    if not as_json:
+        app.announce(settings)
+    report = run_deploy(settings, stack=stack, dry_run=dry_run, theme_env=theme_env,
+                        clock=app.clock)
+    if as_json:
+        emit_json(report.as_dict())
+    else:
+        for line in report.lines():
+            click.echo(line)
+    if not report.ok:
+        ctx.exit(1)

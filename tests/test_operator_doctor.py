@@ -1,0 +1,301 @@
+"""``hubshop doctor``: one line per check, the fix for each failure, never a traceback."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from click.testing import CliRunner
+from moto import mock_aws
+
+from sync.cli import main
+from sync.config import Settings, load_settings
+from sync.jobs.operator import doctor_probes
+from sync.operator.doctor import FAIL, INFO, OK, DoctorReport, run_probes
+from sync.shopify.client import QUERIES_DIR
+from tests.fakes.hubdb_server import HubDBFake
+from tests.fakes.hubspot_token_info import serve_token_info
+from tests.fakes.shopify.schema import assert_valid
+
+
+def _settings(tmp_path: Path, **env: str) -> Settings:
+    return load_settings(flags={"home": str(tmp_path / "home")}, env=env, cwd=tmp_path)
+
+
+def _check(report: DoctorReport, area: str, name: str) -> Any:
+    found = [c for c in report.checks if c.area == area and c.name == name]
+    assert found, f"no check {area}: {name} in {[(c.area, c.name) for c in report.checks]}"
+    return found[0]
+
+
+def test_the_scopes_document_is_valid_2026_04(shopify_schema: Any) -> None:
+    assert_valid((QUERIES_DIR / "app_scopes.graphql").read_text(), name="app_scopes.graphql")
+
+
+# --------------------------------------------------------------- embedded default
+
+
+def test_the_embedded_default_passes_and_names_each_missing_credential() -> None:
+    # when
+    result = CliRunner().invoke(main, ["doctor"])
+    # then
+    assert result.exit_code == 0, result.output
+    assert "all checks passed" in result.stdout
+    for name in ("SHOPIFY_ACCESS_TOKEN", "HUBSPOT_ACCESS_TOKEN", "WAREHOUSE_URL",
+                 "HUBSHOP_STACK"):
+        assert name in result.stdout
+
+
+def test_json_is_one_object_with_every_check() -> None:
+    result = CliRunner().invoke(main, ["doctor", "--json"])
+    data = json.loads(result.stdout)
+    assert data["ok"] is True and data["failed"] == 0
+    assert {c["area"] for c in data["checks"]} == {"local", "shopify", "hubspot", "warehouse",
+                                                  "aws"}
+    assert all(set(c) == {"area", "name", "status", "detail", "fix"} for c in data["checks"])
+    assert data["passed"] + data["info"] == len(data["checks"])
+
+
+def test_a_half_configured_shopify_fails_with_its_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    # given a store but no token
+    monkeypatch.setenv("SHOPIFY_STORE", "fernhill-demo.myshopify.com")
+    # when
+    result = CliRunner().invoke(main, ["doctor"])
+    # then
+    assert result.exit_code == 1
+    assert "FAIL  shopify: credentials" in result.stdout
+    assert "fix: set SHOPIFY_ACCESS_TOKEN" in result.stdout
+
+
+def test_a_bad_setting_is_a_failed_check_not_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "hubshop.toml").write_text("[catalog]\ntable = \"Bad Name\"\n")
+    result = CliRunner().invoke(main, ["doctor", "--json"])
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["checks"][0]["area"] == "settings" and "table" in data["checks"][0]["detail"]
+
+
+# --------------------------------------------------------------- Shopify
+
+
+def _shopify_env(fake: Any) -> dict[str, str]:
+    return {"SHOPIFY_STORE": "fernhill-demo.myshopify.com", "SHOPIFY_ACCESS_TOKEN": fake.token,
+            "SHOPIFY_ADMIN_URL": fake.base_url}
+
+
+def test_shopify_scopes_are_checked_per_feature(shopify_fake: Any, tmp_path: Path) -> None:
+    # given an app granted everything hubshop asks for
+    env = {**_shopify_env(shopify_fake), "SHOPIFY_STOREFRONT_TOKEN": "public-storefront-token"}
+    report = run_probes(doctor_probes(_settings(tmp_path, **env)))
+    # then
+    assert _check(report, "shopify", "credentials").status == OK
+    assert _check(report, "shopify", "scopes for payouts").status == OK
+    assert report.ok
+    assert len(shopify_fake.calls.named("AppScopes")) == 1
+
+
+def test_a_missing_scope_names_the_feature_and_the_fix(shopify_fake: Any, tmp_path: Path) -> None:
+    # given an app without the payouts and inventory write scopes
+    shopify_fake.state.access_scopes = ("read_products", "read_inventory", "read_locations",
+                                        "read_orders", "read_fulfillments",
+                                        "read_merchant_managed_fulfillment_orders")
+    # when
+    report = run_probes(doctor_probes(_settings(tmp_path, **_shopify_env(shopify_fake))))
+    # then
+    payouts = _check(report, "shopify", "scopes for payouts")
+    assert payouts.status == FAIL and "read_shopify_payments_payouts" in payouts.detail
+    assert "reinstall" in payouts.fix
+    assert "write_inventory" in _check(report, "shopify", "scopes for inventory sync").detail
+    assert _check(report, "shopify", "scopes for catalog sync").status == OK
+    assert not report.ok
+
+
+def test_a_missing_storefront_token_fails_the_buy_button_check(shopify_fake: Any,
+                                                               tmp_path: Path) -> None:
+    report = run_probes(doctor_probes(_settings(tmp_path, **_shopify_env(shopify_fake))))
+    check = _check(report, "settings", "Buy Button token")
+    assert check.status == FAIL and "SHOPIFY_STOREFRONT_TOKEN" in check.fix
+    assert _check(report, "settings", "webhook secret").status == INFO
+
+
+def test_a_wrong_shopify_token_is_named_with_its_fix(shopify_fake: Any, tmp_path: Path) -> None:
+    env = {**_shopify_env(shopify_fake), "SHOPIFY_ACCESS_TOKEN": "shpat_wrong"}
+    report = run_probes(doctor_probes(_settings(tmp_path, **env)))
+    check = _check(report, "shopify", "credentials")
+    assert check.status == FAIL and "refused the credentials" in check.detail
+    assert "SHOPIFY_ACCESS_TOKEN" in check.fix and "shpat_wrong" not in check.detail
+
+
+# --------------------------------------------------------------- HubSpot
+
+
+@pytest.fixture
+def hubdb(clock: Any) -> Iterator[HubDBFake]:
+    with HubDBFake(clock=clock) as fake:
+        yield fake
+
+
+def _hubspot_env(fake: HubDBFake, token: str | None = None) -> dict[str, str]:
+    return {"HUBSPOT_ACCESS_TOKEN": token or fake.token, "HUBSPOT_API_BASE": fake.url}
+
+
+def _publish_table(fake: HubDBFake, name: str = "products", publish: bool = True) -> None:
+    fake.hubdb.create_table({"name": name, "label": name,
+                             "columns": [{"name": "title", "label": "Title", "type": "TEXT"}]})
+    if publish:
+        fake.hubdb.publish(name)
+
+
+def test_hubspot_token_scopes_and_published_table_pass(hubdb: HubDBFake, tmp_path: Path,
+                                                       clock: Any) -> None:
+    # given
+    serve_token_info(hubdb)
+    _publish_table(hubdb)
+    # when
+    report = run_probes(doctor_probes(_settings(tmp_path, **_hubspot_env(hubdb)), clock=clock))
+    # then: two calls (token info, the published table)
+    assert [(c.method, c.path) for c in hubdb.calls] == [
+        ("POST", "/oauth/v2/private-apps/get/access-token-info"),
+        ("GET", "/cms/v3/hubdb/tables/products")]
+    assert _check(report, "hubspot", "credentials").status == OK
+    assert _check(report, "hubspot", "scopes for catalog sync (HubDB)").status == OK
+    assert _check(report, "hubspot", "HubDB table products").status == OK
+    assert report.ok, report.lines()
+
+
+def test_missing_cms_scope_and_unpublished_table_are_named(hubdb: HubDBFake, tmp_path: Path,
+                                                           clock: Any) -> None:
+    serve_token_info(hubdb, scopes=("hubdb",))
+    _publish_table(hubdb, publish=False)
+    report = run_probes(doctor_probes(_settings(tmp_path, **_hubspot_env(hubdb)), clock=clock))
+    scope = _check(report, "hubspot", "scopes for theme upload (CMS source code)")
+    assert scope.status == FAIL and "content" in scope.detail and "Private Apps" in scope.fix
+    table = _check(report, "hubspot", "HubDB table products")
+    assert table.status == FAIL and "never published" in table.detail
+    assert "hubshop" in table.fix
+
+
+def test_a_missing_table_and_a_wrong_portal_are_named(hubdb: HubDBFake, tmp_path: Path,
+                                                      clock: Any) -> None:
+    serve_token_info(hubdb)
+    env = {**_hubspot_env(hubdb), "HUBSPOT_ACCOUNT_ID": "999"}
+    report = run_probes(doctor_probes(_settings(tmp_path, **env), clock=clock))
+    portal = _check(report, "hubspot", "portal")
+    assert portal.status == FAIL and "999" in portal.detail
+    assert str(hubdb.portal_id) in portal.detail
+    assert _check(report, "hubspot", "HubDB table products").detail == "missing"
+
+
+def test_an_expired_hubspot_token_is_one_line_with_its_fix(hubdb: HubDBFake, tmp_path: Path,
+                                                           clock: Any) -> None:
+    serve_token_info(hubdb)
+    env = _hubspot_env(hubdb, token="pat-na1-expired")
+    report = run_probes(doctor_probes(_settings(tmp_path, **env), clock=clock))
+    check = _check(report, "hubspot", "credentials")
+    assert check.status == FAIL and "401" in check.detail
+    assert "HUBSPOT_ACCESS_TOKEN" in check.fix and "pat-na1-expired" not in check.detail
+    table = _check(report, "hubspot", "HubDB table products")
+    assert table.detail == "HubSpot refused the token (HTTP 401)"
+    assert "HUBSPOT_ACCESS_TOKEN" in table.fix
+
+
+# --------------------------------------------------------------- warehouse
+
+
+def test_a_refused_warehouse_key_is_named(tmp_path: Path) -> None:
+    import responses
+
+    (tmp_path / "hubshop.toml").write_text('[warehouse]\nkind = "rest"\n')
+    with responses.RequestsMock() as mock:
+        mock.get("https://wh.example/stock", status=401, json={"error": "bad key"})
+        settings = _settings(tmp_path, WAREHOUSE_URL="https://wh.example/",
+                             WAREHOUSE_API_KEY="wrong-key")
+        report = run_probes(doctor_probes(settings))
+    check = _check(report, "warehouse", "reachable")
+    assert check.status == FAIL and "401" in check.detail and "WAREHOUSE_API_KEY" in check.fix
+
+
+def test_a_rest_warehouse_without_url_fails(tmp_path: Path) -> None:
+    (tmp_path / "hubshop.toml").write_text('[warehouse]\nkind = "rest"\n')
+    report = run_probes(doctor_probes(_settings(tmp_path)))
+    assert _check(report, "warehouse", "settings").status == FAIL
+
+
+# --------------------------------------------------------------- AWS (moto)
+
+REGION = "eu-west-1"
+TEMPLATE = {
+    "Resources": {
+        "EventsDeadLetterQueue": {"Type": "AWS::SQS::Queue", "Properties": {}},
+        "EventsQueue": {"Type": "AWS::SQS::Queue", "Properties": {}},
+        "StateTable": {"Type": "AWS::DynamoDB::Table", "Properties": {
+            "BillingMode": "PAY_PER_REQUEST",
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]}},
+    },
+    "Outputs": {
+        "WebhookUrl": {"Value": "https://abc.execute-api.eu-west-1.amazonaws.com/webhooks/shopify"},
+        "StockPushUrl": {"Value": "https://abc.execute-api.eu-west-1.amazonaws.com/warehouse/stock"},
+        "DeadLetterQueueUrl": {"Value": {"Ref": "EventsDeadLetterQueue"}},
+    },
+}
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    with mock_aws():
+        session = boto3.session.Session(region_name=REGION)
+        session.client("cloudformation").create_stack(StackName="hubshop",
+                                                      TemplateBody=json.dumps(TEMPLATE))
+        scheduler = session.client("scheduler")
+        for name, state in (("hubshop-Nightly", "ENABLED"), ("hubshop-Poll", "DISABLED")):
+            scheduler.create_schedule(
+                Name=name, ScheduleExpression="cron(0 0 * * ? *)", State=state,
+                FlexibleTimeWindow={"Mode": "OFF"},
+                Target={"Arn": f"arn:aws:lambda:{REGION}:123456789012:function:x",
+                        "RoleArn": "arn:aws:iam::123456789012:role/x"})
+        yield session
+
+
+def test_a_healthy_stack_passes(aws: Any, tmp_path: Path) -> None:
+    report = run_probes(doctor_probes(_settings(tmp_path), stack="hubshop", aws_session=aws))
+    assert _check(report, "aws", "stack").status == OK
+    assert _check(report, "aws", "stack outputs").status == OK
+    assert _check(report, "aws", "dead-letter queue").detail == "empty"
+    assert _check(report, "aws", "schedule hubshop-Nightly").status == OK
+    assert _check(report, "aws", "schedule hubshop-Poll").status == INFO
+    assert report.ok, report.lines()
+
+
+def test_dead_letters_and_a_disabled_nightly_schedule_fail(aws: Any, tmp_path: Path) -> None:
+    # given a message in the DLQ and the nightly schedule switched off
+    outputs = aws.client("cloudformation").describe_stacks(StackName="hubshop")["Stacks"][0]
+    dlq = {o["OutputKey"]: o["OutputValue"] for o in outputs["Outputs"]}["DeadLetterQueueUrl"]
+    aws.client("sqs").send_message(QueueUrl=dlq, MessageBody="{}")
+    aws.client("scheduler").update_schedule(
+        Name="hubshop-Nightly", ScheduleExpression="cron(0 0 * * ? *)", State="DISABLED",
+        FlexibleTimeWindow={"Mode": "OFF"},
+        Target={"Arn": f"arn:aws:lambda:{REGION}:123456789012:function:x",
+                "RoleArn": "arn:aws:iam::123456789012:role/x"})
+    # when
+    report = run_probes(doctor_probes(_settings(tmp_path), stack="hubshop", aws_session=aws))
+    # then
+    dead = _check(report, "aws", "dead-letter queue")
+    assert dead.status == FAIL and "1 dead letter" in dead.detail
+    assert "start-message-move-task" in dead.fix
+    nightly = _check(report, "aws", "schedule hubshop-Nightly")
+    assert nightly.status == FAIL and "--state ENABLED" in nightly.fix
+
+
+def test_an_unknown_stack_is_named_with_its_fix(aws: Any, tmp_path: Path) -> None:
+    report = run_probes(doctor_probes(_settings(tmp_path), stack="nope", aws_session=aws))
+    check = _check(report, "aws", "stack")
+    assert check.status == FAIL and "no stack named 'nope'" in check.detail
+    assert "--stack" in check.fix
