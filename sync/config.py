@@ -178,6 +178,15 @@ class ImportSettings:
 
 
 @dataclass(frozen=True)
+class ServiceSettings:
+    """Where the inventory service is deployed: a CloudFormation stack (``[service] stack``,
+    env ``HUBSHOP_STACK``, flag ``--stack``). Unset, the CLI works on the local store."""
+
+    stack: str | None = None
+    region: str | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything hubshop knows about where it runs; built once per command or cold start."""
 
@@ -190,6 +199,7 @@ class Settings:
     inventory: InventorySettings = field(default_factory=InventorySettings)
     warehouse: WarehouseSettings = field(default_factory=WarehouseSettings)
     imports: ImportSettings = field(default_factory=ImportSettings)
+    service: ServiceSettings = field(default_factory=ServiceSettings)
 
     @property
     def embedded(self) -> bool:
@@ -251,7 +261,7 @@ def load_settings(
         if section not in _SECTIONS or not name:
             raise ConfigError(f"unknown setting {key!r} given as a flag")
         if value is not None:
-            sections[section][name] = value
+            sections[section]["__flag_stack__" if key == "service.stack" else name] = value
 
     where = str(project_path)
     settings = Settings(
@@ -264,12 +274,13 @@ def load_settings(
         inventory=_build(InventorySettings, sections["inventory"], "inventory", where),
         warehouse=_warehouse(sections["warehouse"], environ, where),
         imports=_build(ImportSettings, sections["import"], "import", where),
+        service=_service(sections["service"], environ, where),
     )
     _check(settings, where, project.get("__text__", ""))
     return settings
 
 
-_SECTIONS = ("catalog", "site", "inventory", "warehouse", "import")
+_SECTIONS = ("catalog", "site", "inventory", "warehouse", "import", "service")
 _SECRET_WORDS = re.compile(r"(token|secret|password|api_key|access_key)", re.I)
 
 
@@ -489,6 +500,14 @@ def _warehouse(values: dict[str, Any], environ: Mapping[str, str], where: str) -
         url=environ.get(E.WAREHOUSE_URL) or built.url,
         api_key=_secret(environ, E.WAREHOUSE_API_KEY),
     )
+
+
+def _service(values: dict[str, Any], environ: Mapping[str, str], where: str) -> ServiceSettings:
+    """``[service]`` with ``HUBSHOP_STACK`` over the file (a ``--stack`` flag is over both)."""
+    flagged = values.pop("__flag_stack__", None)
+    built = _build(ServiceSettings, values, "service", where)
+    stack = flagged or environ.get(E.HUBSHOP_STACK) or built.stack
+    return replace(built, stack=stack or None)
 
 
 def _check(settings: Settings, where: str, text: str) -> None:

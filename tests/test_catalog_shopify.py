@@ -93,6 +93,22 @@ def test_incremental_sync_by_ids_reads_and_writes_only_those(tmp_path: Path) -> 
         assert len(w.shopify.calls.named("CatalogProducts")) == pages_before
 
 
+def test_a_gid_a_numeric_id_and_a_handle_address_the_same_row(tmp_path: Path) -> None:
+    # given a synced table
+    with world(tmp_path, products=12) as w:
+        sync_catalog(w.settings, clock=w.clock)
+        product = w.shop.list_products()[4]
+        number = product.id.rsplit("/", 1)[-1]
+        # when the product is refreshed by each of its three names
+        reports = [sync_catalog(w.settings, clock=w.clock, products=[key])
+                   for key in (product.id, number, product.handle)]
+        # then each finds the one row: nothing created, nothing deleted
+        for report in reports:
+            counts = report.counts()
+            assert (counts["created"], counts["deleted"], counts["unchanged"]) == (0, 0, 1)
+        assert len(w.shopify.calls.named("CatalogProductByHandle")) == 1
+
+
 def test_a_product_deleted_in_shopify_is_deleted_from_the_table(tmp_path: Path) -> None:
     # given
     with world(tmp_path, products=12) as w:

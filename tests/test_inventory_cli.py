@@ -31,8 +31,11 @@ def test_sync_json_prints_integer_counts_and_a_second_sync_writes_nothing(cli):
     first = _counts(cli("sync", "--json"))
     second = _counts(cli("sync", "--json"))
     # then
-    assert set(first) == {"written", "unchanged", "conflicts", "skipped", "api_calls"}
-    assert all(isinstance(v, int) for v in first.values())
+    assert {"written", "unchanged", "conflicts", "skipped", "api_calls", "dry_run"} <= set(first)
+    assert all(isinstance(first[k], int) for k in ("written", "unchanged", "conflicts",
+                                                   "skipped", "queued", "rejected"))
+    assert first["api_calls"] == {"shopify": first["api_calls"]["shopify"]}
+    assert first["dry_run"] is False
     assert first["written"] > 0 and second["written"] == 0
     assert second["unchanged"] == first["unchanged"] + first["written"]
 
@@ -43,7 +46,7 @@ def test_a_dry_run_shows_the_plan_and_changes_nothing(cli):
     after = _counts(cli("sync", "--dry-run", "--json"))
     # then
     assert "would write" in plan.stdout and "->" in plan.stdout
-    assert after["written"] > 0
+    assert after["written"] > 0 and after["dry_run"] is True
 
 
 def test_pause_holds_writes_until_resume(cli):
@@ -55,9 +58,9 @@ def test_pause_holds_writes_until_resume(cli):
     resumed = json.loads(cli("resume", "--json").stdout)
     # then
     assert "Paused" in paused.stdout
-    assert status["paused"] is True and status["pending"] > 0 and status["drift_count"] > 0
+    assert status["paused"] is True and status["pending"] > 0 and status["drift"]["count"] > 0
     assert resumed["written"] > 0 and resumed["queued"] == status["pending"]
-    assert json.loads(cli("status", "--json").stdout)["drift_count"] == 0
+    assert json.loads(cli("status", "--json").stdout)["drift"]["count"] == 0
 
 
 def test_every_inventory_command_has_help_with_an_example(cli):

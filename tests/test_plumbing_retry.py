@@ -121,7 +121,7 @@ def test_giving_up_says_how_many_attempts_how_long_and_the_last_failure(caplog):
     policy = _policy(max_attempts=4, jitter="none")
     # when
     with (
-        caplog.at_level(logging.WARNING, logger="sync.plumbing.retry"),
+        caplog.at_level(logging.INFO, logger="sync.plumbing.retry"),
         pytest.raises(RetriesExhausted) as caught,
     ):
         retry(
@@ -139,7 +139,7 @@ def test_giving_up_says_how_many_attempts_how_long_and_the_last_failure(caplog):
         "GET https://x.test/?access_token=***: gave up after 4 attempt(s) over 3.5 s; "
         "last failure: HTTP 503"
     )
-    retries = [r for r in caplog.records if r.levelno == logging.WARNING]
+    retries = [r for r in caplog.records if r.levelno == logging.INFO]  # shown at -v
     assert [r.attempt for r in retries] == [1, 2, 3]
     assert "attempt 1 of 4, retrying in 0.50 s" in retries[0].getMessage()
     assert all("abcdefgh1234" not in r.getMessage() for r in retries)

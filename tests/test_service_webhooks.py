@@ -56,7 +56,8 @@ def test_a_dry_run_creates_nothing(client: ShopifyClient, shopify_fake: Any) -> 
     subscribe(client, ADDRESS, WEBHOOK_TOPICS[:3])
     report = subscribe(client, ADDRESS, WEBHOOK_TOPICS, dry_run=True)
     assert report.existing == list(WEBHOOK_TOPICS[:3])
-    assert report.as_dict()["would_create"] == list(WEBHOOK_TOPICS[3:])
+    assert report.as_dict()["topics"]["would_create"] == list(WEBHOOK_TOPICS[3:])
+    assert report.as_dict()["would_create"] == len(WEBHOOK_TOPICS) - 3
     assert len(shopify_fake.state.webhooks) == 3
 
 
@@ -84,5 +85,7 @@ def test_the_command_prints_json_and_needs_shopify(
     result = runner.invoke(main, ["webhooks", "subscribe", "--address", ADDRESS, "--json",
                                   "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["would_create"] == list(WEBHOOK_TOPICS)
+    data = json.loads(result.output)
+    assert data["topics"]["would_create"] == list(WEBHOOK_TOPICS)
+    assert data["would_create"] == len(WEBHOOK_TOPICS) and data["dry_run"] is True
     assert webhooks.commands["subscribe"].help

@@ -19,6 +19,7 @@ class AppContext:
     flags: dict[str, Any] = field(default_factory=dict)
     account: str | None = None
     clock: Clock = SYSTEM_CLOCK
+    verbose: int = 0
     _settings: Settings | None = None
     _conn: sqlite3.Connection | None = None
     announced: bool = False

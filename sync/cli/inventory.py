@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from sync.cli.context import AppContext, pass_app
 from sync.cli.options import dry_run_option, emit_json, json_option
 from sync.inventory import run as inventory
-from sync.inventory.ports import Ports
-from sync.inventory.report import RunReport, StatusReport
+from sync.inventory.ports import Ports, StateStore
+from sync.inventory.report import RunReport
+from sync.model.stock import Rejection
 
 
 @click.group("inventory")
@@ -30,6 +33,38 @@ def _ports(app: AppContext) -> Ports:
     return open_ports(settings, app.connection(), app.clock)
 
 
+def _deployed(app: AppContext) -> StateStore | None:
+    """The deployed service's state when a stack is set (its pause flag, ledger and runs)."""
+    settings = app.settings()
+    if not settings.service.stack:
+        return None
+    from sync.jobs.stack import open_service
+
+    return open_service(settings, app.clock).state()
+
+
+def _refuse_local_writes(app: AppContext, dry_run: bool) -> None:
+    """With a deployed service, the CLI never keeps a second ledger beside the service's."""
+    settings = app.settings()
+    stack = settings.service.stack
+    if stack and dry_run and not settings.shopify.configured:
+        from sync.cli.errors import CliFailure
+
+        raise CliFailure(f"a dry run against stack {stack} compares Shopify with the "
+                         "service's ledger: Shopify's credentials are not set here",
+                         kind="config", hint="set SHOPIFY_STORE and SHOPIFY_ACCESS_TOKEN (or "
+                         "the client id and secret), or unset --stack/HUBSHOP_STACK")
+    if stack and not dry_run:
+        from sync.cli.errors import CliFailure
+
+        raise CliFailure(
+            f"the inventory service runs in stack {stack}: it reconciles on its own "
+            "schedule and keeps the only ledger; a local run would keep a second one",
+            kind="deployed",
+            hint="POST /reconcile on the service (or wait for its schedule); use --dry-run "
+                 "to see the drift, or unset --stack/HUBSHOP_STACK for a local store")
+
+
 @inventory_group.command("sync")
 @dry_run_option
 @json_option
@@ -45,13 +80,20 @@ def sync_command(app: AppContext, dry_run: bool, as_json: bool) -> None:
     Example:
       hubshop inventory sync --json
     """
+    _refuse_local_writes(app, dry_run)
     ports = _ports(app)
-    report = inventory.reconcile(ports.store, ports.warehouse, ports.state, ports.policy,
+    state = _deployed(app) or ports.state
+    report = inventory.reconcile(ports.store, ports.warehouse, state, ports.policy,
                                  dry_run=dry_run, clock=app.clock)
+    unmapped = unmapped_locations(report)
     if as_json:
-        emit_json(report.counts())
-        return
-    render_run(report)
+        emit_json(run_json(report))
+    else:
+        render_run(report)
+    if unmapped:
+        if not as_json:
+            click.echo(unmapped, err=True)
+        raise click.exceptions.Exit(1)
 
 
 @inventory_group.command("status")
@@ -64,27 +106,46 @@ def status_command(app: AppContext, as_json: bool) -> None:
     Example:
       hubshop inventory status
     """
-    ports = _ports(app)
-    report = inventory.status(ports.state, ports.store, ports.warehouse, ports.policy,
-                              clock=app.clock)
+    from sync.jobs.status import inventory_status
+
+    settings = app.settings()
+    if not as_json:
+        app.announce(settings)
+    if not settings.service.stack:
+        app.embedded_store(settings)
+    view = inventory_status(settings, app.connection, app.clock)
     if as_json:
-        emit_json(report.as_dict())
+        emit_json(view)
         return
-    render_status(report)
+    render_status(view)
 
 
 @inventory_group.command("pause")
+@json_option
 @pass_app
-def pause_command(app: AppContext) -> None:
+def pause_command(app: AppContext, as_json: bool) -> None:
     """Hold every stock write (e.g. during a stocktake); warehouse changes queue up.
+
+    With --stack (or HUBSHOP_STACK) this pauses the deployed service: the flag
+    its Lambda functions read.
 
     \b
     Example:
       hubshop inventory pause
+      hubshop --stack hubshop-prod inventory pause
     """
-    inventory.pause(_ports(app).state)
-    click.echo("Inventory writes paused; warehouse changes will queue until "
+    state = _deployed(app) or _ports(app).state
+    inventory.pause(state)
+    if as_json:
+        emit_json({"paused": True, "where": _where(app)})
+        return
+    click.echo(f"Inventory writes paused ({_where(app)}); warehouse changes will queue until "
                "`hubshop inventory resume`.")
+
+
+def _where(app: AppContext) -> str:
+    stack = app.settings().service.stack
+    return f"stack {stack}" if stack else "local store"
 
 
 @inventory_group.command("resume")
@@ -97,11 +158,23 @@ def resume_command(app: AppContext, as_json: bool) -> None:
     Example:
       hubshop inventory resume
     """
+    settings = app.settings()
+    if settings.service.stack:
+        # the service applies what queued: its flag is lifted, its consumer gets the records
+        from sync.jobs.stack import open_service
+
+        queued = open_service(settings, app.clock).resume()
+        if as_json:
+            emit_json({"paused": False, "where": _where(app), "queued": queued})
+            return
+        click.echo(f"Resumed ({_where(app)}); {queued} queued change(s) sent to the "
+                   "service's consumer.")
+        return
     ports = _ports(app)
     report = inventory.resume(ports.store, ports.warehouse, ports.state, ports.policy,
                               clock=app.clock)
     if as_json:
-        emit_json({**report.counts(), "queued": report.queued})
+        emit_json(run_json(report))
         return
     click.echo(f"Resumed; {report.queued} queued change(s) applied.")
     render_run(report)
@@ -123,18 +196,64 @@ def render_run(report: RunReport) -> None:
                    f" {edit.before} -> {edit.after})")
     for problem in report.problems:
         click.echo(f"  {problem.code}: {problem.sku} @ {problem.location}: {problem.message}")
-    for rejection in report.rejected:
+    for rejection in [r for r in report.rejected if not _unmapped(r)][:50]:
         click.echo(f"  rejected {rejection.where} ({rejection.sku or '?'}): {rejection.reason}")
 
 
-def render_status(report: StatusReport) -> None:
-    click.echo(f"Paused: {'yes' if report.paused else 'no'}; pending changes: {report.pending};"
-               f" drift: {len(report.drift)}; unexplained: {report.unexplained};"
-               f" dead letters: {'n/a' if report.dead_letters is None else report.dead_letters}")
-    for drift in report.drift[:50]:
-        click.echo(f"  drift {drift.sku} @ {drift.location}: Shopify {drift.shopify}, "
-                   f"warehouse says {drift.target}")
-    for key, offset in sorted(report.offsets.items()):
+def _unmapped(rejection: Rejection) -> bool:
+    return "location_map" in rejection.reason
+
+
+def unmapped_locations(report: RunReport) -> str:
+    """One summary line when records name locations ``[inventory] location_map`` lacks
+    (a wrong map, not a bad row: the run exits non-zero), else ``""``."""
+    bad = [r for r in report.rejected if _unmapped(r)]
+    if not bad:
+        return ""
+    codes = sorted({r.reason.split("'")[1] for r in bad if r.reason.count("'") >= 2})
+    shown = ", ".join(codes[:8]) + (" …" if len(codes) > 8 else "")
+    return (f"{len(bad)} record(s) name location(s) not in [inventory] location_map "
+            f"({shown}); fix the map in hubshop.toml")
+
+
+def run_json(report: RunReport) -> dict[str, object]:
+    """A run in the CLI contract: integer counts, ``api_calls`` per service, ``dry_run``."""
+    counts = {k: v for k, v in report.counts().items() if k != "api_calls"}
+    return {**counts, "api_calls": {"shopify": report.api_calls}, "dry_run": report.dry_run,
+            "paused": report.paused, "queued": report.queued, "rejected": len(report.rejected)}
+
+
+def render_status(view: dict[str, Any]) -> None:
+    """The human form of :func:`sync.jobs.status.inventory_status`."""
+    drift = view.get("drift")
+    dead = view.get("dead_letters")
+    click.echo(f"Inventory ({view.get('where')}): paused {'yes' if view['paused'] else 'no'};"
+               f" pending changes {view['pending']};"
+               f" drift {'unknown (needs Shopify)' if drift is None else drift['count']}"
+               + ("" if drift is None else f"; unexplained {drift['unexplained']}")
+               + f"; dead letters {'n/a locally' if dead is None else dead['depth']}")
+    for item in (drift or {}).get("items", [])[:50]:
+        click.echo(f"  drift {item['sku']} @ {item['location']}: Shopify {item['shopify']}, "
+                   f"warehouse says {item['warehouse']}")
+    for key, offset in sorted(view.get("offsets", {}).items()):
         click.echo(f"  offset {key}: {offset:+d}")
-    if report.last_run:
-        click.echo(f"Last run: {report.last_run}")
+    for alarm in view.get("alarms") or []:
+        click.echo(f"  alarm {alarm['name']}: {alarm['state']}")
+    keys = (view.get("keys") or {}).get("push_key")
+    if keys:
+        click.echo(f"  push key rotated {keys['last_rotated']}; next {keys['next_rotation']}")
+    click.echo(f"Last run: {describe_run(view.get('last_run'))}")
+
+
+def describe_run(run: dict[str, Any] | None) -> str:
+    """One line for a recorded run: kind, end, result, counts, API calls."""
+    if not run:
+        return "never"
+    counts = run.get("counts") or {k: run[k] for k in ("written", "unchanged", "conflicts",
+                                                      "skipped") if k in run}
+    calls = run.get("api_calls")
+    calls_text = (", ".join(f"{k} {v}" for k, v in calls.items()) if isinstance(calls, dict)
+                  else str(calls or 0))
+    return (f"{run.get('kind', '?')} at {run.get('end') or run.get('at')}: "
+            f"{run.get('result', 'ok')}; " + ", ".join(f"{k} {v}" for k, v in counts.items())
+            + f"; API calls {calls_text}")

@@ -43,6 +43,8 @@ def _report_problems(problems: list[InputError], as_json: bool, ok_text: str,
         if not problems:
             click.echo(ok_text)
     if problems:
+        if as_json:  # the object above is the answer; one object on stdout, exit 1
+            raise click.exceptions.Exit(1)
         raise click.ClickException(f"{len(problems)} problem(s)")
 
 
@@ -139,13 +141,17 @@ def build_command(app: AppContext, theme_dir: str | None, out_dir: str | None, b
     from sync.site.build_summary import summary_json, summary_lines
 
     folder, modules = _resolve_theme(app, theme_dir)
+    if not (folder / "theme.json").is_file():
+        raise InputError(str(folder), "no theme.json: not a HubSpot theme folder",
+                         "give the folder that holds theme.json (e.g. a theme's src/)")
     from sync.site.embedded import default_out
 
     out = Path(out_dir) if out_dir else default_out(app.settings())
     result = build_site(folder, out, _site_options(app, modules, base_url, static))
     if as_json:
-        emit_json({"out": str(out), "rendered": result.rendered,
-                   "failed": [{"template": t, "error": e} for t, e in result.failed],
+        emit_json({"out": str(out), "rendered": len(result.rendered),
+                   "pages": list(result.rendered), "failed": len(result.failed),
+                   "failures": [{"template": t, "error": e} for t, e in result.failed],
                    "notes": [{"template": t, "why": why} for t, why in result.notes],
                    "assets": result.assets, "seconds": round(result.seconds, 3),
                    **summary_json(result)})
@@ -183,7 +189,14 @@ def preview_command(app: AppContext, theme_dir: str | None, port: int | None, ho
     folder, modules = _resolve_theme(app, theme_dir)
     port = port or app.settings().site.port
     options = _site_options(app, modules, f"http://{host}:{port}", static)
-    server = make_server(PreviewSite(folder, options), host, port)
+    try:
+        server = make_server(PreviewSite(folder, options), host, port)
+    except OSError as exc:
+        from sync.cli.errors import CliFailure
+
+        raise CliFailure(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+                         kind="os", hint="choose another --port (or [site] port), or stop "
+                         "what listens there") from None
     click.echo(f"Previewing {folder} at http://{host}:{port}/ (Ctrl+C stops)")
     try:
         server.serve_forever()
@@ -215,6 +228,8 @@ def upload_command(app: AppContext, theme_dir: str | None, environment: str, des
     """
     from sync.hubspot.client import shared_client
     from sync.hubspot.source_code import SourceCode
+    from sync.jobs.inventory import open_state
+    from sync.jobs.runs import recorded_run
     from sync.paths import asset_dir
     from sync.site.rollback import upload_keeping_history
     from sync.site.upload import Manifest, manifest_path
@@ -227,15 +242,24 @@ def upload_command(app: AppContext, theme_dir: str | None, environment: str, des
     target = dest or ("hubshop" if folder == asset_dir("theme").resolve() else folder.name)
     account = settings.hubspot.account_id or settings.hubspot.account_name or "default"
     app.announce(settings)
-    files_api = SourceCode(shared_client(settings.hubspot, clock=app.clock), environment)
+    client = shared_client(settings.hubspot, clock=app.clock)
+    files_api = SourceCode(client, environment)
     manifest = Manifest(manifest_path(settings.home, account, environment))
-    report = upload_keeping_history(folder, files_api, dest=target, manifest=manifest,
-                                    modules_dirs=modules, prune=prune, dry_run=dry_run)
-    plan = report.plan
+    calls_before = client.stats.calls
+    with recorded_run(open_state(app.connection()), "theme_upload", app.clock,
+                      dry_run=dry_run) as run:
+        report = upload_keeping_history(folder, files_api, dest=target, manifest=manifest,
+                                        modules_dirs=modules, prune=prune, dry_run=dry_run)
+        plan = report.plan
+        run.counts = {"uploaded": len(plan.upload), "unchanged": len(plan.unchanged),
+                      "deleted": len(plan.delete)}
+        run.api_calls = {"hubspot": client.stats.calls - calls_before}
+        run.extra = {"environment": environment, "dest": target}
     if as_json:
         emit_json({"environment": environment, "dest": target, "dry_run": dry_run,
-                   "upload": [f.remote for f in plan.upload],
-                   "unchanged": len(plan.unchanged), "delete": plan.delete})
+                   **run.counts, "api_calls": run.api_calls,
+                   "files": {"upload": [f.remote for f in plan.upload],
+                             "delete": list(plan.delete)}})
         return
     verb = ("Would upload", "would delete") if dry_run else ("Uploaded", "deleted")
     click.echo(f"{verb[0]} {len(plan.upload)} file(s) to {environment}:{target}/, "
@@ -270,8 +294,9 @@ def coverage_command(theme_dir: str | None, as_json: bool) -> None:
     if theme_dir:
         used = theme_usage(Path(theme_dir), rows)
         if as_json:
-            emit_json([{"kind": u.kind, "name": u.name, "status": u.status, "uses": u.uses,
-                        "first": u.first, "note": u.note} for u in used])
+            emit_json({"names": [{"kind": u.kind, "name": u.name, "status": u.status,
+                                  "uses": u.uses, "first": u.first, "note": u.note}
+                                 for u in used], "counts": _status_counts(used)})
             return
         for u in used:
             click.echo(f"{u.kind:<10} {u.name:<36} {u.status:<12} {u.uses:>4}  {u.first}")
@@ -279,8 +304,8 @@ def coverage_command(theme_dir: str | None, as_json: bool) -> None:
         click.echo(", ".join(f"{sum(1 for u in used if u.status == s)} {s}" for s in statuses))
         return
     if as_json:
-        emit_json([{"kind": r.kind, "name": r.name, "status": r.status, "note": r.note}
-                   for r in rows])
+        emit_json({"names": [{"kind": r.kind, "name": r.name, "status": r.status,
+                              "note": r.note} for r in rows], "counts": _status_counts(rows)})
         return
     for row in rows:
         click.echo(f"{row.kind:<15} {row.name:<40} {row.status}" + (f"  {row.note}"
@@ -288,3 +313,11 @@ def coverage_command(theme_dir: str | None, as_json: bool) -> None:
     counts = {s: sum(1 for r in rows if r.status == s) for s in ("supported", "placeholder",
                                                                   "error")}
     click.echo(", ".join(f"{n} {s}" for s, n in counts.items()))
+
+
+def _status_counts(rows: Any) -> dict[str, int]:
+    """How many names have each status (``--json``'s ``counts``)."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row.status] = counts.get(row.status, 0) + 1
+    return counts

@@ -33,5 +33,6 @@ def inventory_step(settings: Settings) -> DemoStep:
         + (f"; {edits}" if edits else "")
         + f"; a second reconcile would write {again.written}"
     )
-    data = {**counts, "hand_edits": len(report.hand_edits), "second_written": again.written}
+    data = {**counts, "api_calls": {"shopify": counts["api_calls"]},
+            "hand_edits": len(report.hand_edits), "second_written": again.written}
     return DemoStep("inventory", line, data)

@@ -9,12 +9,14 @@ I/O except through those ports.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 from sync.inventory import engine, events
 from sync.inventory.policy import Policy
 from sync.inventory.ports import InventoryStore, ItemInfo, StateStore, StockRecord, Warehouse
 from sync.inventory.records import parse_records
 from sync.inventory.report import EventOutcome, Rejection, RunReport, StatusReport
+from sync.model.runs import run_summary
 from sync.plumbing.clock import Clock
 
 PAUSED = "paused"
@@ -38,6 +40,7 @@ def reconcile(
     after a webhook). While paused, nothing is written: the snapshot's records
     are queued and the report says ``paused``.
     """
+    start = clock.now()
     snapshot = warehouse.snapshot()
     records, rejected = parse_records(snapshot.records, ceiling=policy.quantity_ceiling,
                                       locations=policy.location_map)
@@ -56,7 +59,7 @@ def reconcile(
     report.rejected = rejected + report.rejected
     report.skipped += len(rejected)
     if not dry_run:
-        state.record_run({"kind": "reconcile", "at": clock.now().isoformat(), **report.counts()})
+        state.record_run(inventory_run("reconcile", start, clock.now(), report))
     return report
 
 
@@ -145,6 +148,14 @@ def note_shopify_event(
     return events.note(topic, payload, state, policy, clock)
 
 
+def inventory_run(kind: str, start: datetime, end: datetime,
+                  report: RunReport) -> dict[str, object]:
+    """The run record of a reconcile or resume (the shape every job records)."""
+    counts = {k: v for k, v in report.counts().items() if k != "api_calls"}
+    return run_summary(kind, start, end, counts={**counts, "queued": report.queued},
+                       api_calls={"shopify": report.api_calls}, dry_run=report.dry_run)
+
+
 def is_paused(state: StateStore) -> bool:
     """True while ``hubshop inventory pause`` holds writes."""
     return state.flag(PAUSED) == "1"
@@ -164,6 +175,7 @@ def resume(
     clock: Clock,
 ) -> RunReport:
     """Lift the pause and apply what queued up meanwhile (latest record per SKU and location)."""
+    start = clock.now()
     state.set_flag(PAUSED, None)
     queued = state.pending()
     latest: dict[tuple[str, str], StockRecord] = {}
@@ -173,7 +185,7 @@ def resume(
                         dry_run=False, clock=clock)
     state.clear_pending()
     report.queued = len(queued)
-    state.record_run({"kind": "resume", "at": clock.now().isoformat(), **report.counts()})
+    state.record_run(inventory_run("resume", start, clock.now(), report))
     return report
 
 

@@ -8,6 +8,7 @@ real service when its credentials are set, else the embedded default.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
@@ -20,7 +21,9 @@ from sync.catalog.sources import CatalogSource, CsvSource
 from sync.catalog.sync import SyncReport, run_sync
 from sync.config import Settings
 from sync.errors import ConfigError, InputError
-from sync.model.shop import ShopFacts
+from sync.inventory.ports import StateStore
+from sync.jobs.runs import recorded_run
+from sync.model.shop import ShopFacts, gid
 from sync.plumbing.clock import SYSTEM_CLOCK, Clock
 
 Connect = Callable[[], sqlite3.Connection]
@@ -135,6 +138,27 @@ def open_target(kind: str | None, settings: Settings, table: str, *, clock: Cloc
     return factory(settings, table, clock, connection), kind
 
 
+TABLE_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def check_table_name(name: str) -> None:
+    """HubDB's naming rule, checked before planning (HubDB answers 400 only at the write).
+
+    Raises:
+        InputError: a name HubDB would refuse.
+    """
+    if not TABLE_NAME.fullmatch(name):
+        suggestion = re.sub(r"[^a-z0-9_]+", "_", name.lower()).strip("_") or "products"
+        raise InputError(f"table {name!r}", "HubDB table names are lowercase letters, digits "
+                         "and underscores, not starting with a digit", f"e.g. {suggestion}")
+
+
+def product_gid(product: str) -> str:
+    """A product as the engine keys it: a numeric id (``7000000000084``) becomes its gid,
+    so the numeric id and the gid address the same row; anything else passes as given."""
+    return gid("Product", product) if product.isdigit() else product
+
+
 @dataclass
 class _LazyConnection:
     """The local store, opened only when a local source or target needs it."""
@@ -182,6 +206,9 @@ def sync_catalog(
         MissingCredentials, UnknownKind, InputError, CatalogWriteError.
     """
     name = table or settings.catalog.table
+    check_table_name(name)
+    if products:
+        products = [product_gid(p) for p in products]
     with ExitStack() as stack:
         conn = _LazyConnection(settings, stack)
         reader = (source if source is not None and not isinstance(source, str)
@@ -191,7 +218,29 @@ def sync_catalog(
         else:
             writer, target_name = open_target(target, settings, name, clock=clock,
                                               connection=conn)
-        return run_sync(reader, writer, settings.catalog, target=target_name, table=name,
-                        products=products, since=since, rebuild_text=rebuild_text,
-                        dry_run=dry_run, clock=clock, show_progress=show_progress,
-                        publish=publish)
+        with recorded_run(_run_log(conn), "catalog_sync", clock, dry_run=dry_run) as run:
+            report = run_sync(reader, writer, settings.catalog, target=target_name, table=name,
+                              products=products, since=since, rebuild_text=rebuild_text,
+                              dry_run=dry_run, clock=clock, show_progress=show_progress,
+                              publish=publish)
+            counts = report.counts()
+            run.api_calls = counts.pop("api_calls")
+            run.counts = counts
+            run.extra = {"table": name, "published": report.published}
+        return report
+
+
+class _RunLog:
+    """The local state store, opened only when a run is recorded (not on a dry run)."""
+
+    def __init__(self, conn: _LazyConnection) -> None:
+        self.conn = conn
+
+    def record_run(self, summary: dict[str, object]) -> None:
+        from sync.local.ledger import SqliteState
+
+        SqliteState(self.conn()).record_run(summary)
+
+
+def _run_log(conn: _LazyConnection) -> StateStore:
+    return _RunLog(conn)  # type: ignore[return-value]  # record_run is all recorded_run uses

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -161,14 +162,15 @@ def retry(
         if deadline is not None and not deadline.allows(wait):
             raise BudgetExceeded(what, deadline.budget, deadline.elapsed(), wait,
                                  verdict.reason) from error
-        log.warning(
+        # INFO: the CLI shows one line per retry at -v; the final error says the rest
+        log.info(
             "%s failed (%s); attempt %d of %d, retrying in %.2f s",
             redact(what),
             redact(verdict.reason),
             attempt,
             policy.max_attempts,
             wait,
-            extra={"attempt": attempt, "wait_s": round(wait, 3), "reason": redact(verdict.reason)},
+            extra={"attempt": attempt, "wait_s": round(wait, 3)},
         )
         clock.sleep(wait)
     raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
@@ -207,6 +209,30 @@ def _header(headers: Mapping[str, str] | Any, name: str) -> str | None:
     return None if value is None else str(value)
 
 
+_HOST = re.compile(r"host='([^']+)'(?:, port=(\d+))?")
+
+
+def connection_reason(exc: BaseException) -> str:
+    """A connection failure in one short line naming the host: urllib3's message nests the
+    pool, the URL and the socket error, and would be printed whole at every retry."""
+    text = str(exc)
+    found = _HOST.search(text)
+    host = (found.group(1) + (f":{found.group(2)}" if found.group(2) else "")) if found \
+        else "the server"
+    lowered = text.lower()
+    if "refused" in lowered:
+        why = "connection refused"
+    elif any(w in lowered for w in ("resolve", "name or service", "nodename", "getaddrinfo")):
+        why = "name not found (DNS)"
+    elif "timed out" in lowered or "timeout" in type(exc).__name__.lower():
+        why = "timed out"
+    elif "ssl" in lowered or "certificate" in lowered:
+        why = "TLS/certificate error"
+    else:
+        why = type(exc).__name__
+    return f"cannot reach {host}: {why}"
+
+
 def requests_classifier(
     *, clock: Clock = SYSTEM_CLOCK, statuses: frozenset[int] = RETRY_STATUSES
 ) -> Classifier:
@@ -223,7 +249,7 @@ def requests_classifier(
             after = parse_retry_after(_header(outcome.headers, "Retry-After"), clock.now())
             return Retry(after, f"HTTP {outcome.status_code} {outcome.reason or ''}".strip())
         if isinstance(outcome, _TRANSIENT_REQUESTS_ERRORS):
-            return Retry(None, f"{type(outcome).__name__}: {outcome}")
+            return Retry(None, connection_reason(outcome))
         return None
 
     return classify
@@ -261,7 +287,7 @@ def hubspot_classifier(
 
     def classify(outcome: Any) -> Retry | None:
         if isinstance(outcome, transient):
-            return Retry(None, f"{type(outcome).__name__}: {outcome}")
+            return Retry(None, connection_reason(outcome))
         if not isinstance(outcome, Exception) or type(outcome).__name__ != "ApiException":
             return None
         status = getattr(outcome, "status", None)

@@ -197,9 +197,20 @@ class ShopifyCatalog:
             after = info.get("endCursor")
 
     def _by_ids(self, ids: list[str]) -> Iterator[Product]:
+        ids = [gid for gid in (self._gid(i) for i in ids) if gid is not None]
         per_call = min(IDS_PER_CALL, self.page_size())
         for start in range(0, len(ids), per_call):
             yield from self._chunk(ids[start : start + per_call])
+
+    def _gid(self, key: str) -> str | None:
+        """A gid as given, a numeric id as its gid, a handle looked up (None: no such product)."""
+        if key.startswith("gid://"):
+            return key
+        if key.isdigit():
+            return f"gid://shopify/Product/{key}"
+        data = self.client.execute(load_document("catalog_product_by_handle"), {"handle": key})
+        found = data.get("productByIdentifier") or {}
+        return found.get("id")
 
     def _chunk(self, ids: list[str]) -> Iterator[Product]:
         """Products by id; a chunk Shopify prices over the cap is split by the reported ratio."""

@@ -39,8 +39,12 @@ class SubscribeReport:
     dry_run: bool = False
 
     def as_dict(self) -> dict[str, Any]:
-        key = "would_create" if self.dry_run else "created"
-        return {"address": self.address, "existing": self.existing, key: self.created,
+        """The CLI contract's shape: integer counts, the topics by name under ``topics``."""
+        return {"address": self.address, "existing": len(self.existing),
+                "created": 0 if self.dry_run else len(self.created),
+                "would_create": len(self.created) if self.dry_run else 0,
+                "topics": {"existing": list(self.existing),
+                           ("would_create" if self.dry_run else "created"): list(self.created)},
                 "dry_run": self.dry_run}
 
 

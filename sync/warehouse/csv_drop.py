@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sync.config import WarehouseSettings
-from sync.errors import ConfigError
+from sync.errors import ConfigError, InputError
 from sync.inventory.records import parse_records
 from sync.model.stock import Rejection, StockRecord, StockSnapshot
 
@@ -46,7 +46,9 @@ class CsvDropWarehouse:
 
     def snapshot(self) -> StockSnapshot:
         name, text = self._newest()
-        rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+        reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+        _check_header(name, reader.fieldnames, self.fields)
+        rows = list(reader)
         records = [{**row, "__where": f"{name}:{number}"} for number, row in
                    enumerate(rows, start=2)]
         good, rejected = _parse(records, self.fields, name)
@@ -78,14 +80,14 @@ class CsvDropWarehouse:
             if not keys:
                 raise FileNotFoundError(f"no .csv stock file under {self.feed}")
             body = self._client().get_object(Bucket=bucket, Key=keys[-1])["Body"].read()
-            return f"s3://{bucket}/{keys[-1]}", body.decode("utf-8")
+            return f"s3://{bucket}/{keys[-1]}", _text(f"s3://{bucket}/{keys[-1]}", body)
         path = Path(self.feed)
         if path.is_dir():
             files = sorted(p for p in path.glob("*.csv"))
             if not files:
                 raise FileNotFoundError(f"no .csv stock file in {path}")
             path = files[-1]
-        return str(path), path.read_text(encoding="utf-8")
+        return str(path), _text(str(path), path.read_bytes())
 
     def _write(self, name: str, text: str) -> None:
         if self.feed.startswith("s3://"):
@@ -104,6 +106,31 @@ class CsvDropWarehouse:
 
             self._s3 = boto3.client("s3")
         return self._s3
+
+
+def _text(name: str, body: bytes) -> str:
+    """The feed as text; a feed that is not UTF-8 is named with the first bad byte's place."""
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = body[:exc.start].count(b"\n") + 1
+        raise InputError(f"{name}:{line}", f"not UTF-8 (byte 0x{body[exc.start]:02x})",
+                         "save the feed as UTF-8") from None
+
+
+def _check_header(name: str, header: list[str] | None, fields: Mapping[str, str]) -> None:
+    """An empty feed, or one without the columns ``[warehouse] fields`` names, is refused
+    whole: every row would be rejected, and a run would report nothing wrong."""
+    if not header:
+        raise InputError(f"{name}:1", "the feed is empty (no header line)",
+                         "a stock file starts with a header line")
+    wanted = [fields[key] for key in ("sku", "location") if key in fields]
+    wanted += [] if any(fields.get(k) in header for k in ("on_hand", "available")) else [
+        fields.get("on_hand", "on_hand")]
+    missing = [column for column in wanted if column not in header]
+    if missing:
+        raise InputError(f"{name}:1", f"the header lacks {', '.join(missing)} (it has "
+                         f"{', '.join(header[:8])})", "name the columns in [warehouse] fields")
 
 
 def _split(url: str) -> tuple[str, str]:

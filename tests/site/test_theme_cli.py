@@ -45,7 +45,7 @@ def test_build_renders_the_store_s_products_and_reports_counts(tmp_path: Path):
     # then
     report = json.loads(result.output)
     assert result.exit_code == 0, result.output
-    assert report["failed"] == [] and len(report["rendered"]) == 7 + rows
+    assert report["failed"] == 0 and report["rendered"] == len(report["pages"]) == 7 + rows
     assert (tmp_path / "site" / "demo" / "images").is_dir()
 
 
@@ -56,8 +56,8 @@ def test_build_without_a_product_table_renders_empty_pages_and_says_why(tmp_path
     # then every page renders, product pages are skipped, and the note says why
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert report["failed"] == []
-    row_pages = [p for p in report["rendered"] if p.startswith("products/") and p.count("/") > 1]
+    assert report["failed"] == 0 and report["failures"] == []
+    row_pages = [p for p in report["pages"] if p.startswith("products/") and p.count("/") > 1]
     assert report["rendered"] and not row_pages
     assert any("products" in note["why"] and "does not exist" in note["why"]
                for note in report["notes"])

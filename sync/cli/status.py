@@ -1,0 +1,61 @@
+"""``hubshop status``: every job's last run, drift, pending work and next run, in one view."""
+
+from __future__ import annotations
+
+import click
+
+from sync.cli.context import AppContext, pass_app
+from sync.cli.options import emit_json, json_option
+
+
+@click.command("status")
+@json_option
+@pass_app
+def status_command(app: AppContext, as_json: bool) -> None:
+    """One view of production: catalog, inventory, nightly import and theme.
+
+    For each job: the last run (when, result, counts, API calls), drift,
+    pending work, dead letters, pause, key ages and the next scheduled run.
+    With --stack (or HUBSHOP_STACK) the inventory part is the deployed
+    service's; else the local store's.
+
+    \b
+    Example:
+      hubshop status --json
+    """
+    from sync.jobs.status import shop_status
+
+    settings = app.settings()
+    if not as_json:
+        app.announce(settings)
+    view = shop_status(settings, app.connection, app.clock)
+    if as_json:
+        emit_json(view)
+        return
+    for job in ("catalog", "inventory", "nightly", "theme"):
+        click.echo(_line(job, view[job]))
+
+
+def _line(job: str, state: dict[str, object]) -> str:
+    last = state.get("last_run")
+    if isinstance(last, dict):
+        ran = f"last run {last.get('end') or last.get('at')} {last.get('result', 'ok')}"
+    else:
+        ran = "never run"
+    parts = [f"{job:<10} {ran}"]
+    for key in ("drift", "pending", "dead_letters", "paused", "next_run"):
+        value = state.get(key)
+        if value is not None:
+            parts.append(f"{key.replace('_', ' ')} {_text(value)}")
+    return "; ".join(parts)
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):
+        for key in ("count", "depth"):  # drift's count, a queue's depth
+            if key in value:
+                return str(value[key])
+        return ", ".join(f"{k} {v}" for k, v in value.items())
+    return str(value)

@@ -1,0 +1,133 @@
+"""``hubshop status``: each job's state in one object (catalog, inventory, nightly, theme).
+
+Inventory comes from the deployed service when a stack is set (its DynamoDB
+state, queues, alarms and push key), else from the local store; the other
+jobs' runs are recorded in the local store by the CLI that ran them. Catalog
+drift is the catalog planner's dry run: the products whose HubDB row differs
+from the shop.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sync.config import Settings
+from sync.errors import HubshopError
+from sync.inventory import run as inventory
+from sync.inventory.report import StatusReport
+from sync.jobs.runs import last_runs
+from sync.plumbing.clock import Clock
+
+JOBS = ("catalog", "inventory", "nightly", "theme")
+
+
+def shop_status(settings: Settings, connect: Callable[[], sqlite3.Connection],
+                clock: Clock) -> dict[str, dict[str, object]]:
+    """One object: for each job its last run, drift, pending work, dead letters, pause,
+    key ages and next scheduled run (None where the job has no such thing or it is unknown)."""
+    from sync.jobs.inventory import open_state
+
+    local = last_runs(open_state(connect()))
+    view = {job: _blank(local[job]) for job in JOBS}
+    view["catalog"]["drift"] = _catalog_drift(settings, clock)
+    view["inventory"] = inventory_status(settings, connect, clock)
+    view["inventory"]["next_run"] = next_midnight(settings.inventory.timezone, clock.now())
+    view["inventory"]["schedule"] = {"reconcile": f"00:00 {settings.inventory.timezone}",
+                                     "poll_minutes": settings.inventory.poll_minutes}
+    return view
+
+
+def _blank(last: dict[str, object] | None) -> dict[str, object]:
+    return {"last_run": last, "drift": None, "pending": None, "dead_letters": None,
+            "paused": None, "keys": None, "next_run": None}
+
+
+def _catalog_drift(settings: Settings, clock: Clock) -> dict[str, object]:
+    """Products whose row differs from the shop, by the planner's dry run (no writes)."""
+    from sync.jobs.catalog import sync_catalog
+
+    try:
+        report = sync_catalog(settings, dry_run=True, clock=clock, show_progress=False)
+    except HubshopError as exc:
+        return {"count": None, "error": str(exc)}
+    counts = report.counts()
+    return {"count": counts["created"] + counts["updated"] + counts["deleted"],
+            "created": counts["created"], "updated": counts["updated"],
+            "deleted": counts["deleted"], "api_calls": counts["api_calls"]}
+
+
+def inventory_status(settings: Settings, connect: Callable[[], sqlite3.Connection],
+                     clock: Clock) -> dict[str, object]:
+    """The inventory job's state: the deployed service's with a stack, else the local store's."""
+    if settings.service.stack:
+        return deployed_status(settings, clock)
+    from sync.jobs.inventory import open_ports
+
+    ports = open_ports(settings, connect(), clock)
+    report = inventory.status(ports.state, ports.store, ports.warehouse, ports.policy,
+                              clock=clock)
+    return {**_report_view(report, last_runs(ports.state)["inventory"]),
+            "where": "local", "dead_letters": None, "keys": None}
+
+
+def deployed_status(settings: Settings, clock: Clock, *,
+                    session: object = None) -> dict[str, object]:
+    """The deployed service: its state table, queues, alarms and push key.
+
+    Drift needs Shopify and the warehouse: it is computed (a dry run over the
+    service's own ledger, nothing written) when their settings are here, else None.
+    """
+    from sync.jobs.stack import open_service
+
+    service = open_service(settings, clock, session=session)
+    state = service.state()
+    report = None
+    if settings.shopify.configured:
+        from sync.jobs.inventory import open_policy, open_store, open_warehouse
+
+        report = inventory.status(state, open_store(settings, _no_conn(), clock),
+                                  open_warehouse(settings), open_policy(settings,
+                                                                        embedded=False),
+                                  clock=clock)
+    if report is None:
+        entries = state.items()
+        report = StatusReport(
+            paused=inventory.is_paused(state),
+            pending=len(state.pending()) + sum(1 for e in entries if e.pending is not None),
+            offsets={f"{e.sku}@{e.location}": e.offset for e in entries if e.offset},
+            drift=[], unexplained=0, last_run=None, checked_at=clock.now())
+    dlq = service.queue(service.resources.dead_letter_queue_url, peek=True)
+    view = _report_view(report, last_runs(state)["inventory"])
+    if not settings.shopify.configured:
+        view["drift"] = None
+    view.update(where=f"stack {service.stack}", dead_letters=dlq,
+                queue=service.queue(service.resources.events_queue_url),
+                alarms=service.alarms(), keys={"push_key": service.push_key()})
+    return view
+
+
+def _no_conn() -> sqlite3.Connection:
+    return sqlite3.connect(":memory:")  # Shopify's store never touches it
+
+
+def _report_view(report: StatusReport, last: dict[str, object] | None) -> dict[str, object]:
+    return {
+        "last_run": last,
+        "paused": report.paused,
+        "pending": report.pending,
+        "drift": {"count": len(report.drift), "unexplained": report.unexplained,
+                  "items": [{"sku": d.sku, "location": d.location, "shopify": d.shopify,
+                             "warehouse": d.target} for d in report.drift[:100]]},
+        "offsets": dict(report.offsets),
+    }
+
+
+def next_midnight(timezone: str, now: datetime) -> str:
+    """The nightly reconcile's next start: 00:00 in the store's time zone, as UTC ISO text."""
+    zone = ZoneInfo(timezone)
+    local = now.astimezone(zone)
+    midnight = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=zone)
+    return midnight.isoformat()

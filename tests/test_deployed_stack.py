@@ -1,0 +1,175 @@
+"""The CLI against a deployed inventory service (moto): pause, status, dead letters."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from click.testing import CliRunner
+
+from sync.cli import main
+from sync.inventory.run import is_paused
+from sync.model.stock import StockRecord
+from sync.service.dynamo_state import DynamoState
+from sync.service.messages import decode
+from tests.test_service_world import moto_aws
+
+STACK = "hubshop-prod"
+TEMPLATE = {
+    "Resources": {
+        "StateTable": {"Type": "AWS::DynamoDB::Table", "Properties": {
+            "BillingMode": "PAY_PER_REQUEST",
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"},
+                                     {"AttributeName": "sk", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
+                          {"AttributeName": "sk", "KeyType": "RANGE"}]}},
+        "EventsDeadLetterQueue": {"Type": "AWS::SQS::Queue", "Properties": {}},
+        "EventsQueue": {"Type": "AWS::SQS::Queue", "Properties": {}},
+    },
+}
+
+
+@pytest.fixture
+def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    for _ in moto_aws(monkeypatch):
+        cfn = boto3.client("cloudformation")
+        cfn.create_stack(StackName=STACK, TemplateBody=json.dumps(TEMPLATE))
+        resources = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in
+                     cfn.describe_stack_resources(StackName=STACK)["StackResources"]}
+        # CloudFormation names an alarm without AlarmName "<stack>-<logical id>-<suffix>"
+        # (moto's CloudFormation has no alarms, so the test makes it as the stack would)
+        boto3.client("cloudwatch").put_metric_alarm(
+            AlarmName=f"{STACK}-DeadLettersAlarm-X1Y2", Namespace="AWS/SQS",
+            MetricName="ApproximateNumberOfMessagesVisible", Statistic="Maximum", Period=300,
+            EvaluationPeriods=1, Threshold=0, ComparisonOperator="GreaterThanThreshold")
+        monkeypatch.setenv("HUBSHOP_STACK", STACK)
+        yield resources
+
+
+def _state(stack: dict[str, Any]) -> DynamoState:
+    return DynamoState(stack["StateTable"], client=boto3.client("dynamodb"))
+
+
+def _cli(*args: str) -> Any:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_pause_against_a_deployed_stack_pauses_the_service(stack: dict[str, Any]) -> None:
+    # when
+    paused = _cli("inventory", "pause", "--json")
+    # then the flag the Lambda functions read is set in the stack's table
+    assert paused.exit_code == 0, paused.output
+    assert json.loads(paused.stdout) == {"paused": True, "where": f"stack {STACK}"}
+    assert is_paused(_state(stack))
+    # and resume lifts it there
+
+
+def test_resume_hands_what_queued_to_the_services_consumer(stack: dict[str, Any]) -> None:
+    # given a paused service holding two warehouse records
+    state = _state(stack)
+    state.set_flag("paused", "1")
+    state.enqueue([StockRecord("SKU-1", "WH-MAIN", 5), StockRecord("SKU-2", "WH-MAIN", 7, 1)])
+    # when
+    resumed = _cli("inventory", "resume", "--json")
+    # then the flag is lifted, the records travel as one stock message, none stay pending
+    assert resumed.exit_code == 0, resumed.output
+    assert json.loads(resumed.stdout) == {"paused": False, "where": f"stack {STACK}",
+                                          "queued": 2}
+    assert not is_paused(_state(stack)) and _state(stack).pending() == []
+    body = boto3.client("sqs").receive_message(QueueUrl=stack["EventsQueue"])["Messages"][0]
+    message = decode(json.loads(body["Body"]))
+    assert message.kind == "stock" and message.source == "resume"
+    assert [(r.sku, r.on_hand, r.allocated) for r in message.records] == [
+        ("SKU-1", 5, 0), ("SKU-2", 7, 1)]
+
+
+def test_the_root_flag_names_the_stack_too(stack: dict[str, Any],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    # given no HUBSHOP_STACK, only --stack
+    monkeypatch.delenv("HUBSHOP_STACK")
+    # when
+    result = _cli("--stack", STACK, "inventory", "pause")
+    # then
+    assert result.exit_code == 0 and f"stack {STACK}" in result.stdout
+    assert is_paused(_state(stack))
+
+
+def test_status_reads_the_deployed_state_queues_and_alarms(stack: dict[str, Any]) -> None:
+    # given a paused service with a run recorded by the service and two dead letters
+    state = _state(stack)
+    state.set_flag("paused", "1")
+    state.record_run({"kind": "reconcile", "end": "2026-12-01T00:00:05+00:00", "result": "ok",
+                      "counts": {"written": 3}, "api_calls": {"shopify": 2}})
+    sqs = boto3.client("sqs")
+    for n in range(2):
+        sqs.send_message(QueueUrl=stack["EventsDeadLetterQueue"],
+                         MessageBody=json.dumps({"kind": "stock", "id": f"s:{n}"}))
+    # when
+    result = _cli("inventory", "status", "--json")
+    # then
+    assert result.exit_code == 0, result.output
+    view = json.loads(result.stdout)
+    assert view["where"] == f"stack {STACK}" and view["paused"] is True
+    assert view["dead_letters"]["depth"] == 2 and view["dead_letters"]["oldest_age_seconds"] >= 0
+    assert view["queue"]["depth"] == 0
+    assert view["last_run"]["counts"] == {"written": 3}
+    assert [a["name"] for a in view["alarms"]] == [f"{STACK}-DeadLettersAlarm-X1Y2"]
+    assert view["drift"] is None  # no Shopify credentials here: not guessed
+    whole = json.loads(_cli("status", "--json").stdout)
+    assert whole["inventory"]["dead_letters"]["depth"] == 2
+
+
+def test_dead_letters_are_listed_and_moved_back_to_the_events_queue(
+        stack: dict[str, Any]) -> None:
+    # given
+    sqs = boto3.client("sqs")
+    sqs.send_message(QueueUrl=stack["EventsDeadLetterQueue"],
+                     MessageBody=json.dumps({"kind": "webhook", "id": "w:1"}))
+    # when
+    listed = json.loads(_cli("inventory", "dead-letters", "list", "--json").stdout)
+    planned = json.loads(_cli("inventory", "dead-letters", "retry", "--dry-run",
+                              "--json").stdout)
+    retried = json.loads(_cli("inventory", "dead-letters", "retry", "--json").stdout)
+    # then
+    assert listed["count"] == 1 and listed["dead_letters"][0]["kind"] == "webhook"
+    assert planned == {"where": f"stack {STACK}", "retried": 1, "dry_run": True}
+    assert retried["retried"] == 1
+    moved = sqs.receive_message(QueueUrl=stack["EventsQueue"])["Messages"]
+    assert json.loads(moved[0]["Body"])["id"] == "w:1"
+    depth = sqs.get_queue_attributes(QueueUrl=stack["EventsDeadLetterQueue"],
+                                     AttributeNames=["ApproximateNumberOfMessages"])
+    assert depth["Attributes"]["ApproximateNumberOfMessages"] == "0"
+
+
+def test_a_local_reconcile_is_refused_while_the_service_runs(stack: dict[str, Any]) -> None:
+    # when
+    result = _cli("inventory", "sync", "--json")
+    # then no second ledger: nothing written anywhere, a clear error object
+    assert result.exit_code == 1
+    error = json.loads(result.stdout)["error"]
+    assert error["kind"] == "deployed" and STACK in error["message"]
+    assert "/reconcile" in error["hint"]
+    assert _state(stack).items() == [] and _state(stack).runs() == []
+
+
+def test_a_dry_run_against_the_stack_needs_shopify_not_the_local_shop(
+        stack: dict[str, Any]) -> None:
+    # when no Shopify credentials are set here
+    result = _cli("inventory", "sync", "--dry-run")
+    # then the local stand-in is never compared with the service's ledger
+    assert result.exit_code == 1 and "Shopify's credentials" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_an_unknown_stack_is_one_clear_line(stack: dict[str, Any],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    # given
+    monkeypatch.setenv("HUBSHOP_STACK", "no-such-stack")
+    # when
+    result = _cli("inventory", "pause")
+    # then
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "no-such-stack" in result.output and "AWS_REGION" in result.output

@@ -1,0 +1,123 @@
+"""Every job records its run (kind, start, end, result, counts, API calls); status shows them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sync.cli import main
+from sync.inventory.memory_state import MemoryState
+from sync.jobs.runs import last_runs, recorded_run
+from sync.jobs.status import next_midnight
+from sync.plumbing.clock import VirtualClock
+from tests.fakes.hubdb_server import HubDBFake
+from tests.fakes.hubspot_source_code import add_source_code_routes
+from tests.site.theme_fixtures import THEME
+
+RUN_KEYS = {"kind", "start", "end", "result", "counts", "api_calls"}
+
+
+def _cli(*args: str) -> dict:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("runs-home")
+    assert CliRunner().invoke(main, ["--home", str(home), "demo"]).exit_code == 0
+    return home / "hubshop.sqlite3"
+
+
+@pytest.fixture
+def home(tmp_path: Path, demo_store: Path) -> Path:
+    target = tmp_path / "home"  # HUBSHOP_HOME (conftest)
+    target.mkdir(exist_ok=True)
+    shutil.copy(demo_store, target / "hubshop.sqlite3")
+    return target
+
+
+def test_status_is_one_object_with_each_jobs_state(home: Path) -> None:
+    # when
+    view = _cli("status", "--json")
+    # then
+    assert set(view) == {"catalog", "inventory", "nightly", "theme"}
+    for job in view.values():
+        assert {"last_run", "drift", "pending", "dead_letters", "paused", "keys",
+                "next_run"} <= set(job)
+    assert view["catalog"]["drift"]["count"] == 0  # the demo synced the table
+    assert view["inventory"]["paused"] is False and view["inventory"]["drift"]["count"] == 0
+    assert view["nightly"]["last_run"]["kind"] == "nightly"  # the demo runs one nightly cycle
+    assert view["theme"]["last_run"] is None
+
+
+def test_catalog_and_inventory_runs_are_recorded_and_dry_runs_are_not(home: Path) -> None:
+    # given
+    _cli("inventory", "pause", "--json")
+    _cli("inventory", "resume", "--json")
+    before = _cli("status", "--json")
+    # when
+    _cli("catalog", "sync", "--dry-run", "--json")
+    after_dry = _cli("status", "--json")
+    _cli("catalog", "sync", "--json")
+    _cli("inventory", "sync", "--json")
+    after = _cli("status", "--json")
+    # then
+    assert after_dry["catalog"]["last_run"] == before["catalog"]["last_run"]
+    catalog, stock = after["catalog"]["last_run"], after["inventory"]["last_run"]
+    assert set(catalog) >= RUN_KEYS and set(stock) >= RUN_KEYS
+    assert (catalog["kind"], catalog["result"]) == ("catalog_sync", "ok")
+    assert catalog["counts"]["unchanged"] > 100 and set(catalog["api_calls"]) == {
+        "shopify", "hubspot"}
+    assert stock["kind"] == "reconcile" and stock["api_calls"]["shopify"] >= 1
+    assert stock["start"] <= stock["end"]
+
+
+def test_a_theme_upload_is_recorded(home: Path, tmp_path: Path,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # given HubSpot's Source Code API (the loopback fake)
+    theme = tmp_path / "theme"
+    shutil.copytree(THEME, theme)
+    with HubDBFake(clock=VirtualClock()) as server:
+        add_source_code_routes(server)
+        monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", server.token)
+        monkeypatch.setenv("HUBSPOT_API_BASE", server.url)
+        monkeypatch.setenv("HUBSPOT_ACCOUNT_ID", "1")
+        # when
+        upload = _cli("theme", "upload", str(theme), "--json")
+    monkeypatch.delenv("HUBSPOT_ACCESS_TOKEN")
+    view = _cli("status", "--json")
+    # then the upload answers one object, and its run is the theme's last run
+    assert upload["uploaded"] > 0 and upload["dry_run"] is False
+    assert upload["api_calls"]["hubspot"] >= 1 and len(upload["files"]["upload"]) == \
+        upload["uploaded"]
+    run = view["theme"]["last_run"]
+    assert (run["kind"], run["result"]) == ("theme_upload", "ok")
+    assert run["counts"]["uploaded"] == upload["uploaded"]
+    assert run["api_calls"] == upload["api_calls"]
+
+
+def test_a_failed_run_is_recorded_as_failed_with_its_error() -> None:
+    # given
+    state, clock = MemoryState(), VirtualClock()
+    # when
+    with pytest.raises(RuntimeError), recorded_run(state, "nightly", clock) as run:
+        run.counts = {"imported": 3}
+        raise RuntimeError("feed unreachable")
+    # then
+    last = last_runs(state)["nightly"]
+    assert last is not None and last["result"] == "failed"
+    assert last["error"] == "feed unreachable" and last["counts"] == {"imported": 3}
+
+
+def test_the_next_nightly_run_is_midnight_in_the_store_time_zone() -> None:
+    # 23:30 UTC on 30 March is 01:30 on 31 March in Amsterdam (summer time began)
+    now = datetime(2026, 3, 30, 23, 30, tzinfo=UTC)
+    assert next_midnight("Europe/Amsterdam", now) == "2026-04-01T00:00:00+02:00"
+    assert next_midnight("UTC", now) == "2026-03-31T00:00:00+00:00"
