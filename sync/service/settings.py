@@ -41,7 +41,8 @@ ROUTE_HEALTH = "/health"
 # --- limits and lifetimes ----------------------------------------------------------------
 SECRETS_MAX_AGE_SECONDS = 300  # Powertools parameters cache; a rotation shows within 5 min
 SECRETS_REFRESH_GAP_SECONDS = 30  # a failed key check re-reads secrets at most this often
-WEBHOOK_ID_TTL_SECONDS = 3 * 24 * 3600  # Shopify retries for 4 hours; keep ids three days
+WEBHOOK_ID_TTL_SECONDS = 3 * 24 * 3600  # Shopify retries a delivery for up to 48 hours
+MAX_WEBHOOK_ID_CHARS = 200  # Shopify's ids are UUIDs; a longer header is refused (400)
 LINE_STATE_TTL_SECONDS = 400 * 24 * 3600  # refunds can come many months after an order
 RUN_TTL_SECONDS = 90 * 24 * 3600
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
