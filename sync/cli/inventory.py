@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from sync.cli.context import AppContext, pass_app
@@ -9,6 +11,9 @@ from sync.cli.options import dry_run_option, emit_json, json_option
 from sync.inventory import run as inventory
 from sync.inventory.ports import Ports
 from sync.inventory.report import RunReport, StatusReport
+
+if TYPE_CHECKING:
+    from sync.local.queue import QueueDepths
 
 
 @click.group("inventory")
@@ -65,12 +70,40 @@ def status_command(app: AppContext, as_json: bool) -> None:
       hubshop inventory status
     """
     ports = _ports(app)
+    depths = _serve_queue(app)
     report = inventory.status(ports.state, ports.store, ports.warehouse, ports.policy,
-                              clock=app.clock)
+                              dead_letters=depths.dead if depths else None, clock=app.clock)
+    extra = {"dead_letters_oldest_s": depths.oldest_dead_s if depths else None,
+             "queued": depths.waiting if depths else None,
+             "queued_oldest_s": depths.oldest_waiting_s if depths else None}
     if as_json:
-        emit_json(report.as_dict())
+        emit_json({**report.as_dict(), **extra})
         return
     render_status(report)
+    if depths and (depths.dead or depths.waiting):
+        click.echo(f"hubshop serve: {depths.waiting} message(s) queued (oldest "
+                   f"{_age(depths.oldest_waiting_s)}), {depths.dead} dead letter(s) (oldest "
+                   f"{_age(depths.oldest_dead_s)})")
+
+
+def _serve_queue(app: AppContext) -> QueueDepths | None:
+    """``hubshop serve``'s queue and dead letters beside the store (None: serve never ran)."""
+    from sync.local.queue import LocalQueue, queue_path
+
+    path = queue_path(app.settings().database)
+    if not path.exists():
+        return None
+    queue = LocalQueue(path)
+    try:
+        return queue.depths(app.clock.now())
+    finally:
+        queue.close()
+
+
+def _age(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    return f"{seconds:.0f} s" if seconds < 3600 else f"{seconds / 3600:.1f} h"
 
 
 @inventory_group.command("pause")

@@ -162,6 +162,12 @@ class LocalQueue:
         return [Claimed(r["seq"], r["id"], r["body"], r["receives"] + 1, r["enqueued_at"])
                 for r in rows]
 
+    def next_ready_in(self, now: datetime) -> float | None:
+        """Seconds until the soonest handed-back message may be tried again (None: none wait)."""
+        row = self._conn().execute(
+            "SELECT MIN(available_at) FROM service_queue WHERE claimed = 0").fetchone()
+        return None if row[0] is None else max(0.0, row[0] - now.timestamp())
+
     def ack(self, seqs: list[int]) -> None:
         """Delete finished messages."""
         conn = self._conn()

@@ -230,8 +230,12 @@ class LocalService:
                     self._busy = False
                     self._idle.notify_all()
             if not batch:
-                self._wake.wait(IDLE_WAIT_S)
-                self._wake.clear()
+                later = self.queue.next_ready_in(self.clock.now())
+                if later:  # a handed-back message waits its backoff (on the service's clock)
+                    self.clock.sleep(min(later, IDLE_WAIT_S))
+                else:
+                    self._wake.wait(IDLE_WAIT_S)
+                    self._wake.clear()
 
     def _process(self, batch: list[Any]) -> None:
         runtime: Ports | None = None
