@@ -106,8 +106,13 @@ class AwsWiring:
         """
         return settings_from_secrets(self.environ, self.secrets, secrets)
 
-    def runtime(self) -> Any:
-        """Fresh ports for one invocation (the composition layer's factories, DynamoDB state)."""
+    def runtime(self, budget: Any = None) -> Any:
+        """Fresh ports for one invocation (the composition layer's factories, DynamoDB state).
+
+        Args:
+            budget: the invocation's :class:`~sync.plumbing.deadline.Deadline`: every call
+                the Shopify client and the warehouse make shares it (None: their defaults).
+        """
         from sync.inventory.ports import Ports
         from sync.jobs.inventory import open_policy, open_warehouse, warehouse_fields
         from sync.service.dynamo_state import DynamoState
@@ -118,9 +123,16 @@ class AwsWiring:
 
             raise ConfigError("no warehouse: set the stack's WarehouseFeed (s3://bucket/prefix) "
                               "or WarehouseUrl with [warehouse] kind = \"rest\" in hubshop.toml")
+        store, warehouse = self._store(settings), open_warehouse(settings)
+        if self._shopify is not None:  # the client outlives the invocation: set it each time
+            from sync.shopify.client import DEFAULT_CALL_BUDGET
+
+            self._shopify[1].budget = budget if budget is not None else DEFAULT_CALL_BUDGET
+        if budget is not None and hasattr(warehouse, "budget"):
+            warehouse.budget = budget
         return Ports(
-            store=self._store(settings),
-            warehouse=open_warehouse(settings),
+            store=store,
+            warehouse=warehouse,
             state=DynamoState(self.need(E.STATE_TABLE), client=self.dynamodb, clock=self.clock),
             policy=open_policy(settings, embedded=False),
             clock=self.clock,

@@ -48,6 +48,8 @@ RUN_TTL_SECONDS = 90 * 24 * 3600
 IDEMPOTENCY_TTL_SECONDS = 24 * 3600
 RECORDS_PER_MESSAGE = 500  # stock lines per SQS message (well under the 256 KiB limit)
 MAX_BODY_BYTES = 5 * 1024 * 1024  # a push larger than this is refused whole, with 413
+LAMBDA_MARGIN_SECONDS = 10.0  # a handler's budget is its remaining time less this
+MIN_START_SECONDS = 2.0  # a message is not started with less budget than this left
 MAX_JSON_DEPTH = 32  # webhooks nest a few levels; a body deeper than this is refused (400)
 
 # The webhook topics the service subscribes to (``hubshop webhooks subscribe``).
