@@ -38,6 +38,7 @@ DEAD_LETTER_QUEUE_URL = "HUBSHOP_DEAD_LETTER_QUEUE_URL"  # for `status`'s dead-l
 PUSH_KEY_SECRET = "HUBSHOP_PUSH_KEY_SECRET"  # secret id: the warehouse's push API key (rotated)
 SHOPIFY_SECRET = "HUBSHOP_SHOPIFY_SECRET"  # secret id: JSON with the Shopify app's credentials
 WAREHOUSE_SECRET = "HUBSHOP_WAREHOUSE_SECRET"  # secret id: JSON {"api_key"} for a REST warehouse
+WEBHOOK_SECRET = "HUBSHOP_WEBHOOK_SECRET"  # secret id: JSON {"webhook_secret"} (the HTTP edge)
 HUBSPOT_SECRET = "HUBSHOP_HUBSPOT_SECRET"  # secret id: JSON {"access_token"} (site function)
 METRICS_NAMESPACE_ENV = "POWERTOOLS_METRICS_NAMESPACE"
 
@@ -49,6 +50,7 @@ SERVICE = (
     PUSH_KEY_SECRET,
     SHOPIFY_SECRET,
     WAREHOUSE_SECRET,
+    WEBHOOK_SECRET,
     HUBSPOT_SECRET,
     METRICS_NAMESPACE_ENV,
 )

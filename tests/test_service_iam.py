@@ -101,7 +101,8 @@ def test_each_function_may_read_exactly_the_secrets_it_names(function: str) -> N
 
 
 def test_the_http_function_is_not_given_the_warehouse_or_hubspot_secret() -> None:
-    assert named_secrets("HttpFunction") == {"PushKeySecret", "ShopifySecret"}
+    # nor the Shopify app's credentials: only the webhook-signing secret
+    assert named_secrets("HttpFunction") == {"PushKeySecret", "ShopifyWebhookSecret"}
     assert named_secrets("ConsumerFunction") == {"ShopifySecret", "WarehouseSecret"}
 
 
@@ -135,6 +136,7 @@ def deployed(world: World, function: str) -> tuple[LocalShopWiring, IamSecretRea
                  "EventsDeadLetterQueue": env[E.DEAD_LETTER_QUEUE_URL],
                  "PushKeySecret": env[E.PUSH_KEY_SECRET], "ShopifySecret": env[E.SHOPIFY_SECRET],
                  "WarehouseSecret": env[E.WAREHOUSE_SECRET],
+                 "ShopifyWebhookSecret": env[E.WEBHOOK_SECRET],
                  "ShopDomain": "hubshop-test.myshopify.com", "WarehouseUrl": "",
                  "WarehouseFeed": str(world.root / "feed.csv")}
     environ = {name: resources[value["Ref"]] if isinstance(value, dict) else str(value)
@@ -153,7 +155,7 @@ def deployed(world: World, function: str) -> tuple[LocalShopWiring, IamSecretRea
 def test_the_http_function_works_with_only_its_own_secrets(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # given the HTTP function as deployed (push key and Shopify secret only)
+    # given the HTTP function as deployed (push key and webhook-signing secret only)
     wiring, reader, names = deployed(world, "HttpFunction")
     monkeypatch.setattr(http_handler, "WIRING", wiring)
     # when a warehouse push and a webhook arrive
@@ -163,7 +165,7 @@ def test_the_http_function_works_with_only_its_own_secrets(
     webhook = http_handler.handler(hook, LambdaContext())
     # then both are queued, having read the two secrets and nothing else
     assert (push["statusCode"], webhook["statusCode"]) == (202, 200), push["body"]
-    assert {names[s] for s in reader.read} == {"PushKeySecret", "ShopifySecret"}
+    assert {names[s] for s in reader.read} == {"PushKeySecret", "ShopifyWebhookSecret"}
 
 
 def test_the_consumer_and_the_schedule_work_with_only_their_own_secrets(

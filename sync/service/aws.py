@@ -171,9 +171,10 @@ class AwsWiring:
         return self.secrets.check_key(secret_id, given)
 
     def webhook_secrets(self) -> list[str]:
-        secret_id = self.environ.get(E.SHOPIFY_SECRET)
+        """The signing secrets, from the webhook-only secret (an older stack: Shopify's)."""
+        secret_id = self.environ.get(E.WEBHOOK_SECRET) or self.environ.get(E.SHOPIFY_SECRET)
         if not secret_id:
-            log.error("%s is not set: every webhook is refused", E.SHOPIFY_SECRET)
+            log.error("%s is not set: every webhook is refused", E.WEBHOOK_SECRET)
             return []
         return self.secrets.webhook_secrets(secret_id)
 

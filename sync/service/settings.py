@@ -9,7 +9,13 @@ service reads them from there (``E.STATE_TABLE``).
 from __future__ import annotations
 
 from sync import env_names
-from sync.env_names import HUBSPOT_SECRET, PUSH_KEY_SECRET, SHOPIFY_SECRET, WAREHOUSE_SECRET
+from sync.env_names import (
+    HUBSPOT_SECRET,
+    PUSH_KEY_SECRET,
+    SHOPIFY_SECRET,
+    WAREHOUSE_SECRET,
+    WEBHOOK_SECRET,
+)
 
 # --- keys inside the JSON secrets (SecretString) ----------------------------------------
 SHOPIFY_SECRET_FIELDS = {
@@ -24,7 +30,8 @@ HUBSPOT_SECRET_FIELDS = {"access_token": "HUBSPOT_ACCESS_TOKEN"}
 SECRET_FIELDS = {SHOPIFY_SECRET: SHOPIFY_SECRET_FIELDS, WAREHOUSE_SECRET: WAREHOUSE_SECRET_FIELDS,
                  HUBSPOT_SECRET: HUBSPOT_SECRET_FIELDS}
 # every variable that names a secret (what template.yaml's IAM policies must match)
-SECRET_VARIABLES = (PUSH_KEY_SECRET, SHOPIFY_SECRET, WAREHOUSE_SECRET, HUBSPOT_SECRET)
+SECRET_VARIABLES = (PUSH_KEY_SECRET, WEBHOOK_SECRET, SHOPIFY_SECRET, WAREHOUSE_SECRET,
+                    HUBSPOT_SECRET)
 
 # --- HTTP --------------------------------------------------------------------------------
 API_KEY_HEADER = "x-api-key"
