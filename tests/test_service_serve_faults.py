@@ -251,3 +251,26 @@ def test_status_reports_serves_dead_letters_with_their_age(settings: Settings) -
     assert data["dead_letters"] == 1 and data["queued"] == 1, data
     assert data["dead_letters_oldest_s"] is not None and data["dead_letters_oldest_s"] >= 0
     assert "dead letters: 1" in text.stdout and "1 message(s) queued" in text.stdout
+
+
+def test_seen_webhook_ids_are_pruned_after_three_days_not_before_48_hours(
+    settings: Settings, stopper: list[LocalService]
+) -> None:
+    from datetime import timedelta
+
+    from sync.local.ledger import SqliteState
+
+    # given webhook ids remembered 4 days, 49 hours and 1 hour ago
+    service = _service(settings)
+    stopper.append(service)
+    now = service.clock.now()
+    conn = connect(settings.database)
+    state = SqliteState(conn)
+    for ident, age in (("old", timedelta(days=4)), ("retried", timedelta(hours=49)),
+                       ("new", timedelta(hours=1))):
+        state.remember(ident, now - age)
+    # when serve prunes
+    assert service.prune() == 1
+    # then only the one past three days is gone: Shopify's 48 h of retries stay deduplicated
+    assert [state.seen(i) for i in ("old", "retried", "new")] == [False, True, True]
+    conn.close()

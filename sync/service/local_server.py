@@ -35,6 +35,7 @@ from sync.service.http_edge import Edge, NotAccepted, handle_http
 from sync.service.local_http import BoundedHTTPServer
 from sync.service.messages import Message, PollMessage, ReconcileMessage, decode, encode
 from sync.service.schedule import Schedule
+from sync.service.settings import WEBHOOK_ID_TTL_SECONDS
 from sync.service.work import follow_up, process
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ BATCH = 100  # messages the worker claims at once (one partial reconcile per bat
 STORE_BUSY_TIMEOUT_MS = 5_000  # the worker's wait for the store's lock, per statement
 BUSY_POLICY = RetryPolicy(max_attempts=4, base=0.2, cap=2.0)  # then the message is handed back
 IDLE_WAIT_S = 0.5  # the worker looks at the queue at least this often
+PRUNE_EVERY_S = 3600  # seen webhook ids older than WEBHOOK_ID_TTL_SECONDS go this often
 
 
 @dataclass
@@ -106,6 +108,7 @@ class LocalService:
         self.server = BoundedHTTPServer((host, port), self.respond, **(http or {}))
         self._threads: list[threading.Thread] = []
         self._worker: threading.Thread | None = None
+        self._pruned_at: float | None = None
 
     @property
     def address(self) -> str:
@@ -130,12 +133,16 @@ class LocalService:
         WAL lets this read run while the worker writes, so a push never waits
         for the reconcile work (with Shopify configured the consumer judges SKUs).
         """
+        return set(open_store(self.settings, self._reader(), self.clock).items_by_sku(skus))
+
+    def _reader(self) -> sqlite3.Connection:
+        """This thread's own connection to the store (WAL: reads never wait for the worker)."""
         conn = getattr(self._readers, "conn", None)
         if conn is None:
             from sync.local.db import connect
 
             conn = self._readers.conn = connect(self.settings.database, migrate=False)
-        return set(open_store(self.settings, conn, self.clock).items_by_sku(skus))
+        return conn
 
     def check_key(self, given: str | None) -> bool:
         return bool(given) and hmac.compare_digest(given.encode(), self.push_key.encode())
@@ -175,7 +182,8 @@ class LocalService:
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
-        self.server.shutdown()
+        if self._threads:  # shutdown() would wait forever for a loop never started
+            self.server.shutdown()
         self.server.server_close()
         for thread in [*self._threads, self._worker]:
             if thread is not None:
@@ -200,9 +208,30 @@ class LocalService:
         self._worker = threading.Thread(target=self._work, daemon=True, name="serve-worker")
         self._worker.start()
 
+    def prune(self) -> int:
+        """Forget webhook ids older than their TTL (Shopify redelivers for 48 h at most)."""
+        from datetime import timedelta
+
+        from sync.local.prune import prune_seen_webhooks
+
+        before = self.clock.now() - timedelta(seconds=WEBHOOK_ID_TTL_SECONDS)
+        conn = self._reader()
+        gone = retry(lambda: prune_seen_webhooks(conn, before), classify=busy,
+                     policy=BUSY_POLICY, clock=self.clock, what="prune webhook ids")
+        if gone:
+            log.info("pruned %d webhook id(s) older than %s", gone, before.isoformat())
+        return gone
+
     def _monitor(self) -> None:
-        """Restart a worker that died; run the schedule."""
+        """Restart a worker that died; prune old webhook ids; run the schedule."""
         while not self._stop.is_set():
+            now = self.clock.monotonic()
+            if self._pruned_at is None or now - self._pruned_at >= PRUNE_EVERY_S:
+                self._pruned_at = now
+                try:
+                    self.prune()
+                except Exception as exc:  # noqa: BLE001 - pruning waits for the next hour
+                    log.warning("pruning webhook ids failed: %s", type(exc).__name__)
             if self._worker is not None and not self._worker.is_alive():
                 self.report.restarts += 1
                 log.error("serve: the worker stopped; starting it again")
