@@ -100,6 +100,9 @@ class LocalQueue:
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._guard = threading.Lock()
+        # one writer at a time inside this process: SQLite's own busy handler sleeps in
+        # steps of up to 100 ms, which would land in the answer's latency
+        self._write = threading.Lock()
         conn = self._conn()
         with transaction(conn):
             for statement in _SCHEMA.split(";"):
@@ -135,7 +138,7 @@ class LocalQueue:
         """
         stamp = now.timestamp()
         conn = self._conn()
-        with transaction(conn):
+        with self._write, transaction(conn):
             conn.executemany(
                 "INSERT INTO service_queue (id, body, enqueued_at, available_at)"
                 " VALUES (?, ?, ?, ?)", [(ident, body, stamp, stamp) for ident, body in messages])
@@ -145,13 +148,13 @@ class LocalQueue:
     def release_all(self) -> int:
         """Hand back every claimed message (a worker starting after one died mid-batch)."""
         conn = self._conn()
-        with transaction(conn):
+        with self._write, transaction(conn):
             return conn.execute("UPDATE service_queue SET claimed = 0 WHERE claimed = 1").rowcount
 
     def claim(self, now: datetime, limit: int = 100) -> list[Claimed]:
         """Up to ``limit`` ready messages, oldest first, marked claimed and received once more."""
         conn = self._conn()
-        with transaction(conn):
+        with self._write, transaction(conn):
             rows = conn.execute(
                 "SELECT seq, id, body, receives, enqueued_at FROM service_queue"
                 " WHERE claimed = 0 AND available_at <= ? ORDER BY seq LIMIT ?",
@@ -171,7 +174,7 @@ class LocalQueue:
     def ack(self, seqs: list[int]) -> None:
         """Delete finished messages."""
         conn = self._conn()
-        with transaction(conn):
+        with self._write, transaction(conn):
             conn.executemany("DELETE FROM service_queue WHERE seq = ?", [(s,) for s in seqs])
 
     def fail(self, message: Claimed, reason: str, now: datetime, *, retry_in: float) -> bool:
@@ -182,7 +185,7 @@ class LocalQueue:
         """
         conn = self._conn()
         reason = reason[:REASON_CHARS]
-        with transaction(conn):
+        with self._write, transaction(conn):
             if message.receives >= MAX_RECEIVES:
                 conn.execute(
                     "INSERT OR REPLACE INTO service_dead_letters"
@@ -220,7 +223,7 @@ class LocalQueue:
         """Move every dead letter back to the queue (after fixing the cause); returns how many."""
         conn = self._conn()
         stamp = now.timestamp()
-        with transaction(conn):
+        with self._write, transaction(conn):
             moved = conn.execute(
                 "INSERT INTO service_queue (id, body, enqueued_at, available_at)"
                 " SELECT id, body, enqueued_at, ? FROM service_dead_letters ORDER BY seq",
