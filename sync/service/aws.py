@@ -61,6 +61,7 @@ class AwsWiring:
         self.environ = dict(os.environ if environ is None else environ)
         self.secrets = secrets or SecretReader()
         self._dynamodb, self._sqs = dynamodb, sqs
+        self._secretsmanager: Any = None
         self.clock = clock
         self._shopify: tuple[Any, Any] | None = None  # (settings.shopify, client)
         self._idempotent: dict[str, tuple[Callable[..., Any], Any]] = {}
@@ -191,6 +192,16 @@ class AwsWiring:
             if answer.get("Failed"):
                 codes = ", ".join(f["Code"] for f in answer["Failed"])
                 raise RuntimeError(f"SQS refused {len(answer['Failed'])} message(s): {codes}")
+
+    def key_ages(self) -> dict[str, float]:
+        """Days since each sent key's secret last changed (the warehouse's, HubSpot's)."""
+        import boto3
+
+        from sync.service.key_ages import key_ages
+
+        if self._secretsmanager is None:
+            self._secretsmanager = boto3.client("secretsmanager")
+        return key_ages(self.environ, self._secretsmanager, self.clock.now())
 
     def dead_letters(self) -> int | None:
         """Messages waiting in the dead-letter queue (None when not configured)."""

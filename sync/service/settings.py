@@ -32,6 +32,8 @@ SECRET_FIELDS = {SHOPIFY_SECRET: SHOPIFY_SECRET_FIELDS, WAREHOUSE_SECRET: WAREHO
 # every variable that names a secret (what template.yaml's IAM policies must match)
 SECRET_VARIABLES = (PUSH_KEY_SECRET, WEBHOOK_SECRET, SHOPIFY_SECRET, WAREHOUSE_SECRET,
                     HUBSPOT_SECRET)
+# variables naming a secret whose age (ListSecretVersionIds), never its value, is read
+AGE_VARIABLES = (env_names.HUBSPOT_AGE_SECRET,)
 
 # --- HTTP --------------------------------------------------------------------------------
 API_KEY_HEADER = "x-api-key"
