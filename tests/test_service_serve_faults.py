@@ -274,3 +274,32 @@ def test_seen_webhook_ids_are_pruned_after_three_days_not_before_48_hours(
     # then only the one past three days is gone: Shopify's 48 h of retries stay deduplicated
     assert [state.seen(i) for i in ("old", "retried", "new")] == [False, True, True]
     conn.close()
+
+
+def test_status_shows_how_long_each_key_has_been_in_use(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from sync.cli import main
+
+    # given a push key and a warehouse key in the environment
+    monkeypatch.setenv("HUBSHOP_PUSH_KEY", "push-key-one")
+    monkeypatch.setenv("WAREHOUSE_API_KEY", "wms-key-one")
+    runner = CliRunner()
+
+    def ages() -> dict[str, Any]:
+        out = runner.invoke(main, ["inventory", "status", "--json"], catch_exceptions=False)
+        return json.loads(out.stdout)["key_age_days"]
+
+    # when status is asked, first now and again after a new push key
+    first = ages()
+    monkeypatch.setenv("HUBSHOP_PUSH_KEY", "push-key-two")
+    second = ages()
+    # then each held key has an age (none for HubSpot, not configured), and no key appears
+    assert first == {"push_key": 0.0, "warehouse_api_key": 0.0, "hubspot_token": None}
+    assert second["push_key"] == 0.0
+    text = runner.invoke(main, ["inventory", "status"], catch_exceptions=False).stdout
+    assert "Key ages" in text and "push-key" not in text and "wms-key" not in text

@@ -73,13 +73,20 @@ def status_command(app: AppContext, as_json: bool) -> None:
     depths = _serve_queue(app)
     report = inventory.status(ports.state, ports.store, ports.warehouse, ports.policy,
                               dead_letters=depths.dead if depths else None, clock=app.clock)
+    from sync.jobs.key_ages import key_ages
+
+    ages = key_ages(app.settings(), ports.state, app.clock.now())
     extra = {"dead_letters_oldest_s": depths.oldest_dead_s if depths else None,
              "queued": depths.waiting if depths else None,
-             "queued_oldest_s": depths.oldest_waiting_s if depths else None}
+             "queued_oldest_s": depths.oldest_waiting_s if depths else None,
+             "key_age_days": ages}
     if as_json:
         emit_json({**report.as_dict(), **extra})
         return
     render_status(report)
+    held = [f"{name} {age:g} d" for name, age in ages.items() if age is not None]
+    if held:
+        click.echo("Key ages (since first seen): " + ", ".join(held))
     if depths and (depths.dead or depths.waiting):
         click.echo(f"hubshop serve: {depths.waiting} message(s) queued (oldest "
                    f"{_age(depths.oldest_waiting_s)}), {depths.dead} dead letter(s) (oldest "
