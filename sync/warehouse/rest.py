@@ -86,6 +86,32 @@ class RestWarehouse:
         self._call("POST", self._url(self.paths["adjust"]), json=body,
                    headers={**self._headers, "Idempotency-Key": reference})
 
+    @property
+    def can_issue_keys(self) -> bool:
+        """True when ``[warehouse] paths.rotate_key`` says where the warehouse issues keys."""
+        return "rotate_key" in self.paths
+
+    def issue_key(self) -> str:
+        """Ask the warehouse for a new API key (POST ``paths.rotate_key`` with the current one).
+
+        The warehouse answers ``{"api_key": "..."}`` (or ``"key"``) and must keep the
+        current key working until the new one is in use: the rotation stores the new
+        key as pending, tests it, then makes it current.
+
+        Raises:
+            RemoteError: no such path, a refusal, or an answer without a key.
+        """
+        if not self.can_issue_keys:
+            raise RemoteError("this warehouse has no [warehouse] paths.rotate_key; it cannot"
+                              " issue keys")
+        url = self._url(self.paths["rotate_key"])
+        data = _json(self._call("POST", url, headers=self._headers), url)
+        key = data.get("api_key") or data.get("key") if isinstance(data, dict) else None
+        if not isinstance(key, str) or not key.strip():
+            raise RemoteError(f"warehouse POST {_where(url)} answered without an api_key")
+        register_secret(key)
+        return key
+
     # internals -------------------------------------------------------------------------
 
     def _records(self, path: str) -> StockSnapshot:
