@@ -78,3 +78,32 @@ def test_an_unknown_topic_and_path_are_echoed_clipped(call: Any, world: World) -
     request["rawPath"] = "/" + "p" * 5000
     status, body, _ = call(request)
     assert status == 404 and len(body["error"]) < 200
+
+
+def test_concurrent_requests_never_read_each_others_body() -> None:
+    # given an edge called from 8 threads at once (serve's pool), each with its own signed body
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sync.inventory.policy import Policy
+    from sync.service.http_edge import Edge, handle_http
+    from sync.service.local_http import api_gateway_event
+    from sync.service.signatures import sign
+
+    sent: list[Any] = []
+    edge = Edge(check_key=lambda k: False, webhook_secrets=lambda: ["s3cret"],
+                send=sent.extend, policy=Policy(), fields={})
+
+    def deliver(n: int) -> int:
+        body = json.dumps({"id": n, "admin_graphql_api_id": f"gid://shopify/Product/{n}",
+                           "pad": "x" * (n % 50)}).encode()
+        return handle_http(api_gateway_event("POST", "/webhooks/shopify", {
+            "x-shopify-hmac-sha256": sign(body, "s3cret"), "x-shopify-topic": "products/update",
+            "x-shopify-webhook-id": f"w-{n}"}, body), edge)["statusCode"]
+
+    # when 2,000 deliveries race
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(deliver, range(2000)))
+    # then every one verified against its own body, and each queued its own payload
+    assert statuses == [200] * 2000
+    assert sorted(m.payload["id"] for m in sent) == list(range(2000))
+    assert all(m.webhook_id == f"w-{m.payload['id']}" for m in sent)

@@ -70,7 +70,11 @@ class Edge:
     health: Callable[[], Mapping[str, Any]] | None = None
 
 
-_local = threading.local()  # one resolver per thread: it keeps the current event on itself
+_local = threading.local()  # one resolver per thread (its context is per instance) ...
+# ... but Powertools keeps the current event on the BaseRouter class, shared by every
+# resolver: two threads resolving at once (``serve``'s pool) could read each other's body
+# and headers, so a resolve holds this lock throughout (a Lambda never waits on it)
+_resolving = threading.Lock()
 
 
 def handle_http(event: Mapping[str, Any], edge: Edge, context: Any = None) -> dict[str, Any]:
@@ -81,11 +85,12 @@ def handle_http(event: Mapping[str, Any], edge: Edge, context: Any = None) -> di
     event = dict(event)
     path = str(event.get("rawPath") or "/").rstrip("/") or "/"
     event["rawPath"] = path
-    app.append_context(edge=edge)
-    try:
-        response = app.resolve(event, context)
-    finally:
-        app.clear_context()
+    with _resolving:
+        app.append_context(edge=edge)
+        try:
+            response = app.resolve(event, context)
+        finally:
+            app.clear_context()
     method = event.get("requestContext", {}).get("http", {}).get("method", "GET").upper()
     log.info("http %s %s -> %s", clip(method), clip(path), response["statusCode"],
              extra={"route": clip(path), "status": response["statusCode"]})
