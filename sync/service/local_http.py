@@ -59,6 +59,9 @@ class BoundedHTTPServer(HTTPServer):
     """
 
     daemon_threads = True
+    # the kernel's accept backlog: http.server's default of 5 drops SYNs under a burst, and
+    # a dropped SYN costs the client a 1 s (then 2 s) retransmission
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], respond: Respond, *,
                  pool_size: int = POOL_SIZE, max_waiting: int = MAX_WAITING,
