@@ -39,6 +39,8 @@ DEAD_LETTER_QUEUE_URL = "HUBSHOP_DEAD_LETTER_QUEUE_URL"  # for `status`'s dead-l
 PUSH_KEY_SECRET = "HUBSHOP_PUSH_KEY_SECRET"  # secret id: the warehouse's push API key (rotated)
 SHOPIFY_SECRET = "HUBSHOP_SHOPIFY_SECRET"  # secret id: JSON with the Shopify app's credentials
 WAREHOUSE_SECRET = "HUBSHOP_WAREHOUSE_SECRET"  # secret id: JSON {"api_key"} for a REST warehouse
+WEBHOOK_SECRET = "HUBSHOP_WEBHOOK_SECRET"  # secret id: JSON {"webhook_secret"} (the HTTP edge)
+HUBSPOT_AGE_SECRET = "HUBSHOP_HUBSPOT_AGE_SECRET"  # secret id whose age (not value) is reported
 HUBSPOT_SECRET = "HUBSHOP_HUBSPOT_SECRET"  # secret id: JSON {"access_token"} (site function)
 METRICS_NAMESPACE_ENV = "POWERTOOLS_METRICS_NAMESPACE"
 RECONCILE_FUNCTION = "HUBSHOP_RECONCILE_FUNCTION"  # the nightly hands stock to this function
@@ -52,7 +54,9 @@ SERVICE = (
     PUSH_KEY_SECRET,
     SHOPIFY_SECRET,
     WAREHOUSE_SECRET,
+    WEBHOOK_SECRET,
     HUBSPOT_SECRET,
+    HUBSPOT_AGE_SECRET,
     METRICS_NAMESPACE_ENV,
     RECONCILE_FUNCTION,
     NIGHTLY_FEED,

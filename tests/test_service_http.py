@@ -73,8 +73,8 @@ def test_deliveries_signed_with_the_previous_secret_pass_after_a_rotation(
     call: Any, world: World
 ) -> None:
     # given the app's secret rotated in Secrets Manager (the old one is now AWSPREVIOUS)
-    world.secrets.put_secret_value(SecretId="hubshop/shopify",
-                                   SecretString=json.dumps({"client_secret": "rotated-secret"}))
+    world.secrets.put_secret_value(SecretId="hubshop/shopify-webhook",
+                                   SecretString=json.dumps({"webhook_secret": "rotated-secret"}))
     # when Shopify still signs with the old secret, and then with the new one
     old_status, _ = call(event("apigw_webhook_inventory_levels_update"))
     request = event("apigw_webhook_inventory_levels_update")

@@ -131,3 +131,33 @@ def test_the_nightly_import_runs_at_midnight_store_time_with_retries_dlq_and_ala
     variables = function["Environment"]["Variables"]
     assert variables[E.RECONCILE_FUNCTION] == {"Ref": "ScheduleFunction"}
     assert E.NIGHTLY_FEED in variables
+
+
+def test_webhooks_pushes_and_the_rest_have_separate_throttles(template: dict[str, Any]) -> None:
+    # given the HTTP API's route settings
+    api = template["Resources"]["HttpApi"]["Properties"]
+    routes = api["RouteSettings"]
+    # then webhooks and pushes each have their own limit, and the rest share a smaller one
+    assert routes["POST /webhooks/shopify"]["ThrottlingRateLimit"] == {"Ref": "WebhookRateLimit"}
+    assert routes["POST /warehouse/stock"]["ThrottlingRateLimit"] == {"Ref": "PushRateLimit"}
+    assert api["DefaultRouteSettings"]["ThrottlingRateLimit"] == {"Ref": "OtherRateLimit"}
+    limits = {name: template["Parameters"][name]["Default"]
+              for name in ("WebhookRateLimit", "PushRateLimit", "OtherRateLimit")}
+    assert limits["OtherRateLimit"] < limits["PushRateLimit"] < limits["WebhookRateLimit"]
+
+
+def test_s3_access_is_read_the_feed_and_write_adjustments_only(template: dict[str, Any]) -> None:
+    text = TEMPLATE.read_text(encoding="utf-8")
+    # no CRUD policy (delete, ACLs) anywhere
+    assert "S3CrudPolicy" not in text and "S3FullAccess" not in text
+    actions: set[str] = set()
+    for function in functions_of(template).values():
+        for policy in function.get("Policies", []):
+            branches = policy["If"][1:] if isinstance(policy, dict) and "If" in policy else [policy]
+            for branch in branches:
+                for statement in (branch.get("Statement", []) if isinstance(branch, dict) else []):
+                    found = statement["Action"]
+                    actions |= {found} if isinstance(found, str) else set(found)
+    s3 = {a for a in actions if a.startswith("s3:")}
+    assert s3 == {"s3:ListBucket", "s3:GetObject", "s3:PutObject"}
+    assert "${WarehouseFeedPrefix}adjustments/*" in text

@@ -170,6 +170,9 @@ def _world(tmp_path: Path) -> Iterator[World]:
     shopify = secrets.create_secret(
         Name="hubshop/shopify",
         SecretString=json.dumps({"client_secret": WEBHOOK_SECRET, "client_id": "app"}))["ARN"]
+    webhook = secrets.create_secret(  # only what verifies signatures: the HTTP edge's secret
+        Name="hubshop/shopify-webhook",
+        SecretString=json.dumps({"webhook_secret": WEBHOOK_SECRET}))["ARN"]
     warehouse = secrets.create_secret(Name="hubshop/warehouse",
                                       SecretString=json.dumps({"api_key": WAREHOUSE_KEY}))["ARN"]
     feed = tmp_path / "feed.csv"
@@ -179,6 +182,7 @@ def _world(tmp_path: Path) -> Iterator[World]:
         E.STATE_TABLE: state_table, E.IDEMPOTENCY_TABLE: idempotency_table,
         E.EVENTS_QUEUE_URL: queue_url, E.DEAD_LETTER_QUEUE_URL: dlq_url,
         E.PUSH_KEY_SECRET: push, E.SHOPIFY_SECRET: shopify, E.WAREHOUSE_SECRET: warehouse,
+        E.WEBHOOK_SECRET: webhook,
         "LAMBDA_TASK_ROOT": str(tmp_path), "HUBSHOP_HOME": str(tmp_path / "home"),
         "AWS_DEFAULT_REGION": REGION,
     }

@@ -9,6 +9,8 @@ import pytest
 import responses
 
 from sync.errors import RemoteError
+from sync.plumbing.clock import VirtualClock
+from sync.plumbing.deadline import BudgetExceeded, Deadline
 from sync.warehouse.rest import RestWarehouse
 
 URL = "https://wms.example.com/api"
@@ -19,7 +21,9 @@ PATHS = {"snapshot": "/v1/stock", "changes": "/v1/stock/moves?since={since}",
 
 @pytest.fixture
 def warehouse() -> RestWarehouse:
-    return RestWarehouse(URL, api_key="wms-secret-key", fields=FIELDS, paths=PATHS)
+    # waits (retries of a 503) pass on a virtual clock
+    return RestWarehouse(URL, api_key="wms-secret-key", fields=FIELDS, paths=PATHS,
+                         clock=VirtualClock())
 
 
 @responses.activate
@@ -138,3 +142,53 @@ def test_redirects_are_followed_on_the_same_origin_only(warehouse):
     assert [r.sku for r in records] == ["TEE-S"]
     assert all(c.request.headers["X-Api-Key"] == "wms-secret-key" for c in responses.calls)
     assert plain.call_count == 0 and "302 redirect" in str(caught.value)
+
+
+@responses.activate
+def test_a_busy_warehouse_is_retried_after_its_retry_after():
+    # given a warehouse that is briefly overloaded, then answers
+    clock = VirtualClock()
+    warehouse = RestWarehouse(URL, fields=FIELDS, paths=PATHS, clock=clock)
+    responses.get(f"{URL}/v1/stock", status=429, headers={"Retry-After": "3"})
+    responses.get(f"{URL}/v1/stock", status=503)
+    responses.get(f"{URL}/v1/stock", json=[{"item_code": "TEE-S", "site": "MAIN",
+                                            "physical": 2}])
+    started = clock.monotonic()
+    # when the snapshot is read
+    records = warehouse.snapshot().records
+    # then it took three calls and the server's wait, in virtual time
+    assert [r.sku for r in records] == ["TEE-S"] and len(responses.calls) == 3
+    assert clock.monotonic() - started >= 3
+
+
+@responses.activate
+def test_a_call_never_outlives_the_budget_its_caller_set():
+    # given a warehouse that keeps asking for 20 s more, and a caller with 30 s
+    clock = VirtualClock()
+    warehouse = RestWarehouse(URL, fields=FIELDS, paths=PATHS, clock=clock, budget=30.0)
+    responses.get(f"{URL}/v1/stock", status=503, headers={"Retry-After": "20"})
+    started = clock.monotonic()
+    # when the snapshot is read
+    with pytest.raises(BudgetExceeded) as caught:
+        warehouse.snapshot()
+    # then it gave up without sleeping past the budget, and said why
+    assert clock.monotonic() - started <= 30
+    assert len(responses.calls) == 2 and "503" in str(caught.value)
+
+
+@responses.activate
+def test_a_shared_deadline_bounds_every_page_of_a_snapshot():
+    # given pages that each need one 8 s retry, and one deadline of 20 s for all of them
+    clock = VirtualClock()
+    warehouse = RestWarehouse(URL, fields=FIELDS, paths=PATHS, clock=clock)
+    warehouse.budget = Deadline(20.0, clock)
+    for page in range(1, 5):
+        url = f"{URL}/v1/stock?page={page}" if page > 1 else f"{URL}/v1/stock"
+        responses.get(url, status=503, headers={"Retry-After": "8"})
+        responses.get(url, json={"items": [], "next": f"{URL}/v1/stock?page={page + 1}"})
+    started = clock.monotonic()
+    # when the snapshot is read
+    with pytest.raises(BudgetExceeded):
+        warehouse.snapshot()
+    # then the third page's wait would have passed the deadline: it stopped at 16 s
+    assert clock.monotonic() - started == pytest.approx(16.0)

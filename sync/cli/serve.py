@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import secrets as token_source
+import sys
 import threading
 
 import click
 
 from sync.cli.context import AppContext, pass_app
 from sync.service.settings import LOCAL_PUSH_KEY, ROUTE_STOCK, ROUTE_WEBHOOKS, SERVE_PORT
+
+SWITCH_INTERVAL_S = 0.001
 
 
 @click.command("serve")
@@ -47,6 +50,9 @@ def serve(app: AppContext, port: int, host: str, push_key: str | None, no_schedu
                f"{key if not push_key else 'from ' + LOCAL_PUSH_KEY})")
     secret_note = "" if service.webhook_secrets else "  (no SHOPIFY_WEBHOOK_SECRET: all refused)"
     click.echo(f"  Shopify webhooks: POST {service.address}{ROUTE_WEBHOOKS}{secret_note}")
+    # the worker's reconcile is pure Python: hand the GIL to answering threads sooner than
+    # the default 5 ms, so an answer never waits long behind it
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     service.start()
     try:
         threading.Event().wait()

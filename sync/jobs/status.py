@@ -65,12 +65,32 @@ def inventory_status(settings: Settings, connect: Callable[[], sqlite3.Connectio
     if settings.service.stack:
         return deployed_status(settings, clock)
     from sync.jobs.inventory import open_ports
+    from sync.jobs.key_ages import key_ages
 
     ports = open_ports(settings, connect(), clock)
+    depths = serve_queue(settings, clock)
     report = inventory.status(ports.state, ports.store, ports.warehouse, ports.policy,
-                              clock=clock)
+                              dead_letters=depths.dead if depths else None, clock=clock)
+    dead = None if depths is None else {"depth": depths.dead,
+                                        "oldest_s": depths.oldest_dead_s}
     return {**_report_view(report, last_runs(ports.state)["inventory"]),
-            "where": "local", "dead_letters": None, "keys": None}
+            "where": "local", "dead_letters": dead,
+            "serve_queue": depths.as_dict() if depths else None,
+            "keys": {"key_age_days": key_ages(settings, ports.state, clock.now())}}
+
+
+def serve_queue(settings: Settings, clock: Clock) -> object | None:
+    """``hubshop serve``'s queue and dead letters beside the store (None: serve never ran)."""
+    from sync.local.queue import LocalQueue, queue_path
+
+    path = queue_path(settings.database)
+    if not path.exists():
+        return None
+    queue = LocalQueue(path)
+    try:
+        return queue.depths(clock.now())
+    finally:
+        queue.close()
 
 
 def deployed_status(settings: Settings, clock: Clock, *,

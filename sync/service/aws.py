@@ -61,6 +61,7 @@ class AwsWiring:
         self.environ = dict(os.environ if environ is None else environ)
         self.secrets = secrets or SecretReader()
         self._dynamodb, self._sqs = dynamodb, sqs
+        self._secretsmanager: Any = None
         self.clock = clock
         self._shopify: tuple[Any, Any] | None = None  # (settings.shopify, client)
         self._idempotent: dict[str, tuple[Callable[..., Any], Any]] = {}
@@ -106,8 +107,13 @@ class AwsWiring:
         """
         return settings_from_secrets(self.environ, self.secrets, secrets)
 
-    def runtime(self) -> Any:
-        """Fresh ports for one invocation (the composition layer's factories, DynamoDB state)."""
+    def runtime(self, budget: Any = None) -> Any:
+        """Fresh ports for one invocation (the composition layer's factories, DynamoDB state).
+
+        Args:
+            budget: the invocation's :class:`~sync.plumbing.deadline.Deadline`: every call
+                the Shopify client and the warehouse make shares it (None: their defaults).
+        """
         from sync.inventory.ports import Ports
         from sync.jobs.inventory import open_policy, open_warehouse, warehouse_fields
         from sync.service.dynamo_state import DynamoState
@@ -118,9 +124,16 @@ class AwsWiring:
 
             raise ConfigError("no warehouse: set the stack's WarehouseFeed (s3://bucket/prefix) "
                               "or WarehouseUrl with [warehouse] kind = \"rest\" in hubshop.toml")
+        store, warehouse = self._store(settings), open_warehouse(settings)
+        if self._shopify is not None:  # the client outlives the invocation: set it each time
+            from sync.shopify.client import DEFAULT_CALL_BUDGET
+
+            self._shopify[1].budget = budget if budget is not None else DEFAULT_CALL_BUDGET
+        if budget is not None and hasattr(warehouse, "budget"):
+            warehouse.budget = budget
         return Ports(
-            store=self._store(settings),
-            warehouse=open_warehouse(settings),
+            store=store,
+            warehouse=warehouse,
             state=DynamoState(self.need(E.STATE_TABLE), client=self.dynamodb, clock=self.clock),
             policy=open_policy(settings, embedded=False),
             clock=self.clock,
@@ -159,9 +172,10 @@ class AwsWiring:
         return self.secrets.check_key(secret_id, given)
 
     def webhook_secrets(self) -> list[str]:
-        secret_id = self.environ.get(E.SHOPIFY_SECRET)
+        """The signing secrets, from the webhook-only secret (an older stack: Shopify's)."""
+        secret_id = self.environ.get(E.WEBHOOK_SECRET) or self.environ.get(E.SHOPIFY_SECRET)
         if not secret_id:
-            log.error("%s is not set: every webhook is refused", E.SHOPIFY_SECRET)
+            log.error("%s is not set: every webhook is refused", E.WEBHOOK_SECRET)
             return []
         return self.secrets.webhook_secrets(secret_id)
 
@@ -178,6 +192,16 @@ class AwsWiring:
             if answer.get("Failed"):
                 codes = ", ".join(f["Code"] for f in answer["Failed"])
                 raise RuntimeError(f"SQS refused {len(answer['Failed'])} message(s): {codes}")
+
+    def key_ages(self) -> dict[str, float]:
+        """Days since each sent key's secret last changed (the warehouse's, HubSpot's)."""
+        import boto3
+
+        from sync.service.key_ages import key_ages
+
+        if self._secretsmanager is None:
+            self._secretsmanager = boto3.client("secretsmanager")
+        return key_ages(self.environ, self._secretsmanager, self.clock.now())
 
     def dead_letters(self) -> int | None:
         """Messages waiting in the dead-letter queue (None when not configured)."""

@@ -7,17 +7,29 @@ moved to the dead-letter queue). After the batch, one partial reconcile
 covers every SKU the batch's webhooks named; if it fails the whole batch is
 retried, which is safe: webhooks are deduplicated and stock records are
 absolute figures.
+
+Every call the batch makes (Shopify, the warehouse) shares one time budget:
+the invocation's remaining time less :data:`~sync.service.settings.LAMBDA_MARGIN_SECONDS`
+(:meth:`Deadline.for_lambda`). A call whose next wait would pass it ends with
+``BudgetExceeded``; that message, and any not yet started, are reported as
+failed, so SQS hands them back after the visibility timeout instead of the
+function being killed mid-write at its timeout.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping
 from typing import Any
 
 from sync.inventory.ports import Ports
+from sync.plumbing.deadline import BudgetExceeded, Deadline
 from sync.service.messages import decode
+from sync.service.settings import LAMBDA_MARGIN_SECONDS, MIN_START_SECONDS
 from sync.service.work import follow_up, process
+
+log = logging.getLogger(__name__)
 
 _processor: Any = None
 
@@ -30,17 +42,45 @@ def consume(event: Mapping[str, Any], context: Any, wiring: Any) -> dict[str, An
     """
     from aws_lambda_powertools.utilities.batch import process_partial_response
 
-    runtime: Ports = wiring.runtime()
+    deadline = lambda_deadline(context, wiring.clock)
+    runtime: Ports = wiring.runtime(budget=deadline)
     process_once = wiring.idempotent(_process, context)
     results: list[dict[str, Any]] = []
 
     def record_handler(record: Any) -> None:
+        if deadline is not None and not deadline.allows(MIN_START_SECONDS):
+            raise BudgetExceeded(f"message {record.message_id}", deadline.budget,
+                                 deadline.elapsed(), MIN_START_SECONDS, "not started")
         results.append(process_once(message=json.loads(record.body), runtime=runtime))
 
-    response = process_partial_response(event=dict(event), record_handler=record_handler,
-                                        processor=_batch_processor(), context=context)
-    follow_up(results, runtime)
+    from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+
+    try:
+        response = process_partial_response(event=dict(event), record_handler=record_handler,
+                                            processor=_batch_processor(), context=context)
+    except BatchProcessingError as exc:  # every record failed: an error, unless out of time
+        if not all(isinstance(info[1], BudgetExceeded) for info in exc.child_exceptions):
+            raise
+        log.warning("out of time budget for the whole batch; it goes back to the queue")
+        return _all_failed(event)
+    try:
+        follow_up(results, runtime)
+    except BudgetExceeded as exc:  # hand the whole batch back; its results are stored
+        log.warning("partial reconcile out of time; the batch goes back to the queue: %s", exc)
+        return _all_failed(event)
     return response
+
+
+def _all_failed(event: Mapping[str, Any]) -> dict[str, Any]:
+    return {"batchItemFailures": [{"itemIdentifier": r["messageId"]}
+                                  for r in event.get("Records", [])]}
+
+
+def lambda_deadline(context: Any, clock: Any) -> Deadline | None:
+    """The invocation's remaining time less the margin (None outside Lambda)."""
+    if context is None or not hasattr(context, "get_remaining_time_in_millis"):
+        return None
+    return Deadline.for_lambda(context, margin=LAMBDA_MARGIN_SECONDS, clock=clock)
 
 
 def _batch_processor() -> Any:

@@ -13,6 +13,8 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from sync.service.echo import MAX_REASON_CHARS, clip
+
 log = logging.getLogger(__name__)
 
 MAX_LINES = 100  # per kind and run; the rest are counted in one line
@@ -21,8 +23,10 @@ MAX_LINES = 100  # per kind and run; the rest are counted in one line
 def log_rejections(rejections: Sequence[Any], *, stage: str) -> None:
     """One warning per rejected warehouse line (``stage``: ``edge`` or the run's kind)."""
     _each(rejections, stage, "rejected", lambda r: (
-        "warehouse line %s (%s) rejected: %s", (r.where, r.sku, r.reason),
-        {"where": r.where, "sku": r.sku, "reason": r.reason}), logging.WARNING)
+        "warehouse line %s (%s) rejected: %s",
+        (clip(r.where), clip(r.sku), clip(r.reason, MAX_REASON_CHARS)),
+        {"where": clip(r.where), "sku": clip(r.sku),
+         "reason": clip(r.reason, MAX_REASON_CHARS)}), logging.WARNING)
 
 
 def log_report(kind: str, report: Any) -> None:
@@ -30,14 +34,16 @@ def log_report(kind: str, report: Any) -> None:
     log_rejections(report.rejected, stage=kind)
     _each(report.hand_edits, kind, "hand_edit", lambda h: (
         "hand edit %s at %s: %+d, %s (available %d -> %d)",
-        (h.sku, h.location, h.delta, h.policy, h.before, h.after),
-        {"sku": h.sku, "location": h.location, "delta": h.delta, "policy": h.policy,
+        (clip(h.sku), clip(h.location), h.delta, h.policy, h.before, h.after),
+        {"sku": clip(h.sku), "location": clip(h.location), "delta": h.delta, "policy": h.policy,
          "before": h.before, "after": h.after}),
         logging.WARNING if any(h.policy == "overwrite" for h in report.hand_edits)
         else logging.INFO)
     _each(report.problems, kind, "problem", lambda p: (
-        "%s at %s not written (%s): %s", (p.sku, p.location, p.code, p.message),
-        {"sku": p.sku, "location": p.location, "code": p.code, "problem": p.message}),
+        "%s at %s not written (%s): %s",
+        (clip(p.sku), clip(p.location), p.code, clip(p.message, MAX_REASON_CHARS)),
+        {"sku": clip(p.sku), "location": clip(p.location), "code": p.code,
+         "problem": clip(p.message, MAX_REASON_CHARS)}),
         logging.WARNING)
 
 

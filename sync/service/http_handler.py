@@ -15,4 +15,4 @@ WIRING = AwsWiring()
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Check the caller (HMAC or API key), queue the work, answer at once."""
-    return handle_http(event, WIRING.edge())
+    return handle_http(event, WIRING.edge(), context)

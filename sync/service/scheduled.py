@@ -7,7 +7,9 @@ EventBridge Scheduler invokes the function with the schedule's ``Input``
 metric format), which the template alarms on: drift that stays high means
 events are being lost. Each run also reports the dead-letter queue's depth
 (``dead_letters`` in the result, a ``DeadLetters`` metric and a ``status`` log
-line), the figure ``hubshop inventory status`` shows locally.
+line), the figure ``hubshop inventory status`` shows locally. The nightly run
+also publishes ``KeyAgeDays`` for the warehouse key and the HubSpot token
+(:mod:`sync.service.key_ages`), which the template alarms on past ``MaxKeyAgeDays``.
 """
 
 from __future__ import annotations
@@ -54,11 +56,27 @@ def run_scheduled(event: Mapping[str, Any], wiring: Any, *, metrics: Any = None
     if letters is not None:
         metrics.add_metric(name="DeadLetters", unit=MetricUnit.Count, value=letters)
     metrics.flush_metrics()
+    if kind == "reconcile":
+        result["key_age_days"] = ages = key_ages(wiring)
+        if ages:
+            from sync.service import key_ages as K
+
+            K.publish(ages, NAMESPACE)
     log.info("status after %s: drift %d, problems %d, dead letters %s", kind, drift, problems,
              "n/a" if letters is None else letters,
              extra={"event": "status", "kind": kind, "drift": drift, "problems": problems,
                     "dead_letters": letters})
     return result
+
+
+def key_ages(wiring: Any) -> dict[str, float]:
+    """The warehouse key's and HubSpot token's ages in days, where the wiring can tell."""
+    reader = getattr(wiring, "key_ages", None)
+    try:
+        return reader() if reader is not None else {}
+    except Exception as exc:  # noqa: BLE001 - botocore's errors; the ages are only a report
+        log.warning("key ages unavailable: %s", type(exc).__name__)
+        return {}
 
 
 def dead_letters(wiring: Any) -> int | None:

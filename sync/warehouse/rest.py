@@ -8,6 +8,14 @@ object whose ``items`` (or ``records``/``data``) holds them, with an optional
 warehouse's. The API key goes in a header and never in a log or error, and
 only ever to ``WAREHOUSE_URL``'s own origin: a page link or redirect to
 another host (or from https to http) is refused rather than followed.
+
+Every request goes through :func:`sync.plumbing.retry.send_with_retry`
+(429/5xx and connection failures backed off, ``Retry-After`` honoured) within
+the time budget the caller sets: :attr:`RestWarehouse.budget`, seconds per
+call or one shared :class:`~sync.plumbing.deadline.Deadline` (the Lambda
+consumer sets the invocation's remaining time less a margin), so a slow
+warehouse ends a call with ``BudgetExceeded`` instead of outliving it.
+Adjustments carry an ``Idempotency-Key``, so a retried POST applies once.
 """
 
 from __future__ import annotations
@@ -23,13 +31,18 @@ from sync.config import WarehouseSettings
 from sync.errors import ConfigError, RemoteError
 from sync.inventory.records import parse_records
 from sync.model.stock import StockRecord, StockSnapshot
+from sync.plumbing.clock import SYSTEM_CLOCK, Clock
+from sync.plumbing.deadline import Deadline
 from sync.plumbing.redact import redact, register_secret
+from sync.plumbing.retry import RetryPolicy, send_with_retry
 
 DEFAULT_PATHS = {"snapshot": "/stock", "changes": "/stock/changes?since={since}"}
 KEY_HEADER = "X-Api-Key"
 _LIST_KEYS = ("items", "records", "data", "stock")
 MAX_PAGES = 10_000
 MAX_REDIRECTS = 5
+DEFAULT_BUDGET = 60.0  # seconds per call (retries and waits included) unless the caller says
+RETRY_POLICY = RetryPolicy(max_attempts=5, base=0.5, cap=10.0, max_retry_after=30.0)
 
 
 class RestWarehouse:
@@ -38,12 +51,17 @@ class RestWarehouse:
     def __init__(self, url: str, *, api_key: str | None = None,
                  fields: Mapping[str, str] | None = None, paths: Mapping[str, str] | None = None,
                  session: requests.Session | None = None, timeout: float = 30.0,
-                 key_header: str = KEY_HEADER) -> None:
+                 key_header: str = KEY_HEADER, clock: Clock = SYSTEM_CLOCK,
+                 budget: float | Deadline | None = DEFAULT_BUDGET,
+                 policy: RetryPolicy | None = None) -> None:
         self.url = url.rstrip("/") + "/"
         self.fields = dict(fields or {})
         self.paths = {**DEFAULT_PATHS, **(paths or {})}
         self.session = session or requests.Session()
         self.timeout = timeout
+        self.clock = clock
+        self.budget = budget  # seconds per call, or a Deadline shared by every call
+        self.policy = policy or RETRY_POLICY
         self._headers = {"Accept": "application/json"}
         if api_key:
             register_secret(api_key)
@@ -67,6 +85,32 @@ class RestWarehouse:
                 "delta": delta, "reason": reason, "reference": reference}
         self._call("POST", self._url(self.paths["adjust"]), json=body,
                    headers={**self._headers, "Idempotency-Key": reference})
+
+    @property
+    def can_issue_keys(self) -> bool:
+        """True when ``[warehouse] paths.rotate_key`` says where the warehouse issues keys."""
+        return "rotate_key" in self.paths
+
+    def issue_key(self) -> str:
+        """Ask the warehouse for a new API key (POST ``paths.rotate_key`` with the current one).
+
+        The warehouse answers ``{"api_key": "..."}`` (or ``"key"``) and must keep the
+        current key working until the new one is in use: the rotation stores the new
+        key as pending, tests it, then makes it current.
+
+        Raises:
+            RemoteError: no such path, a refusal, or an answer without a key.
+        """
+        if not self.can_issue_keys:
+            raise RemoteError("this warehouse has no [warehouse] paths.rotate_key; it cannot"
+                              " issue keys")
+        url = self._url(self.paths["rotate_key"])
+        data = _json(self._call("POST", url, headers=self._headers), url)
+        key = data.get("api_key") or data.get("key") if isinstance(data, dict) else None
+        if not isinstance(key, str) or not key.strip():
+            raise RemoteError(f"warehouse POST {_where(url)} answered without an api_key")
+        register_secret(key)
+        return key
 
     # internals -------------------------------------------------------------------------
 
@@ -95,8 +139,9 @@ class RestWarehouse:
         for _ in range(MAX_REDIRECTS + 1):
             self._same_origin(url, "a request")
             try:
-                response = self.session.request(method, url, timeout=self.timeout,
-                                                allow_redirects=False, **kwargs)
+                response = send_with_retry(self.session, method, url, timeout=self.timeout,
+                                           allow_redirects=False, clock=self.clock,
+                                           budget=self.budget, policy=self.policy, **kwargs)
             except requests.RequestException as exc:
                 raise RemoteError(f"warehouse {method} {_where(url)}: "
                                   f"{type(exc).__name__}") from None
