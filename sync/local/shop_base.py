@@ -79,10 +79,12 @@ class ShopBase:
             "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'shop_events'), 0),"
             " COALESCE((SELECT MAX(id) FROM shop_events), 0)) AS last"
         ).fetchone()["last"]
+        stamps: dict[datetime, str] = {}
         self.conn.executemany(
             "INSERT INTO shop_events (id, topic, payload, created_at, webhook_id)"
             " VALUES (?, ?, ?, ?, ?)",
-            [(event_id, topic, json.dumps(payload, sort_keys=True), iso(at),
+            [(event_id, topic, json.dumps(payload, sort_keys=True),
+              stamps.get(at) or stamps.setdefault(at, iso(at)),
               str(uuid.uuid5(_WEBHOOK_NAMESPACE, f"{event_id}:{topic}")))
              for event_id, (topic, payload, at) in enumerate(events, start=seq + 1)],
         )
