@@ -43,7 +43,8 @@ esac
 # hubshop's own modules each package carries (paths under sync/, directories whole).
 inventory_parts=(__init__.py config.py env_names.py errors.py paths.py model inventory
   jobs/__init__.py jobs/inventory.py local/__init__.py local/db.py local/inventory.py
-  local/ledger.py local/shop.py local/shop_base.py local/shop_catalog.py local/shop_orders.py
+  local/ledger.py local/shop.py local/shop_base.py local/shop_bulk.py local/shop_catalog.py
+  local/shop_orders.py
   local/shop_payloads.py local/shop_schema.py local/shop_search.py local/shop_stock.py
   local/shop_types.py plumbing service shopify warehouse)
 site_parts=("${inventory_parts[@]}" catalog hubspot jobs local site_refresh)

@@ -85,7 +85,8 @@ def test_resync_with_one_percent_changed_writes_one_batch_and_publishes(tmp_path
         assert len(writes) <= math.ceil(10 / 100) + 1
         assert len(w.publishes(before)) == 1
         changed = [c.json for c in writes if c.path.endswith("/batch/update")][0]
-        assert set(changed["inputs"][0]["values"]) <= {"price_min", "price_max", "updated_at"}
+        assert set(changed["inputs"][0]["values"]) <= {
+            "price_min", "price_max", "updated_at", "variants"}
 
 
 def test_unchanged_resync_writes_nothing_and_does_not_publish(tmp_path) -> None:

@@ -36,7 +36,7 @@ def test_dry_run_prints_the_plan_and_writes_nothing() -> None:
     # then
     assert result.exit_code == 0
     assert "Would change table products_preview" in result.output
-    assert "create the table with 22 columns" in result.output
+    assert "create the table with 24 columns" in result.output
     again = json.loads(_run("catalog", "sync", "--table", "products_preview", "--json").output)
     assert again["created"] > 100 and again["published"] is True
 

@@ -142,7 +142,7 @@ def test_summary_is_plain_text_within_300_characters() -> None:
 
 def test_the_contract_declares_every_column_once() -> None:
     names = [c.name for c in COLUMNS]
-    assert len(names) == len(set(names)) == 22
+    assert len(names) == len(set(names)) == 24
 
 
 def test_a_declared_column_of_another_type_stops_the_sync_naming_it(clock) -> None:
@@ -225,7 +225,7 @@ def test_a_resync_compares_rows_in_hubdb_shapes_and_finds_the_one_change(clock) 
     # then
     assert plan.unchanged == 29 and len(plan.updates) == 1
     assert "price_min" in plan.updates[0].values
-    assert set(plan.updates[0].values) <= {"price_min", "price_max", "on_sale"}
+    assert set(plan.updates[0].values) <= {"price_min", "price_max", "on_sale", "variants"}
 
 
 def _stamped(count: int):

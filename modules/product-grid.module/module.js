@@ -12,7 +12,7 @@
 
   var KEYS = ['category', 'option', 'min', 'max', 'tag', 'available'];
   var PAGE_SIZE = 1000;
-  var COLUMNS = ['title', 'image', 'price_min', 'price_max', 'compare_at_max', 'on_sale', 'currency',
+  var COLUMNS = ['title', 'image', 'images', 'price_min', 'price_max', 'compare_at_max', 'on_sale', 'currency',
     'available', 'category', 'option_values', 'tags', 'collections', 'updated_at'];
 
   function apiBase() {
@@ -27,6 +27,14 @@
     return value.map(function (option) { return option && option.name !== undefined ? option.name : String(option); });
   }
 
+  // The product's second image (the card shows it on hover and focus), if it has one
+  function secondImage(images) {
+    if (typeof images === 'string') {
+      try { images = JSON.parse(images); } catch (error) { images = null; }
+    }
+    return Array.isArray(images) && images[1] && images[1].url ? images[1].url : '';
+  }
+
   function number(value) {
     return value === null || value === undefined || value === '' ? null : Number(value);
   }
@@ -35,7 +43,7 @@
     var v = row.values || {};
     return {
       id: Number(row.id) || 0, path: row.path || '', title: v.title || row.name || '',
-      image: v.image && v.image.url ? v.image.url : '', priceMin: number(v.price_min),
+      image: v.image && v.image.url ? v.image.url : '', hoverImage: secondImage(v.images), priceMin: number(v.price_min),
       priceMax: number(v.price_max), compareAt: number(v.compare_at_max), onSale: !!v.on_sale,
       currency: v.currency || '', available: !!v.available, category: names(v.category)[0] || '',
       options: names(v.option_values), tags: names(v.tags), collections: names(v.collections),
@@ -252,6 +260,9 @@
     item.querySelector('[data-card-link]').href = this.data.productPath + '/' + encodeURIComponent(row.path);
     var image = item.querySelector('[data-card-image]');
     if (row.image) { image.src = row.image; } else { image.removeAttribute('src'); }
+    var hover = item.querySelector('[data-card-hover-image]');
+    if (row.hoverImage) { hover.src = row.hoverImage; } else { hover.removeAttribute('src'); }
+    hover.hidden = !row.hoverImage;
     item.querySelector('[data-card-title]').textContent = row.title;
     item.querySelector('[data-card-sale]').hidden = !sale;
     item.querySelector('[data-card-sold-out]').hidden = row.available;

@@ -8,6 +8,7 @@ or a read value to one comparable form; :func:`encode` makes the JSON to send.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -16,9 +17,9 @@ from typing import Any
 
 from sync.catalog.sanitize import plain_summary, sanitize_html
 from sync.catalog.table import COLUMNS, MAX_TEXT, OPTION_TYPES, column_type
-from sync.catalog.variant_facts import VariantFacts
+from sync.catalog.variant_facts import DEFAULT_OPTION, VariantFacts
 from sync.errors import InputError
-from sync.model.shop import Product, ShopFacts
+from sync.model.shop import Product, ShopFacts, numeric_id
 from sync.model.time import epoch_millis
 
 
@@ -99,9 +100,11 @@ def product_row(
         "currency": shop.currency or None,
         "on_sale": facts.on_sale,
         "image": _image(image) if image else None,
+        "images": _images(product) or None,
         "available": facts.available(product),
         "inventory_total": facts.inventory_total,
         "default_variant_id": facts.default_variant_id,
+        "variants": _variants(product) or None,
         "store_url": store_url,
         "updated_at": epoch_millis(product.updated_at),
     }
@@ -200,6 +203,8 @@ def canonical(kind: str, value: Any) -> Any:
         if isinstance(value, str):
             return (value, None, None, None)
         return _image_cell(value)
+    if kind == "JSON":
+        return _json(value)
     return value
 
 
@@ -275,6 +280,18 @@ def _multiselect(value: Any) -> Any:
     return canonical("MULTISELECT", value)
 
 
+def _json(value: Any) -> Any:
+    """A JSON cell as plain lists and dicts (a JSON string is decoded), empty as ``None``."""
+    if value.__class__ is str:
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return value
+    if value.__class__ is tuple:
+        value = list(value)
+    return value if value or value is False or value == 0 else None
+
+
 def _boolean(value: Any) -> Any:
     if value.__class__ is bool:
         return value
@@ -297,6 +314,7 @@ _FAST_RULES: dict[str, Callable[[Any], Any]] = {
     "MULTISELECT": _multiselect,
     "BOOLEAN": _boolean,
     "DATETIME": _datetime,
+    "JSON": _json,
 }
 
 
@@ -354,6 +372,46 @@ def _image(image: Any) -> dict[str, Any]:
         "width": image.width,
         "height": image.height,
     }
+
+
+def _images(product: Product) -> list[dict[str, Any]]:
+    """Every image of ``product``, featured first, as the gallery and card hover read them."""
+    ordered = sorted(product.images, key=lambda i: i.position)
+    seen: set[str] = set()
+    images = []
+    for image in ordered:
+        if not image.src or image.src in seen:
+            continue
+        seen.add(image.src)
+        images.append({
+            "url": image.src, "alt": image.alt or None,
+            "width": _int_or_none(image.width), "height": _int_or_none(image.height),
+        })
+    return images
+
+
+def _variants(product: Product) -> list[dict[str, Any]]:
+    """Each variant with a Shopify id, in position order: what a cart link or the picker needs.
+
+    ``options`` leaves out Shopify's ``Title: Default Title`` placeholder; prices are
+    strings with two decimals, so a re-sync compares them exactly.
+    """
+    variants = []
+    for variant in sorted(product.variants, key=lambda v: v.position):
+        if not variant.id:
+            continue
+        compare = variant.compare_at_price
+        variants.append({
+            "id": numeric_id(variant.id),
+            "options": {
+                name: value for name, value in variant.options.items()
+                if value and (name, value) != DEFAULT_OPTION
+            },
+            "price": f"{variant.price:.2f}",
+            "compare_at": f"{compare:.2f}" if compare is not None else None,
+            "available": variant.available_for_sale,
+        })
+    return variants
 
 
 def _int_or_none(value: Any) -> int | None:

@@ -55,9 +55,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("currency", "TEXT", "Currency", "the shop's currency code"),
     Column("on_sale", "BOOLEAN", "On sale", "a variant's compare-at price beats its price"),
     Column("image", "IMAGE", "Image", "the featured image"),
+    Column("images", "JSON", "Images", "every image in order: `url`, `alt`, `width`, `height`"),
     Column("available", "BOOLEAN", "Available", "active, published and a variant can be bought"),
     Column("inventory_total", "NUMBER", "Inventory", "units available over tracked variants"),
     Column("default_variant_id", "TEXT", "Default variant", "numeric variant id for cart links"),
+    Column("variants", "JSON", "Variants",
+           "each variant in order: `id`, `options`, `price`, `compare_at`, `available`"),
     Column("store_url", "URL", "Store URL", "the product page on the Shopify store"),
     Column("updated_at", "DATETIME", "Updated", "when Shopify last changed the product"),
 )

@@ -8,7 +8,7 @@ a real load would do.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -16,9 +16,13 @@ from sync.catalog.inventory_csv import InventoryRow, read_inventory_csv
 from sync.catalog.product_csv import read_product_csv
 from sync.local.db import transaction
 from sync.local.shop import LocalShop
+from sync.local.shop_bulk import Stocking
+from sync.local.shop_types import parse_number
 from sync.model.shop import Product
 
 DEFAULT_LOCATION = "Shop location"
+BULK_RUN = 1_000
+"""New products created per bulk insert."""
 
 
 class _Rollback(Exception):
@@ -80,22 +84,55 @@ def load_products(
     try:
         with transaction(shop.conn):
             where = _location(shop, location)
-            for product in products:
-                before = shop.get_product(product.handle)
-                stored = shop.upsert_product(product)
-                if before is None:
-                    report.created.append(product.handle)
-                elif stored.updated_at != before.updated_at:
-                    report.updated.append(product.handle)
-                else:
-                    report.unchanged.append(product.handle)
-                if quantities:
-                    report.quantities_set += _set_quantities(shop, product, stored, where)
+            stocking = Stocking(int(parse_number("Location", where))) if quantities else None
+            for new, run in _runs(shop, products):
+                if new:
+                    _, changed = shop.create_products(run, stocking)
+                    report.created += [p.handle for p in run]
+                    report.quantities_set += changed
+                    continue
+                for product in run:
+                    _upsert_one(shop, product, report, where if quantities else None)
             if dry_run:
                 raise _Rollback
     except _Rollback:
         pass
     return report
+
+
+def _runs(shop: LocalShop, products: Sequence[Product]) -> Iterator[tuple[bool, list[Product]]]:
+    """``products`` in file order, as runs of new ones (created in bulk) and the rest.
+
+    A handle seen earlier in the file is an update of that product, so it ends
+    the run; runs are capped so one bulk insert stays a modest size.
+    """
+    seen: set[str] = set()
+    run: list[Product] = []
+    new_run = True
+    for product in products:
+        new = product.handle not in seen and shop.is_new_product(product)
+        seen.add(product.handle)
+        if run and (new != new_run or len(run) >= BULK_RUN):
+            yield new_run, run
+            run = []
+        new_run = new
+        run.append(product)
+    if run:
+        yield new_run, run
+
+
+def _upsert_one(shop: LocalShop, product: Product, report: LoadReport,
+                where: str | None) -> None:
+    before = shop.get_product(product.handle)
+    stored = shop.upsert_product(product)
+    if before is None:
+        report.created.append(product.handle)
+    elif stored.updated_at != before.updated_at:
+        report.updated.append(product.handle)
+    else:
+        report.unchanged.append(product.handle)
+    if where is not None:
+        report.quantities_set += _set_quantities(shop, product, stored, where)
 
 
 def _rebase_images(product: Product, base: str) -> Product:

@@ -57,7 +57,7 @@ from enum import Enum
 
 from sync.errors import InputError
 from sync.local.db import transaction
-from sync.local.shop_catalog import ShopCatalog
+from sync.local.shop_bulk import ShopBulk
 from sync.local.shop_types import (
     Event,
     InventoryChange,
@@ -90,7 +90,7 @@ __all__ = [
 _INFO_FIELDS = {f.name for f in dataclasses.fields(ShopInfo)} - {"id"}
 
 
-class LocalShop(ShopCatalog):
+class LocalShop(ShopBulk):
     """The local store; see the module docstring for how quantities move."""
 
     # shop ------------------------------------------------------------------------------

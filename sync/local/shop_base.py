@@ -50,6 +50,45 @@ class ShopBase:
         )
         return number
 
+    def _next_numbers(self, kind: str, count: int) -> int:
+        """The first of ``count`` consecutive new numbers of ``kind``, taken in one go.
+
+        Exactly what ``count`` calls of :meth:`_next_number` would hand out, in two
+        statements instead of ``2 * count``.
+        """
+        row = self.conn.execute("SELECT last FROM shop_ids WHERE kind = ?", (kind,)).fetchone()
+        first = row["last"] + 1 if row else ID_BASES[kind]
+        if count:
+            self.conn.execute(
+                "INSERT INTO shop_ids (kind, last) VALUES (?, ?)"
+                " ON CONFLICT(kind) DO UPDATE SET last = excluded.last",
+                (kind, first + count - 1),
+            )
+        return first
+
+    def _emit_many(self, events: Sequence[tuple[str, dict, datetime]]) -> None:
+        """Queue webhooks in order, as :meth:`_emit` one by one would, in two statements.
+
+        The rows get the ids the one-by-one inserts would (the table's
+        AUTOINCREMENT counter, else its largest id, plus one), so each webhook id
+        (derived from the event id) is the same too.
+        """
+        if not events:
+            return
+        seq = self.conn.execute(
+            "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'shop_events'), 0),"
+            " COALESCE((SELECT MAX(id) FROM shop_events), 0)) AS last"
+        ).fetchone()["last"]
+        stamps: dict[datetime, str] = {}
+        self.conn.executemany(
+            "INSERT INTO shop_events (id, topic, payload, created_at, webhook_id)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(event_id, topic, json.dumps(payload, sort_keys=True),
+              stamps.get(at) or stamps.setdefault(at, iso(at)),
+              str(uuid.uuid5(_WEBHOOK_NAMESPACE, f"{event_id}:{topic}")))
+             for event_id, (topic, payload, at) in enumerate(events, start=seq + 1)],
+        )
+
     def _emit(self, topic: str, payload: dict, at: datetime) -> None:
         """Queue a webhook; the caller's transaction makes it atomic with the change."""
         cursor = self.conn.execute(

@@ -239,8 +239,10 @@ class ShopCatalog(ShopOrders):
                             f" {make_gid('Product', by_handle['num'])}", ["input", "handle"])
         return number
 
-    def _write_product(self, number: int | None, product: Product, now: datetime) -> int:
-        values = (
+    @staticmethod
+    def _product_values(product: Product, now: datetime) -> tuple:
+        """A product's stored columns, in ``_write_product``'s column order."""
+        return (
             product.handle, product.title, product.body_html, product.vendor,
             product.product_type, product.category, json.dumps(list(product.tags)),
             ProductStatus(product.status).value, int(product.published),
@@ -248,6 +250,9 @@ class ShopCatalog(ShopOrders):
             json.dumps([dataclasses.asdict(i) for i in product.images]),
             product.seo_title, product.seo_description, iso(now),
         )
+
+    def _write_product(self, number: int | None, product: Product, now: datetime) -> int:
+        values = self._product_values(product, now)
         columns = ("handle, title, body_html, vendor, product_type, category, tags, status,"
                    " published, options, images, seo_title, seo_description, updated_at")
         if number is None:

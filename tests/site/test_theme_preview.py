@@ -166,7 +166,7 @@ def test_changes_version_moves_when_a_theme_file_changes(tmp_path: Path, product
     before = json.loads(get(site, CHANGES_PATH)[2])["version"]
     # when a template is edited
     about = theme / "templates" / "about.html"
-    about.write_text(about.read_text().replace("About us", "About Fernhill"))
+    about.write_text(about.read_text().replace("Our story", "About Fernhill"))
     # then the version moves and the page shows the edit with the reload script
     assert json.loads(get(site, CHANGES_PATH)[2])["version"] != before
     html = get(site, "/about/")[2].decode()

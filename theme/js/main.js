@@ -92,6 +92,64 @@
     choice.addEventListener('change', hand);
   }
 
+  // The variant the picker's checked values name, from the row's variants (data-variants)
+  function chosenVariant(choice) {
+    var variants;
+    try {
+      variants = JSON.parse(choice.dataset.variants || '[]');
+    } catch (error) {
+      return null;
+    }
+    var wanted = {};
+    Array.prototype.forEach.call(choice.querySelectorAll('input:checked'), function (input) {
+      wanted[input.closest('[data-option-name]').dataset.optionName] = input.value;
+    });
+    return variants.filter(function (variant) {
+      return Object.keys(wanted).every(function (name) {
+        return variant.options && variant.options[name] === wanted[name];
+      });
+    })[0] || null;
+  }
+
+  // Keeps the cart link (the fallback while the SDK loads or when it fails) on the chosen variant
+  function followCartLink(choice) {
+    var wrap = choice.parentNode;
+    var link = wrap ? wrap.querySelector('a[data-cart-base]') : null;
+    if (!link) {
+      return;
+    }
+    choice.addEventListener('change', function () {
+      var variant = chosenVariant(choice);
+      if (variant) {
+        link.href = link.dataset.cartBase + variant.id + ':1';
+      }
+    });
+  }
+
+  // A thumbnail shows its image in the main place (same box: the stage keeps its size)
+  function gallery(root) {
+    var main = root.querySelector('[data-gallery-main]');
+    if (!main) {
+      return;
+    }
+    root.addEventListener('click', function (event) {
+      var thumb = event.target.closest('[data-gallery-thumb]');
+      if (!thumb || event.metaKey || event.ctrlKey || event.shiftKey) {
+        return;
+      }
+      event.preventDefault();
+      main.src = thumb.getAttribute('href');
+      main.alt = thumb.dataset.alt || '';
+      Array.prototype.forEach.call(root.querySelectorAll('[data-gallery-thumb]'), function (other) {
+        if (other === thumb) {
+          other.setAttribute('aria-current', 'true');
+        } else {
+          other.removeAttribute('aria-current');
+        }
+      });
+    });
+  }
+
   // The catalog table holds global ids (gid://shopify/Product/123): the SDK takes
   // those as storefrontId and would prefix a second gid onto them given as id.
   function idKey(value) {
@@ -197,6 +255,8 @@
     });
   }
 
+  Array.prototype.forEach.call(document.querySelectorAll('[data-variant-picker]'), followCartLink);
+  Array.prototype.forEach.call(document.querySelectorAll('[data-gallery]'), gallery);
   var embeds = Array.prototype.slice.call(document.querySelectorAll('[data-shopify-embed]'));
   if (embeds.length) {
     watch(embeds);
