@@ -31,7 +31,7 @@ def test_sync_json_prints_integer_counts_and_a_second_sync_writes_nothing(cli):
     first = _counts(cli("sync", "--json"))
     second = _counts(cli("sync", "--json"))
     # then
-    assert set(first) == {"written", "unchanged", "conflicts", "skipped", "api_calls"}
+    assert set(first) == {"written", "unchanged", "conflicts", "skipped", "stale", "api_calls"}
     assert all(isinstance(v, int) for v in first.values())
     assert first["written"] > 0 and second["written"] == 0
     assert second["unchanged"] == first["unchanged"] + first["written"]

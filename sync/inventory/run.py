@@ -8,7 +8,9 @@ I/O except through those ports.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 from sync.inventory import engine, events
 from sync.inventory.policy import Policy
@@ -36,11 +38,15 @@ def reconcile(
     A full reconcile reads the warehouse snapshot; ``skus`` or
     ``inventory_item_ids`` restrict it to those items (a partial reconcile, as
     after a webhook). While paused, nothing is written: the snapshot's records
-    are queued and the report says ``paused``.
+    are queued and the report says ``paused``. A snapshot record without a time
+    takes the time the snapshot was read (records are ordered by the
+    warehouse's clock: one older than the figure applied is skipped as stale).
     """
+    read_at = clock.now()
     snapshot = warehouse.snapshot()
     records, rejected = parse_records(snapshot.records, ceiling=policy.quantity_ceiling,
                                       locations=policy.location_map)
+    records = stamped(records, read_at)
     rejected = list(snapshot.rejected) + rejected
     wanted = set(skus or ())
     if inventory_item_ids:
@@ -52,7 +58,7 @@ def reconcile(
         state.enqueue(records)
         return RunReport(paused=True, queued=len(records), rejected=rejected)
     report = engine.run(records, store, warehouse, state, policy, full=True,
-                        dry_run=dry_run, clock=clock)
+                        dry_run=dry_run, clock=clock, received_at=read_at)
     report.rejected = rejected + report.rejected
     report.skipped += len(rejected)
     if not dry_run:
@@ -71,6 +77,7 @@ def apply_stock_records(
     source: str = "body",
     dry_run: bool = False,
     clock: Clock,
+    received_at: datetime | None = None,
 ) -> RunReport:
     """Apply warehouse stock records (a push, or the changes of a poll) to Shopify.
 
@@ -80,10 +87,15 @@ def apply_stock_records(
     ``report.rejected``; the valid rest is applied. ``fields`` maps hubshop's
     field names (``sku``, ``location``, ``on_hand``, ``allocated``,
     ``available``, ``updated_at``) to the payload's. While paused the valid
-    records are queued.
+    records are queued. A record without ``updated_at`` takes ``received_at``
+    (when the push reached the service; default: now); a record older than
+    the figure already applied for its SKU and location is skipped and
+    counted in ``report.stale``.
     """
     parsed, rejected = parse_records(records, ceiling=policy.quantity_ceiling,
                                      locations=policy.location_map, fields=fields, source=source)
+    received = received_at or clock.now()
+    parsed = stamped(parsed, received)
     known = _items(parsed, store, state)
     valid: list[StockRecord] = []
     for record in parsed:
@@ -97,10 +109,16 @@ def apply_stock_records(
         return RunReport(paused=True, queued=len(valid), rejected=rejected,
                          api_calls=store.calls)
     report = engine.run(valid, store, warehouse, state, policy, full=False, dry_run=dry_run,
-                        clock=clock, items=known)
+                        clock=clock, items=known, received_at=received)
     report.rejected = rejected + report.rejected
     report.skipped += len(rejected)
     return report
+
+
+def stamped(records: Sequence[StockRecord], at: datetime) -> list[StockRecord]:
+    """``records``, each without a time of its own given ``at`` (its receive time)."""
+    return [r if r.updated_at is not None else dataclasses.replace(r, updated_at=at)
+            for r in records]
 
 
 def _items(records: Sequence[StockRecord], store: InventoryStore, state: StateStore,
@@ -163,12 +181,16 @@ def resume(
     *,
     clock: Clock,
 ) -> RunReport:
-    """Lift the pause and apply what queued up meanwhile (latest record per SKU and location)."""
+    """Lift the pause and apply what queued up meanwhile (newest record per SKU and location,
+    by the warehouse's time; among equal times the last queued)."""
     state.set_flag(PAUSED, None)
     queued = state.pending()
     latest: dict[tuple[str, str], StockRecord] = {}
     for record in queued:
-        latest[(record.sku, record.location)] = record
+        held = latest.get((record.sku, record.location))
+        if held is None or not (record.updated_at and held.updated_at
+                                and record.updated_at < held.updated_at):
+            latest[(record.sku, record.location)] = record
     report = engine.run(list(latest.values()), store, warehouse, state, policy, full=False,
                         dry_run=False, clock=clock)
     state.clear_pending()

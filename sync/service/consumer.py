@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from sync.inventory.ports import Ports
@@ -35,12 +36,32 @@ def consume(event: Mapping[str, Any], context: Any, wiring: Any) -> dict[str, An
     results: list[dict[str, Any]] = []
 
     def record_handler(record: Any) -> None:
-        results.append(process_once(message=json.loads(record.body), runtime=runtime))
+        message = with_receive_time(json.loads(record.body), record)
+        results.append(process_once(message=message, runtime=runtime))
 
     response = process_partial_response(event=dict(event), record_handler=record_handler,
                                         processor=_batch_processor(), context=context)
     follow_up(results, runtime)
     return response
+
+
+def with_receive_time(body: Any, record: Any) -> Any:
+    """A stock message's body with ``received_at`` from SQS's ``SentTimestamp`` if it has none.
+
+    The edge sends each push at once, so when it was sent is when it was received:
+    records without a time of their own are ordered by it, however the queue
+    reorders or redelivers them (a redelivery keeps its first ``SentTimestamp``).
+    """
+    if not isinstance(body, dict) or body.get("kind") != "stock" or body.get("received_at"):
+        return body
+    try:
+        sent = record.attributes.sent_timestamp
+    except (AttributeError, KeyError, TypeError):  # not an SQS record, or no such attribute
+        sent = None
+    if not sent:
+        return body
+    moment = datetime.fromtimestamp(int(sent) / 1000, tz=UTC)
+    return {**body, "received_at": moment.isoformat()}
 
 
 def _batch_processor() -> Any:

@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from sync.inventory import run
-from sync.inventory.ports import Ports
+from sync.inventory.ports import Ports, StateConflict
 from sync.inventory.report import RunReport
 from sync.service.decisions_log import log_report
 from sync.service.messages import Message, ReconcileMessage, StockMessage, WebhookMessage
@@ -42,13 +42,34 @@ def process(message: Message, runtime: Ports) -> dict[str, Any]:
     if isinstance(message, StockMessage):
         report = run.apply_stock_records(message.records, runtime.store, runtime.state,
                                          runtime.policy, warehouse=runtime.warehouse,
-                                         source=message.source, clock=runtime.clock)
-        return summarize(message.kind, report)
+                                         source=message.source, clock=runtime.clock,
+                                         received_at=message.received_at)
+        summary = summarize(message.kind, report)
+        retry_busy(message.id, report)
+        return summary
     if isinstance(message, ReconcileMessage):
         report = run.reconcile(runtime.store, runtime.warehouse, runtime.state, runtime.policy,
                                skus=message.skus, clock=runtime.clock)
         return summarize(message.kind, report)
     return poll(runtime)
+
+
+def retry_busy(message_id: str, report: RunReport) -> None:
+    """Fail the message when another run's write kept some of its figures out.
+
+    Those figures may be the newest the warehouse sent: dropping them would let
+    the other run's (possibly older) figure stand. Failing sends the message
+    back to the queue; its redelivery applies what is still newest and skips
+    the rest as stale.
+
+    Raises:
+        StateConflict: some keys were ``busy``.
+    """
+    busy = report.busy
+    if busy:
+        names = ", ".join(f"{p.sku}@{p.location}" for p in busy[:5])
+        raise StateConflict(f"message {message_id}: {len(busy)} item(s) busy with another"
+                            f" run's write ({names}{' …' if len(busy) > 5 else ''}); retried")
 
 
 def poll(runtime: Ports) -> dict[str, Any]:
