@@ -33,7 +33,14 @@ from sync.inventory.ports import (
     StockRecord,
     Warehouse,
 )
-from sync.inventory.report import Drift, OlderRecord, Problem, RunReport, StatusReport
+from sync.inventory.report import (
+    Drift,
+    OlderRecord,
+    OrderNote,
+    Problem,
+    RunReport,
+    StatusReport,
+)
 from sync.model.shop import InventoryLevel, numeric_id
 from sync.plumbing.clock import Clock
 
@@ -120,6 +127,30 @@ def run(
     _mark_products(p)
     report.api_calls = store.calls - calls_before
     return report
+
+
+def read_orders(store: InventoryStore, state: StateStore, policy: Policy,
+                order_ids: Sequence[str], clock: Clock) -> tuple[list[OrderNote], set[str]]:
+    """Re-read the orders webhooks named and count what Shopify shows, once per line.
+
+    Returns a note per order (lines moved, or why nothing changed) and the
+    SKUs of the lines read, for the reconcile that follows.
+    """
+    _, codes = _locations(store, policy)
+    remember_locations(state, codes)
+    wanted = sorted(set(order_ids))
+    read = store.read_orders(wanted)
+    notes, skus = [], {line.sku for line in read.lines if line.sku}
+    for order in wanted:
+        if order in read.missing:
+            notes.append(OrderNote(order, 0, "Shopify does not know this order: the webhook"
+                                             " changes nothing"))
+            continue
+        moved, _ = apply_lines([x for x in read.lines if x.order_id == order], state, codes,
+                               clock.now())
+        notes.append(OrderNote(order, moved, "" if moved else "Shopify's order shows nothing"
+                               " the ledger has not counted: the webhook changes nothing"))
+    return notes, skus
 
 
 def status(state: StateStore, store: InventoryStore, warehouse: Warehouse, policy: Policy, *,

@@ -119,6 +119,14 @@ class OrderPage:
     cursor: str | None
 
 
+@dataclass(frozen=True)
+class OrdersRead:
+    """Orders read by id: their lines as Shopify has them, and the ids it does not know."""
+
+    lines: list[OrderLineState]
+    missing: list[str] = field(default_factory=list)
+
+
 @dataclass
 class LedgerEntry:
     """The engine's memory of one (SKU, warehouse location).
@@ -198,6 +206,10 @@ class InventoryStore(Protocol):
     def activate(self, inventory_item_id: str, location_id: str) -> None: ...
 
     def order_lines(self, since: str | None) -> OrderPage: ...
+
+    def read_orders(self, order_ids: Sequence[str]) -> OrdersRead:
+        """These orders' lines, read from Shopify now (what a webhook names is re-read here,
+        never taken from its body); ids Shopify does not know come back in ``missing``."""
 
 
 @runtime_checkable

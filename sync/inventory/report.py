@@ -129,7 +129,8 @@ class EventOutcome:
     ``duplicate``: the webhook id was seen before, nothing changed.
     ``lines``: order lines whose counts moved. ``products``: product ids
     marked for the site-freshness function. ``skus`` / ``inventory_item_ids``:
-    what a partial reconcile should look at next.
+    what a partial reconcile should look at next; ``order_ids``: the orders it
+    re-reads from Shopify first (a body is never taken on its word).
     """
 
     topic: str
@@ -139,6 +140,7 @@ class EventOutcome:
     skus: tuple[str, ...] = ()
     inventory_item_ids: tuple[str, ...] = ()
     ignored: str = ""
+    order_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ def reconcile(
     *,
     skus: Sequence[str] | None = None,
     inventory_item_ids: Sequence[str] | None = None,
+    order_ids: Sequence[str] | None = None,
     dry_run: bool = False,
     clock: Clock,
 ) -> RunReport:
@@ -37,28 +38,35 @@ def reconcile(
 
     A full reconcile reads the warehouse snapshot; ``skus`` or
     ``inventory_item_ids`` restrict it to those items (a partial reconcile, as
-    after a webhook). While paused, nothing is written: the snapshot's records
+    after a webhook). ``order_ids`` (orders webhooks named) are re-read from
+    Shopify first and their SKUs added to the reconcile: what a webhook's body
+    says is never counted on its own (not on a dry run, which reads nothing
+    extra). While paused, nothing is written: the snapshot's records
     are queued and the report says ``paused``. A snapshot record without a time
     takes the time the snapshot was read (records are ordered by the
     warehouse's clock: one older than the figure applied is skipped as stale).
     """
+    notes, named = [], set()
+    if order_ids and not dry_run:
+        notes, named = engine.read_orders(store, state, policy, order_ids, clock)
     read_at = clock.now()
     snapshot = warehouse.snapshot()
     records, rejected = parse_records(snapshot.records, ceiling=policy.quantity_ceiling,
                                       locations=policy.location_map)
     records = stamped(records, read_at)
     rejected = list(snapshot.rejected) + rejected
-    wanted = set(skus or ())
+    wanted = set(skus or ()) | named
     if inventory_item_ids:
         wanted |= {e.sku for e in state.items() if e.inventory_item_id in set(inventory_item_ids)}
-    if skus is not None or inventory_item_ids is not None:
+    if skus is not None or inventory_item_ids is not None or order_ids:
         records = [r for r in records if r.sku in wanted]
         rejected = [r for r in rejected if r.sku in wanted]
     if is_paused(state) and not dry_run:
         state.enqueue(records)
-        return RunReport(paused=True, queued=len(records), rejected=rejected)
+        return RunReport(paused=True, queued=len(records), rejected=rejected, orders=notes)
     report = engine.run(records, store, warehouse, state, policy, full=True,
                         dry_run=dry_run, clock=clock, received_at=read_at)
+    report.orders = notes
     report.rejected = rejected + report.rejected
     report.skipped += len(rejected)
     if not dry_run:
@@ -145,11 +153,12 @@ def note_shopify_event(
     webhook_id: str | None = None,
     clock: Clock,
 ) -> EventOutcome:
-    """Record what a Shopify webhook says about order traffic, once per webhook id.
+    """Note what a Shopify webhook names, once per webhook id.
 
-    Order lines whose location is known (fulfilments, refunds) move the ledger
-    so the next read can tell a hand edit from orders; the rest are picked up
-    by the order catch-up of the next reconcile. ``products/*`` marks the
+    Order, fulfilment, refund and cancellation webhooks move nothing: they name
+    the order (``outcome.order_ids``) that the follow-up reconcile re-reads from
+    Shopify (``reconcile(order_ids=...)``), and the SKUs it then reconciles, so
+    a signed body for an order Shopify does not have invents nothing. ``products/*`` marks the
     product for the site-freshness function; ``inventory_levels/update``
     names the item to reconcile. Personal data in order payloads is never
     kept or logged.

@@ -38,7 +38,8 @@ def process(message: Message, runtime: Ports) -> dict[str, Any]:
             "topic": outcome.topic, "duplicate": outcome.duplicate, "lines": outcome.lines})
         return {"kind": message.kind, "topic": outcome.topic, "duplicate": outcome.duplicate,
                 "lines": outcome.lines, "products": list(outcome.products),
-                "skus": list(outcome.skus), "inventory_item_ids": list(outcome.inventory_item_ids)}
+                "skus": list(outcome.skus), "inventory_item_ids": list(outcome.inventory_item_ids),
+                "order_ids": list(outcome.order_ids)}
     if isinstance(message, StockMessage):
         report = run.apply_stock_records(message.records, runtime.store, runtime.state,
                                          runtime.policy, warehouse=runtime.warehouse,
@@ -92,18 +93,24 @@ def poll_report(runtime: Ports) -> RunReport:
 
 
 def follow_up(results: Iterable[Mapping[str, Any]], runtime: Ports) -> dict[str, Any] | None:
-    """One partial reconcile of every SKU and item the batch's webhooks named (None: nothing)."""
+    """One partial reconcile of every SKU and item the batch's webhooks named (None: nothing).
+
+    The orders they named are re-read from Shopify first (one read for the batch):
+    their bodies are hints, never counted on their own.
+    """
     skus: set[str] = set()
     items: set[str] = set()
+    orders: set[str] = set()
     for result in results:
         if result.get("kind") == "webhook" and not result.get("duplicate"):
             skus.update(result.get("skus") or ())
             items.update(result.get("inventory_item_ids") or ())
-    if not skus and not items:
+            orders.update(result.get("order_ids") or ())
+    if not skus and not items and not orders:
         return None
     report = run.reconcile(runtime.store, runtime.warehouse, runtime.state, runtime.policy,
                            skus=sorted(skus), inventory_item_ids=sorted(items) or None,
-                           clock=runtime.clock)
+                           order_ids=sorted(orders) or None, clock=runtime.clock)
     return summarize("reconcile", report)
 
 
