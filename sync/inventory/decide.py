@@ -24,7 +24,8 @@ hand edit ``H = a1 - a0 + P - R - T``  ``H == 0``: none. Otherwise (after the en
                                        caught orders up and re-read once) by policy:
   ``offset``                           ``offset += H`` (kept store-side)
   ``forward``                          warehouse ``adjust(H)`` with reason and reference;
-                                       its figure moves by ``H`` (no adjust: as ``offset``)
+                                       its figure moves by ``H`` (no adjust: as ``offset``),
+                                       taken at the time of the decision
   ``overwrite``                        logged with before and after; the warehouse wins
 target                                 ``max(0, wh_on_hand - max(wh_allocated, c1 + u1)
                                        - buffer(sku) + offset)``
@@ -143,7 +144,9 @@ def decide(
         available=level.available, committed=level.committed,
         unavailable=level.unavailable, offset=offset, deferrals=0,
         warehouse=on_hand - record.allocated, inventory_item_id=level.inventory_item_id,
-        warehouse_at=_latest(entry.warehouse_at, at),
+        # a forwarded edit moves the warehouse's figure now: records sent before it
+        # (without it) are older than the figure taken
+        warehouse_at=_latest(entry.warehouse_at, _latest(at, now) if forward else at),
         source="hand_edit" if hand else entry.source or "reconcile",
         edits=entry.edits + (1 if hand else 0),
     )
