@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from sync.inventory import run
 from sync.model.stock import StockRecord
 from tests.test_inventory_engine import World
@@ -77,3 +79,37 @@ def test_the_json_of_a_run_carries_the_stale_count():
     data = _push(world, 3, T0).as_dict()
     # then
     assert data["stale"] == 1 and data["older"][0]["sku"] == "TEE-S"
+
+
+def test_a_write_call_that_failed_does_not_hold_its_item_busy(monkeypatch):
+    # given a write whose call fails (network) before Shopify applied it
+    world = World()
+    world.reconcile()
+    world.warehouse.move("TEE-S", "MAIN", 4)
+    real = world.store.set_available
+
+    def fail(changes, **kwargs):
+        raise ConnectionError("connection reset")
+
+    monkeypatch.setattr(world.store, "set_available", fail)
+    with pytest.raises(ConnectionError):
+        world.reconcile()
+    monkeypatch.setattr(world.store, "set_available", real)
+    # when the next run comes at once
+    report = world.reconcile()
+    # then it writes the figure rather than waiting out the lease
+    assert report.busy == [] and report.written == 1 and world.level("TEE-S").available == 9
+
+
+def test_a_write_still_in_flight_elsewhere_makes_the_item_busy():
+    # given another run's mark on TEE-S: a write of 1 sent, not landed, lease running
+    world = World()
+    world.reconcile()
+    entry = world.state.get("TEE-S", "MAIN")
+    world.state.put([entry.evolve(pending=1, version=entry.version + 1,
+                                  pending_until=world.clock.now() + timedelta(minutes=5))])
+    # when a newer figure arrives
+    report = _push(world, 12, world.clock.now())
+    # then it is left alone and reported busy (the consumer retries the message)
+    assert report.written == 0 and [p.code for p in report.busy] == ["busy"]
+    assert world.level("TEE-S").available == 5

@@ -389,7 +389,11 @@ def _send(p: _Pass, batch: list[QuantityChange], chosen: Mapping[Key, Decision])
     """Send one batch; drop refused items and resend the rest until it applies."""
     stale: list[Key] = []
     while batch:
-        result = p.store.set_available(batch, idempotency_key=batch_key(batch, chosen))
+        try:
+            result = p.store.set_available(batch, idempotency_key=batch_key(batch, chosen))
+        except BaseException:
+            _call_over(p, batch, chosen)
+            raise
         if result.applied:
             for change in batch:
                 decision = chosen[(change.sku, change.location)]
@@ -418,6 +422,19 @@ def _send(p: _Pass, batch: list[QuantityChange], chosen: Mapping[Key, Decision])
                 _skip(p.report, change.sku, change.location, code, failure.message)
         batch = [c for i, c in enumerate(batch) if i not in refused]
     return stale
+
+
+def _call_over(p: _Pass, batch: Sequence[QuantityChange], chosen: Mapping[Key, Decision],
+               ) -> None:
+    """The write call failed: end its leases (it is no longer in flight, though it may
+    have landed), so the next run settles the marks by reading Shopify, not by waiting."""
+    now = p.clock.now()
+    for change in batch:
+        try:
+            decision = chosen[(change.sku, change.location)]
+            _commit(p, decision, consume=False, pending=decision.target, pending_until=now)
+        except Exception:  # noqa: BLE001 - the call's own error is the one to raise
+            return
 
 
 def _settle(p: _Pass, decision: Decision, **changes: object) -> None:
