@@ -83,18 +83,24 @@ def decide(
     *,
     can_forward: bool,
     now: datetime | None = None,
+    received_at: datetime | None = None,
 ) -> Decision:
     """Decide one key; pure, so the table above is what the tests assert.
 
-    ``record.updated_at`` must be set (the engine stamps a record without a
-    time with its receive time before deciding).
+    A record without a time of its own (``updated_at``) takes ``received_at``,
+    its receive time. A record with its own, newer time is stored even when
+    nothing else changed (a later delivery of an older record must find it);
+    a receive time alone does not
+    force that write, so reconciling a feed without times writes no ledger
+    entry whose figures did not move.
     """
-    at = record.updated_at
+    own_time = record.updated_at is not None
+    at = record.updated_at if own_time else received_at
     if entry is not None and is_older(at, entry.warehouse_at):
         return Decision(OLDER, level.available, entry, changed=False, base=entry)
     if entry is not None and in_flight(entry, level, now):
         return Decision(BUSY, level.available, entry, changed=False, base=entry)
-    newer = entry is not None and is_older(entry.warehouse_at, at)
+    newer = own_time and entry is not None and is_older(entry.warehouse_at, at)
     if (entry is not None and not newer and entry.pending is None
             and entry.available == level.available
             and entry.committed == level.committed and entry.unavailable == level.unavailable

@@ -65,6 +65,7 @@ class _Pass:
     now: datetime | None = None
     can_forward: bool = False
     products: set[str] = dataclasses.field(default_factory=set)  # whose stock moved
+    received: datetime | None = None  # the time of records without one of their own
 
 
 def run(
@@ -88,8 +89,6 @@ def run(
     """
     calls_before = store.calls
     received = received_at or clock.now()
-    records = [r if r.updated_at is not None else dataclasses.replace(r, updated_at=received)
-               for r in records]
     report = RunReport(dry_run=dry_run)
     work = DryRunState(state) if dry_run else state
     location_ids, codes = _locations(store, policy)
@@ -99,7 +98,8 @@ def run(
     if items is None:
         items = store.items_by_sku(sorted({r.sku for r in wanted})) if wanted else {}
     p = _Pass(store, warehouse, work, policy, clock, dry_run, report, location_ids, codes, items,
-              clock.now(), bool(warehouse is not None and warehouse.can_adjust))
+              clock.now(), bool(warehouse is not None and warehouse.can_adjust),
+              received=received)
     keyed: dict[Key, StockRecord] = {}
     for record in wanted:
         info = items.get(record.sku)
@@ -275,7 +275,8 @@ def _unstocked(p: _Pass, record: StockRecord) -> InventoryLevel | None:
 def _decide(p: _Pass, record: StockRecord, level: InventoryLevel) -> Decision:
     """Decide one key; remember its product, and note it if Shopify's figure moved meanwhile."""
     before = p.state.get(record.sku, record.location)
-    decision = decide(before, level, record, p.policy, can_forward=p.can_forward, now=p.now)
+    decision = decide(before, level, record, p.policy, can_forward=p.can_forward, now=p.now,
+                      received_at=p.received)
     product = p.items[record.sku].product_id or (before.product_id if before else None)
     if product and decision.entry.product_id != product:
         decision = dataclasses.replace(decision, entry=decision.entry.evolve(product_id=product),
@@ -287,8 +288,8 @@ def _decide(p: _Pass, record: StockRecord, level: InventoryLevel) -> Decision:
 
 
 def _older(p: _Pass, record: StockRecord, newest: datetime | None) -> None:
-    p.report.older.append(OlderRecord(record.sku, record.location, record.updated_at, newest,
-                                      record.where))
+    p.report.older.append(OlderRecord(record.sku, record.location,
+                                      record.updated_at or p.received, newest, record.where))
 
 
 def _busy(p: _Pass, key: Key, entry: LedgerEntry | None) -> None:

@@ -53,7 +53,6 @@ def reconcile(
     snapshot = warehouse.snapshot()
     records, rejected = parse_records(snapshot.records, ceiling=policy.quantity_ceiling,
                                       locations=policy.location_map)
-    records = stamped(records, read_at)
     rejected = list(snapshot.rejected) + rejected
     wanted = set(skus or ()) | named
     if inventory_item_ids:
@@ -62,7 +61,7 @@ def reconcile(
         records = [r for r in records if r.sku in wanted]
         rejected = [r for r in rejected if r.sku in wanted]
     if is_paused(state) and not dry_run:
-        state.enqueue(records)
+        state.enqueue(stamped(records, read_at))
         return RunReport(paused=True, queued=len(records), rejected=rejected, orders=notes)
     report = engine.run(records, store, warehouse, state, policy, full=True,
                         dry_run=dry_run, clock=clock, received_at=read_at)
@@ -103,7 +102,6 @@ def apply_stock_records(
     parsed, rejected = parse_records(records, ceiling=policy.quantity_ceiling,
                                      locations=policy.location_map, fields=fields, source=source)
     received = received_at or clock.now()
-    parsed = stamped(parsed, received)
     known = _items(parsed, store, state)
     valid: list[StockRecord] = []
     for record in parsed:
@@ -113,7 +111,7 @@ def apply_stock_records(
             rejected.append(Rejection(record.where, record.sku, "unknown SKU: Shopify has no"
                                       " variant with this SKU"))
     if is_paused(state) and not dry_run:
-        state.enqueue(valid)
+        state.enqueue(stamped(valid, received))
         return RunReport(paused=True, queued=len(valid), rejected=rejected,
                          api_calls=store.calls)
     report = engine.run(valid, store, warehouse, state, policy, full=False, dry_run=dry_run,
