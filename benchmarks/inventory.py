@@ -26,6 +26,7 @@ from sync.inventory.ports import (
     ItemInfo,
     ItemOutcome,
     OrderPage,
+    OrdersRead,
     QuantityChange,
     StockRecord,
     WriteResult,
@@ -97,6 +98,11 @@ class BenchShop:
         started = self._call()
         self._done(started)
         return OrderPage([], since)
+
+    def read_orders(self, order_ids: Sequence[str]) -> OrdersRead:
+        started = self._call()
+        self._done(started)
+        return OrdersRead([], list(order_ids))  # the stand-in has no orders
 
 
 def _warehouse(skus: int, clock: VirtualClock) -> MemoryWarehouse:

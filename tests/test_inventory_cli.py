@@ -31,9 +31,10 @@ def test_sync_json_prints_integer_counts_and_a_second_sync_writes_nothing(cli):
     first = _counts(cli("sync", "--json"))
     second = _counts(cli("sync", "--json"))
     # then
-    assert {"written", "unchanged", "conflicts", "skipped", "api_calls", "dry_run"} <= set(first)
+    assert {"written", "unchanged", "conflicts", "skipped", "stale", "api_calls",
+            "dry_run"} <= set(first)
     assert all(isinstance(first[k], int) for k in ("written", "unchanged", "conflicts",
-                                                   "skipped", "queued", "rejected"))
+                                                   "skipped", "stale", "queued", "rejected"))
     assert first["api_calls"] == {"shopify": first["api_calls"]["shopify"]}
     assert first["dry_run"] is False
     assert first["written"] > 0 and second["written"] == 0

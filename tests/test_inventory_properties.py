@@ -1,10 +1,14 @@
 """Stateful property tests: random store traffic around engine reads and writes, then converge.
 
-Warehouse movements, orders, cancellations (with and without restock),
-fulfilments, hand edits and duplicated, reordered or dropped webhooks land in
-any order, also between the engine's read and its write. After a quiet final
-reconcile every SKU must show the policy's figure, no order may be lost, every
-hand edit must be accounted for, and a second reconcile must write nothing.
+Warehouse movements (each stamped with the warehouse's time), orders,
+cancellations (with and without restock), fulfilments, hand edits,
+duplicated, reordered or dropped webhooks, webhooks for orders the store
+never had or whose bodies disagree with it, and warehouse pushes delivered
+late, twice or out of order land in any order, also between the engine's
+read and its write. After a quiet final reconcile every SKU must show the
+policy's figure from the *newest* warehouse record, no order may be lost,
+every hand edit must be accounted for and no offset may appear that no hand
+edit explains, and a second reconcile must write nothing.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from sync.inventory.policy import Policy
 from sync.local.db import connect
 from sync.local.inventory import LocalInventory
 from sync.local.shop import LocalShop, ShopError
-from sync.model.shop import Product, Variant
+from sync.model.shop import Product, Variant, numeric_id
 from sync.plumbing.clock import VirtualClock
 from sync.warehouse.memory import MemoryWarehouse
 
@@ -81,6 +85,19 @@ class Interleaved(BetweenReads, LocalInventory):
     """The local port, with store traffic landing between the engine's read and write."""
 
 
+class TimedWarehouse(MemoryWarehouse):
+    """The memory warehouse whose forwarded adjustments, like every movement, get a time of
+    their own (a real warehouse books an adjustment when it receives it), and which never
+    counts below zero (an adjustment larger than the shelf empties it)."""
+
+    def adjust(self, sku: str, location: str, delta: int, reason: str, reference: str) -> None:
+        if any(a[4] == reference for a in self.adjustments):
+            return
+        self.clock.advance(1)
+        self.adjustments.append((sku, location, delta, reason, reference))
+        self.move(sku, location, max(delta, -self.stock[(sku, location)].on_hand))
+
+
 class InventoryMachine(RuleBasedStateMachine):
     """The shop, the warehouse and the engine, with a model of what each hand edit was."""
 
@@ -93,7 +110,7 @@ class InventoryMachine(RuleBasedStateMachine):
         self.shop = LocalShop(conn, self.clock)
         self.store = self.make_store()
         self.store.between, self.store.act = [], self.act
-        self.warehouse = MemoryWarehouse(self.clock)
+        self.warehouse = TimedWarehouse(self.clock)
         self.state = MemoryState()
         self.policy = Policy(location_map=CODES, hand_edits=mode, buffer=buffer)
         self.location = {code: self.shop.get_location(name).id for code, name in CODES.items()}
@@ -103,6 +120,7 @@ class InventoryMachine(RuleBasedStateMachine):
         self.edits = {key: 0 for key in KEYS}
         self.reported = {key: 0 for key in KEYS}
         self.to_ship: list[tuple[str, str, int]] = []
+        self.sent = [self.warehouse.stock[key] for key in KEYS]  # every record, as sent
         self._reconcile()
         self.edits = {key: 0 for key in KEYS}  # the first run's buffer is not a hand edit
 
@@ -136,7 +154,7 @@ class InventoryMachine(RuleBasedStateMachine):
             (sku, code), delta = action[1], action[2]
             owed = sum(q for s, c, q in self.to_ship if (s, c) == (sku, code))
             if self.warehouse.stock[(sku, code)].on_hand + delta >= owed:
-                self.warehouse.move(sku, code, delta)  # never shrinks what is owed to shoppers
+                self._move(sku, code, delta)  # never shrinks what is owed to shoppers
 
     @rule(action=actions)
     def store_traffic(self, action: tuple) -> None:
@@ -149,28 +167,59 @@ class InventoryMachine(RuleBasedStateMachine):
             # an order sold before the warehouse's last count reached Shopify may find
             # fewer units than it needs: the warehouse ships what it has (an oversell the
             # engine could not have prevented) and never reports a negative figure
-            self.warehouse.move(sku, code, -min(qty, self.warehouse.stock[(sku, code)].on_hand))
+            self._move(sku, code, -min(qty, self.warehouse.stock[(sku, code)].on_hand))
 
-    @rule(pick=st.integers(0, 50), same_id=st.booleans())
-    def webhook_arrives(self, pick: int, same_id: bool) -> None:
+    @rule(pick=st.integers(0, 50), same_id=st.booleans(), follow=st.booleans())
+    def webhook_arrives(self, pick: int, same_id: bool, follow: bool) -> None:
         """Any queued webhook, any number of times, in any order (never: dropped)."""
         events = self.shop.events()
         if not events:
             return
         event = events[pick % len(events)]
-        run.note_shopify_event(event.topic, event.payload, self.state, policy=self.policy,
-                               webhook_id=event.webhook_id if same_id else None,
-                               clock=self.clock)
+        self._webhook(event.topic, event.payload, event.webhook_id if same_id else None,
+                      follow)
+
+    @rule(pick=st.integers(0, 50), exists=st.booleans(), claimed=st.integers(1, 4),
+          topic=st.sampled_from(["fulfillments/create", "refunds/create", "orders/cancelled"]))
+    def forged_webhook(self, pick: int, exists: bool, claimed: int, topic: str) -> None:
+        """A signed body for an order the store never had, or one that disagrees with it."""
+        orders = self.shop.orders()
+        order = orders[pick % len(orders)] if exists and orders else None
+        number = int(numeric_id(order.id)) if order else 5999999999000 + pick
+        key = KEYS[pick % len(KEYS)]
+        line = {"id": 9900 + pick, "sku": key[0], "quantity": claimed, "fulfillable_quantity": 0}
+        if order is not None:
+            real = order.lines[0]
+            line.update(id=int(numeric_id(real.id)), sku=real.sku)
+        location = int(numeric_id(self.location[key[1]]))
+        payload = {"id": number, "order_id": number, "location_id": location,
+                   "line_items": [line], "refund_line_items": [
+                       {"quantity": claimed, "restock_type": "cancel", "location_id": location,
+                        "line_item": line}]}
+        self._webhook(topic, payload, f"forged-{pick}-{claimed}", True)
+
+    @rule(pick=st.integers(0, 200), between=st.lists(actions, max_size=1))
+    def warehouse_delivers_late(self, pick: int, between: list) -> None:
+        """Any record the warehouse ever sent, again: late, duplicated or out of order."""
+        self.clock.advance(1)  # time passes between the engine's runs
+        self.store.between = list(between)
+        record = self.sent[pick % len(self.sent)]
+        report = run.apply_stock_records([record], self.store, self.state, self.policy,
+                                         warehouse=self.warehouse, clock=self.clock)
+        assert report.stale <= 1
+        self._account(report)
 
     # the engine ------------------------------------------------------------------------
 
     @rule(between=st.lists(actions, max_size=2))
     def reconcile(self, between: list) -> None:
+        self.clock.advance(1)  # time passes between the engine's runs
         self.store.between = list(between)
         self._reconcile()
 
     @rule(key=st.sampled_from(KEYS), between=st.lists(actions, max_size=2))
     def warehouse_pushes(self, key: tuple[str, str], between: list) -> None:
+        self.clock.advance(1)  # time passes between the engine's runs
         self.store.between = list(between)
         record = self.warehouse.stock[key]
         report = run.apply_stock_records([record], self.store, self.state, self.policy,
@@ -192,10 +241,23 @@ class InventoryMachine(RuleBasedStateMachine):
         self.store.between = []
         while self.to_ship:
             self.warehouse_ships()
+        self.clock.advance(1)
         self._reconcile()
+        # then the warehouse's last records arrive again, newest first, so every older one
+        # is late: none may change stock (an older figure never wins)
+        for record in reversed(self.sent[-6:]):
+            self._account(run.apply_stock_records([record], self.store, self.state,
+                                                  self.policy, warehouse=self.warehouse,
+                                                  clock=self.clock))
+        self._converged()
         second = run.reconcile(self.store, self.warehouse, self.state, self.policy,
                                clock=self.clock)
         assert second.written == 0 and second.conflicts == 0, second.problems
+        self.shop.conn.close()
+
+    def _converged(self) -> None:
+        """Every key at the policy's figure from the newest warehouse record; every hand edit
+        reported once; no offset that no hand edit explains."""
         for sku, code in KEYS:
             level = self._level(sku, code)
             offset = self.edits[(sku, code)] if self.policy.hand_edits == "offset" else 0
@@ -203,10 +265,11 @@ class InventoryMachine(RuleBasedStateMachine):
             target = max(0, on_hand - level.committed - self.policy.buffer + offset)
             assert level.available == target, (sku, code, level, on_hand, self.edits)
             assert self.reported[(sku, code)] == self.edits[(sku, code)], (sku, code)
+            entry = self.state.get(sku, code)
+            assert entry.offset == offset, ("an offset no hand edit explains", entry, offset)
             if self.policy.hand_edits == "forward":
                 forwarded = sum(a[2] for a in self.warehouse.adjustments if a[:2] == (sku, code))
                 assert forwarded == self.edits[(sku, code)]
-        self.shop.conn.close()
 
     # hooks a machine over another store port overrides ---------------------------------
 
@@ -215,6 +278,21 @@ class InventoryMachine(RuleBasedStateMachine):
         return Interleaved(self.shop)
 
     # helpers ---------------------------------------------------------------------------
+
+    def _move(self, sku: str, code: str, delta: int) -> None:
+        """A warehouse movement one second after the last: each record has its own time."""
+        self.clock.advance(1)
+        self.sent.append(self.warehouse.move(sku, code, delta))
+
+    def _webhook(self, topic: str, payload: dict, webhook_id: str | None, follow: bool) -> None:
+        """Note a delivery; with ``follow``, the consumer's follow-up (re-read, reconcile)."""
+        self.clock.advance(1)
+        outcome = run.note_shopify_event(topic, payload, self.state, policy=self.policy,
+                                         webhook_id=webhook_id, clock=self.clock)
+        if follow and (outcome.skus or outcome.order_ids) and not outcome.duplicate:
+            self._account(run.reconcile(self.store, self.warehouse, self.state, self.policy,
+                                        skus=list(outcome.skus),
+                                        order_ids=list(outcome.order_ids), clock=self.clock))
 
     def _reconcile(self) -> None:
         report = run.reconcile(self.store, self.warehouse, self.state, self.policy,

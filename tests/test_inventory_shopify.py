@@ -41,7 +41,7 @@ def test_every_inventory_document_is_valid_against_the_2026_04_schema(shopify_sc
     problems = {d.name: [e.message for e in graphql.validate(
         shopify_schema, graphql.parse(d.read_text()))] for d in documents}
     # then
-    assert len(documents) == 8
+    assert len(documents) == 9
     assert problems == {d.name: [] for d in documents}
 
 
@@ -101,3 +101,14 @@ def test_items_by_sku_and_levels_read_back(adapter):
     # then
     assert sorted(items) == ["GIFT-25", "TEE-S"] and not items["GIFT-25"].tracked
     assert [(lv.sku, lv.available) for lv in levels] == [("TEE-S", 5)]
+
+
+def test_orders_are_read_back_by_id_and_unknown_ones_named(adapter, shopify_shop):
+    # given one real order, fulfilled
+    order = shopify_shop.place_order([("TEE-S", 2)])
+    shopify_shop.fulfill_order(order.id)
+    # when the adapter reads it and an order the store never had
+    read = adapter.read_orders([order.id, "gid://shopify/Order/5999999999999"])
+    # then the real one's line comes back shipped, the other as missing
+    assert read.missing == ["gid://shopify/Order/5999999999999"]
+    assert [(x.order_id, x.sku, x.shipped) for x in read.lines] == [(order.id, "TEE-S", 2)]

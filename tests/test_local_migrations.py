@@ -34,7 +34,7 @@ def test_the_old_state_tables_are_dropped_and_their_flags_kept(tmp_path):
     assert not {t for t in _tables(conn) if t.startswith("state_")}
     assert SqliteState(conn).flag(MARKER) == "2"
     versions = {r["component"]: r["version"] for r in conn.execute("SELECT * FROM schema_versions")}
-    assert "state" not in versions and versions["inventory"] == 2
+    assert "state" not in versions and versions["inventory"] == 3
     conn.close()
     assert SqliteState(db.connect(path)).flag(MARKER) == "2"
 

@@ -78,3 +78,23 @@ def test_an_unknown_kind_names_the_setting_and_the_registered_kinds(tmp_path):
     # when / then
     with pytest.raises(ConfigError, match=r"\[warehouse\] kind = 'carrier-pigeon'; choose csv"):
         jobs.open_warehouse(settings)
+
+
+def test_real_shopify_credentials_without_a_warehouse_setting_name_the_settings(tmp_path):
+    # given Shopify configured for real, and neither WAREHOUSE_FEED nor WAREHOUSE_URL
+    settings = load_settings(env={"HUBSHOP_HOME": str(tmp_path / "home"),
+                                  "SHOPIFY_STORE": "brand.myshopify.com",
+                                  "SHOPIFY_ACCESS_TOKEN": "shpat_x"}, cwd=tmp_path)
+    # when / then: an error naming both settings, never the demo feed
+    with pytest.raises(ConfigError, match=r"WAREHOUSE_FEED.*WAREHOUSE_URL"):
+        jobs.open_warehouse(settings)
+    assert not jobs.is_demo_feed(settings)
+
+
+def test_without_shopify_credentials_the_demo_feed_still_serves_the_embedded_default(tmp_path):
+    # given no credentials at all
+    settings = load_settings(env={"HUBSHOP_HOME": str(tmp_path / "home")}, cwd=tmp_path)
+    # when
+    warehouse = jobs.open_warehouse(settings)
+    # then
+    assert jobs.is_demo_feed(settings) and warehouse.snapshot().records

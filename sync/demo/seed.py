@@ -4,13 +4,17 @@ commands on an empty store), never a side effect of opening ports."""
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 
 from sync.config import Settings
 from sync.jobs.inventory import is_demo_feed, local_store_empty, open_ports
 from sync.local.demo import DemoSummary, create_demo_store, demo_clock
 from sync.local.shop import LocalShop
-from sync.plumbing.clock import Clock
+from sync.plumbing.clock import Clock, VirtualClock
 from sync.warehouse.memory import MemoryWarehouse
+
+BASELINE_AT = datetime(2000, 1, 1, tzinfo=UTC)
+"""The warehouse time of the demo store's last sync: before anything the demo feed reports."""
 
 
 def seed_demo_store(settings: Settings, conn: sqlite3.Connection) -> DemoSummary:
@@ -45,7 +49,9 @@ def last_sync_baseline(settings: Settings, conn: sqlite3.Connection, clock: Cloc
     codes = {name: code for code, name in ports.policy.location_map.items()}
     shop = LocalShop(conn, clock)
     names = {loc.id: loc.name for loc in shop.locations()}
-    agreed = MemoryWarehouse(clock)
+    # the agreed figures predate every movement in the demo feed (the ledger orders
+    # warehouse records by their time, and the feed's must read as news)
+    agreed = MemoryWarehouse(VirtualClock(BASELINE_AT))
     for level in shop.levels():
         code = codes.get(names.get(level.location_id, ""))
         if level.sku and code:

@@ -14,6 +14,7 @@ from sync.inventory.ports import LedgerEntry
 from sync.model.stock import StockRecord, record_from_json
 
 _ENTRY_FIELDS = frozenset(f.name for f in dataclasses.fields(LedgerEntry))
+_TIMES = ("updated_at", "warehouse_at", "pending_until")
 
 
 def dump(value: LedgerEntry | StockRecord) -> str:
@@ -28,8 +29,9 @@ def dump(value: LedgerEntry | StockRecord) -> str:
 def load_entry(text: str) -> LedgerEntry:
     """A ledger entry; fields a newer version wrote and this one lacks are ignored."""
     data = {k: v for k, v in json.loads(text).items() if k in _ENTRY_FIELDS}
-    if data.get("updated_at"):
-        data["updated_at"] = datetime.fromisoformat(data["updated_at"])
+    for name in _TIMES:
+        if data.get(name):
+            data[name] = datetime.fromisoformat(data[name])
     return LedgerEntry(**data)
 
 

@@ -15,9 +15,9 @@ import dataclasses
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sync.inventory.decide import UNEXPLAINED, WRITE, Decision, decide
+from sync.inventory.decide import BUSY, OLDER, UNEXPLAINED, WRITE, Decision, decide, is_older
 from sync.inventory.events import apply_lines, remember_locations
 from sync.inventory.overlay import DryRunState
 from sync.inventory.policy import Policy
@@ -27,12 +27,20 @@ from sync.inventory.ports import (
     STALE,
     InventoryStore,
     ItemInfo,
+    LedgerEntry,
     QuantityChange,
     StateStore,
     StockRecord,
     Warehouse,
 )
-from sync.inventory.report import Drift, Problem, RunReport, StatusReport
+from sync.inventory.report import (
+    Drift,
+    OlderRecord,
+    OrderNote,
+    Problem,
+    RunReport,
+    StatusReport,
+)
 from sync.model.shop import InventoryLevel, numeric_id
 from sync.plumbing.clock import Clock
 
@@ -57,6 +65,7 @@ class _Pass:
     now: datetime | None = None
     can_forward: bool = False
     products: set[str] = dataclasses.field(default_factory=set)  # whose stock moved
+    received: datetime | None = None  # the time of records without one of their own
 
 
 def run(
@@ -70,9 +79,16 @@ def run(
     dry_run: bool,
     clock: Clock,
     items: Mapping[str, ItemInfo] | None = None,
+    received_at: datetime | None = None,
 ) -> RunReport:
-    """One pass over ``records``; ``full`` catches order traffic up before reading."""
+    """One pass over ``records``; ``full`` catches order traffic up before reading.
+
+    A record without a time of its own takes ``received_at`` (the snapshot's
+    or the push's receive time; default: now), so records are ordered by the
+    warehouse's clock wherever they came from.
+    """
     calls_before = store.calls
+    received = received_at or clock.now()
     report = RunReport(dry_run=dry_run)
     work = DryRunState(state) if dry_run else state
     location_ids, codes = _locations(store, policy)
@@ -82,7 +98,8 @@ def run(
     if items is None:
         items = store.items_by_sku(sorted({r.sku for r in wanted})) if wanted else {}
     p = _Pass(store, warehouse, work, policy, clock, dry_run, report, location_ids, codes, items,
-              clock.now(), bool(warehouse is not None and warehouse.can_adjust))
+              clock.now(), bool(warehouse is not None and warehouse.can_adjust),
+              received=received)
     keyed: dict[Key, StockRecord] = {}
     for record in wanted:
         info = items.get(record.sku)
@@ -110,6 +127,30 @@ def run(
     _mark_products(p)
     report.api_calls = store.calls - calls_before
     return report
+
+
+def read_orders(store: InventoryStore, state: StateStore, policy: Policy,
+                order_ids: Sequence[str], clock: Clock) -> tuple[list[OrderNote], set[str]]:
+    """Re-read the orders webhooks named and count what Shopify shows, once per line.
+
+    Returns a note per order (lines moved, or why nothing changed) and the
+    SKUs of the lines read, for the reconcile that follows.
+    """
+    _, codes = _locations(store, policy)
+    remember_locations(state, codes)
+    wanted = sorted(set(order_ids))
+    read = store.read_orders(wanted)
+    notes, skus = [], {line.sku for line in read.lines if line.sku}
+    for order in wanted:
+        if order in read.missing:
+            notes.append(OrderNote(order, 0, "Shopify does not know this order: the webhook"
+                                             " changes nothing"))
+            continue
+        moved, _ = apply_lines([x for x in read.lines if x.order_id == order], state, codes,
+                               clock.now())
+        notes.append(OrderNote(order, moved, "" if moved else "Shopify's order shows nothing"
+                               " the ledger has not counted: the webhook changes nothing"))
+    return notes, skus
 
 
 def status(state: StateStore, store: InventoryStore, warehouse: Warehouse, policy: Policy, *,
@@ -199,12 +240,18 @@ def _decide_all(p: _Pass, records: Mapping[Key, StockRecord]) -> dict[Key, Decis
         again = _read(p, puzzling)
         decisions.update({k: _decide(p, records[k], again[k]) for k in puzzling if k in again})
     for key, decision in list(decisions.items()):
-        if decision.kind == UNEXPLAINED:
-            p.report.conflicts += 1
-            p.report.problems.append(Problem(
-                key[0], key[1], "unexplained", "Shopify's committed figure moved in a way the"
-                " order traffic seen so far does not explain; left alone until it does"))
-            p.state.put([decision.entry])
+        if decision.kind == OLDER:
+            _older(p, records[key], decision.entry.warehouse_at)
+            del decisions[key]
+        elif decision.kind == BUSY:
+            _busy(p, key, decision.entry)
+            del decisions[key]
+        elif decision.kind == UNEXPLAINED:
+            if _commit(p, decision):
+                p.report.conflicts += 1
+                p.report.problems.append(Problem(
+                    key[0], key[1], "unexplained", "Shopify's committed figure moved in a way"
+                    " the order traffic seen so far does not explain; left alone until it does"))
             del decisions[key]
         elif decision.rebaselined:
             p.report.problems.append(Problem(
@@ -228,7 +275,8 @@ def _unstocked(p: _Pass, record: StockRecord) -> InventoryLevel | None:
 def _decide(p: _Pass, record: StockRecord, level: InventoryLevel) -> Decision:
     """Decide one key; remember its product, and note it if Shopify's figure moved meanwhile."""
     before = p.state.get(record.sku, record.location)
-    decision = decide(before, level, record, p.policy, can_forward=p.can_forward, now=p.now)
+    decision = decide(before, level, record, p.policy, can_forward=p.can_forward, now=p.now,
+                      received_at=p.received)
     product = p.items[record.sku].product_id or (before.product_id if before else None)
     if product and decision.entry.product_id != product:
         decision = dataclasses.replace(decision, entry=decision.entry.evolve(product_id=product),
@@ -237,6 +285,21 @@ def _decide(p: _Pass, record: StockRecord, level: InventoryLevel) -> Decision:
             and before.available != level.available:
         p.products.add(product)  # orders or a hand edit moved it since we last agreed
     return decision
+
+
+def _older(p: _Pass, record: StockRecord, newest: datetime | None) -> None:
+    p.report.older.append(OlderRecord(record.sku, record.location,
+                                      record.updated_at or p.received, newest, record.where))
+
+
+def _busy(p: _Pass, key: Key, entry: LedgerEntry | None) -> None:
+    p.report.conflicts += 1
+    if entry is not None and entry.pending is not None and entry.pending_until is not None:
+        why = ("another run's write to this item may still land (until"
+               f" {entry.pending_until.isoformat()}); retry after it")
+    else:
+        why = "another run decided this item meanwhile; retry"
+    p.report.problems.append(Problem(key[0], key[1], "busy", why))
 
 
 def _mark_products(p: _Pass) -> None:
@@ -248,14 +311,29 @@ def _mark_products(p: _Pass) -> None:
         p.state.mark_products(p.report.products)
 
 
-def _commit(p: _Pass, decision: Decision, *, consume: bool = True, **changes: object) -> None:
+def _commit(p: _Pass, decision: Decision, *, consume: bool = True, **changes: object) -> bool:
     """Store a decision's entry, keeping order traffic noted since it was read.
 
     The traffic the decision accounted for is subtracted once (``consume``);
     later updates of the same decision (after its write) keep the counters.
+    The entry is read again first, and the put is conditioned on that read
+    (the store's revision), so the checks below and the put are one step:
+    a decision is stored only if no newer warehouse figure was taken and no
+    other run started a write meanwhile; a write's outcome only while its
+    pending mark is still this run's. Returns False when it was not stored.
     """
     entry = decision.entry.evolve(**changes)
     current = p.state.get(entry.sku, entry.location)
+    if consume and is_older(entry.warehouse_at, current.warehouse_at if current else None):
+        _older(p, StockRecord(entry.sku, entry.location, 0, updated_at=entry.warehouse_at),
+               current.warehouse_at if current else None)
+        return False
+    if consume and not _same_basis(current, decision.base, entry.key):
+        _busy(p, entry.key, current)
+        return False
+    if not consume and (current is None or current.pending != decision.target
+                        or current.version != decision.entry.version):
+        return False  # another run settled this write and went on: its entry stands
     if current is not None and not consume:
         entry.placed, entry.released = current.placed, current.released
         entry.shipped, entry.returned = current.shipped, current.returned
@@ -266,6 +344,7 @@ def _commit(p: _Pass, decision: Decision, *, consume: bool = True, **changes: ob
         entry.shipped = current.shipped - shipped
         entry.returned = current.returned - returned
     p.state.put([entry])
+    return True
 
 
 def _write(p: _Pass, decisions: Mapping[Key, Decision]) -> list[Key]:
@@ -279,15 +358,18 @@ def _write(p: _Pass, decisions: Mapping[Key, Decision]) -> list[Key]:
             reference = f"hubshop:hand-edit:{key[0]}:{key[1]}:{decision.entry.edits}"
             p.warehouse.adjust(key[0], key[1], decision.forward, "shopify_hand_edit", reference)
         if decision.kind != WRITE:
-            p.report.unchanged += 1
-            if decision.changed:
-                _commit(p, decision)
+            if not decision.changed or _commit(p, decision):
+                p.report.unchanged += 1
             continue
         # every attempt gets its own version, so its idempotency key differs from an
         # earlier attempt that went stale (Shopify would replay that refusal)
         decision = dataclasses.replace(decision, entry=decision.entry.evolve(
             version=decision.entry.version + 1))
-        _commit(p, decision, pending=decision.target)
+        lease = (p.now or p.clock.now()) + timedelta(seconds=p.policy.write_lease_seconds)
+        if p.dry_run:
+            _commit(p, decision, pending=decision.target)
+        elif not _commit(p, decision, pending=decision.target, pending_until=lease):
+            continue
         chosen[key] = decision
         changes.append(QuantityChange(key[0], key[1], decision.entry.inventory_item_id or "",
                                       p.location_ids[key[1]], decision.target,
@@ -308,12 +390,15 @@ def _send(p: _Pass, batch: list[QuantityChange], chosen: Mapping[Key, Decision])
     """Send one batch; drop refused items and resend the rest until it applies."""
     stale: list[Key] = []
     while batch:
-        result = p.store.set_available(batch, idempotency_key=batch_key(batch, chosen))
+        try:
+            result = p.store.set_available(batch, idempotency_key=batch_key(batch, chosen))
+        except BaseException:
+            _call_over(p, batch, chosen)
+            raise
         if result.applied:
             for change in batch:
                 decision = chosen[(change.sku, change.location)]
-                _commit(p, decision, consume=False, available=change.quantity, pending=None,
-                        source="warehouse")
+                _settle(p, decision, available=change.quantity, source="warehouse")
                 if decision.entry.product_id:
                     p.products.add(decision.entry.product_id)
             p.report.written += len(batch)
@@ -322,14 +407,14 @@ def _send(p: _Pass, batch: list[QuantityChange], chosen: Mapping[Key, Decision])
         refused = {f.index: f for f in result.failures if 0 <= f.index < len(batch)}
         if not refused:
             for change in batch:
-                _commit(p, chosen[(change.sku, change.location)], consume=False, pending=None)
+                _settle(p, chosen[(change.sku, change.location)])
                 _skip(p.report, change.sku, change.location, "refused",
                       "Shopify refused the batch without naming an item")
             return stale
         for index, failure in refused.items():
             change = batch[index]
             key = (change.sku, change.location)
-            _commit(p, chosen[key], consume=False, pending=None)
+            _settle(p, chosen[key])
             if failure.code == STALE:
                 stale.append(key)
             else:
@@ -338,6 +423,39 @@ def _send(p: _Pass, batch: list[QuantityChange], chosen: Mapping[Key, Decision])
                 _skip(p.report, change.sku, change.location, code, failure.message)
         batch = [c for i, c in enumerate(batch) if i not in refused]
     return stale
+
+
+def _call_over(p: _Pass, batch: Sequence[QuantityChange], chosen: Mapping[Key, Decision],
+               ) -> None:
+    """The write call failed: end its leases (it is no longer in flight, though it may
+    have landed), so the next run settles the marks by reading Shopify, not by waiting."""
+    now = p.clock.now()
+    for change in batch:
+        try:
+            decision = chosen[(change.sku, change.location)]
+            _commit(p, decision, consume=False, pending=decision.target, pending_until=now)
+        except Exception:  # noqa: BLE001 - the call's own error is the one to raise
+            return
+
+
+def _settle(p: _Pass, decision: Decision, **changes: object) -> None:
+    """After a write: clear its pending mark (and store what landed), if the mark is ours."""
+    _commit(p, decision, consume=False, pending=None, pending_until=None, **changes)
+
+
+_BASIS = ("available", "committed", "unavailable", "offset", "pending", "version", "warehouse",
+          "warehouse_at", "deferrals", "edits")
+
+
+def _same_basis(current: LedgerEntry | None, base: LedgerEntry | None, key: Key) -> bool:
+    """True when no other run stored a decision for the key since this one read it.
+
+    Order counters (and who noted them) may move meanwhile: ``_commit`` keeps them.
+    """
+    if current is None:
+        return base is None
+    base = base or LedgerEntry(sku=key[0], location=key[1])
+    return all(getattr(current, name) == getattr(base, name) for name in _BASIS)
 
 
 def batch_key(batch: Sequence[QuantityChange], chosen: Mapping[Key, Decision]) -> str:

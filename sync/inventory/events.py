@@ -1,10 +1,11 @@
-"""Order traffic into the ledger: from webhooks and from the order catch-up, counted once.
+"""Order traffic into the ledger, counted once, only ever as Shopify reports it.
 
 Each order line keeps cumulative counts (ordered, released, shipped,
 returned). An observation only ever raises them, and the rise is added to the
 (SKU, location) ledger counters, so duplicated, reordered or replayed
-observations change nothing and a dropped webhook is made good by the next
-catch-up read of the same line.
+observations change nothing. Observations come from Shopify's own order
+reads (the catch-up, and the re-read of the orders webhooks name): a webhook
+body is a hint of what to read, never a count (:func:`note`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sync.plumbing.clock import Clock
 LOCATIONS_FLAG = "locations"  # JSON {location gid or numeric id: warehouse code}
 ORDER_TOPICS = ("orders/create", "orders/cancelled", "orders/updated", "orders/fulfilled",
                 "orders/edited", "orders/paid")
+ORDER_PART_TOPICS = ("fulfillments/create", "fulfillments/update", "refunds/create")
 PRODUCT_TOPICS = ("products/create", "products/update", "products/delete")
 
 # the topics the service subscribes to and acts on (orders move stock; products mark the site)
@@ -99,8 +101,14 @@ def _counts(line: OrderLineState, old: tuple[int, ...]) -> tuple[int, int, int, 
 
 def note(topic: str, payload: Mapping[str, object], state: StateStore, policy: Policy,
          clock: Clock) -> EventOutcome:
-    """Record one webhook; see :func:`sync.inventory.run.note_shopify_event`."""
-    codes = json.loads(state.flag(LOCATIONS_FLAG) or "{}")
+    """Record one webhook; see :func:`sync.inventory.run.note_shopify_event`.
+
+    Order, fulfilment, refund and cancellation bodies are hints, never facts:
+    they name the order to re-read from Shopify (``order_ids``) and the SKUs to
+    reconcile, and move nothing in the ledger themselves. A signed body for an
+    order Shopify does not have, or claiming what Shopify's order does not show,
+    therefore changes nothing (the re-read says why).
+    """
     if topic in PRODUCT_TOPICS:
         product = str(payload.get("admin_graphql_api_id") or gid("Product", payload.get("id")))
         state.mark_products([product])
@@ -108,58 +116,32 @@ def note(topic: str, payload: Mapping[str, object], state: StateStore, policy: P
     if topic == "inventory_levels/update":
         item = gid("InventoryItem", payload.get("inventory_item_id"))
         return EventOutcome(topic=topic, inventory_item_ids=(item,))
-    if topic == "fulfillments/create":
-        lines = [_fulfilled(line, payload) for line in _list(payload.get("line_items"))]
-        moved, skus = apply_lines([x for x in lines if x], state, codes, clock.now())
-        return EventOutcome(topic=topic, lines=moved, skus=tuple(sorted(skus)))
-    if topic == "refunds/create":
-        lines = [_refunded(item, payload) for item in _list(payload.get("refund_line_items"))]
-        moved, skus = apply_lines([x for x in lines if x], state, codes, clock.now())
-        return EventOutcome(topic=topic, lines=moved, skus=tuple(sorted(skus)))
-    if topic in ORDER_TOPICS:
-        skus = sorted({str(x.get("sku")) for x in _list(payload.get("line_items"))
-                       if x.get("sku")})
-        return EventOutcome(topic=topic, skus=tuple(skus),
-                            ignored="order lines carry no location; the next reconcile's order"
-                                    " catch-up counts them")
+    if topic in ORDER_TOPICS or topic in ORDER_PART_TOPICS:
+        order = _order_of(topic, payload)
+        lines = _list(payload.get("line_items")) + [
+            x["line_item"] for x in _list(payload.get("refund_line_items"))
+            if isinstance(x.get("line_item"), Mapping)]
+        skus = sorted({str(x.get("sku")) for x in lines if x.get("sku")})
+        if order is None:
+            return EventOutcome(topic=topic, skus=tuple(skus),
+                                ignored="names no order; the next order catch-up reads Shopify")
+        return EventOutcome(topic=topic, skus=tuple(skus), order_ids=(order,))
     return EventOutcome(topic=topic, ignored=f"topic {topic} does not concern stock")
+
+
+def _order_of(topic: str, payload: Mapping[str, object]) -> str | None:
+    """The order gid a delivery is about (None when the body names none)."""
+    if topic in ORDER_TOPICS:
+        named = payload.get("admin_graphql_api_id")
+        if isinstance(named, str) and named.startswith("gid://shopify/Order/"):
+            return named
+        value = payload.get("id")
+    else:
+        value = payload.get("order_id")
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+        return None
+    return gid("Order", value)
 
 
 def _list(value: object) -> list[Mapping[str, object]]:
     return [x for x in value if isinstance(x, Mapping)] if isinstance(value, list) else []
-
-
-def _line_id(line: Mapping[str, object]) -> str:
-    return str(line.get("admin_graphql_api_id") or gid("LineItem", line.get("id")))
-
-
-def _order_id(payload: Mapping[str, object]) -> str:
-    return gid("Order", payload.get("order_id"))
-
-
-def _fulfilled(line: Mapping[str, object], payload: Mapping[str, object]) -> OrderLineState | None:
-    """A fulfilment: shipped = ordered - still fulfillable (whole history, so idempotent)."""
-    quantity, left = line.get("quantity"), line.get("fulfillable_quantity", 0)
-    if not isinstance(quantity, int) or not isinstance(left, int):
-        return None
-    return OrderLineState(_line_id(line), _order_id(payload), str(line.get("sku") or ""),
-                          str(payload.get("location_id") or "") or None, quantity,
-                          shipped=quantity - left)
-
-
-def _refunded(item: Mapping[str, object], payload: Mapping[str, object]) -> OrderLineState | None:
-    """A whole-line refund with restock; partial refunds wait for the catch-up."""
-    line = item.get("line_item")
-    if not isinstance(line, Mapping):
-        return None
-    quantity, refunded = line.get("quantity"), item.get("quantity")
-    if not isinstance(quantity, int) or refunded != quantity:
-        return None
-    kind = item.get("restock_type")
-    base = dict(line_id=_line_id(line), order_id=_order_id(payload), sku=str(line.get("sku") or ""),
-                location_id=str(item.get("location_id") or "") or None, quantity=quantity)
-    if kind == "cancel":
-        return OrderLineState(**base, released=quantity)
-    if kind == "return":
-        return OrderLineState(**base, shipped=quantity, returned=quantity)
-    return None

@@ -27,6 +27,9 @@ class Policy:
     activate_unstocked: bool = False
     max_rereads: int = 3
     max_deferrals: int = 5
+    # how long a write sent may still land: longer than any one call's budget (the
+    # consumer function's timeout is 120 s); meanwhile other runs leave the key alone
+    write_lease_seconds: int = 300
 
     def __post_init__(self) -> None:
         if self.hand_edits not in (FORWARD, OFFSET, OVERWRITE):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
+from sync.errors import HubshopError
 from sync.inventory.policy import Policy
 from sync.model.shop import InventoryLevel, Location
 from sync.model.stock import StockRecord, StockSnapshot
@@ -26,6 +27,15 @@ NOT_STOCKED = "ITEM_NOT_STOCKED_AT_LOCATION"
 NON_MUTABLE = "NON_MUTABLE_INVENTORY_ITEM"
 INVALID = "INVALID"
 
+
+class StateConflict(HubshopError):
+    """Another writer changed a ledger entry since this store read it; retry the work.
+
+    Raised by :meth:`StateStore.put` of a store shared between processes or
+    threads (SQLite, DynamoDB): every put is conditioned on the entry being as
+    this store instance last read it. A queue consumer lets the message fail,
+    so it is retried after the other writer is done.
+    """
 
 
 @dataclass(frozen=True)
@@ -109,6 +119,14 @@ class OrderPage:
     cursor: str | None
 
 
+@dataclass(frozen=True)
+class OrdersRead:
+    """Orders read by id: their lines as Shopify has them, and the ids it does not know."""
+
+    lines: list[OrderLineState]
+    missing: list[str] = field(default_factory=list)
+
+
 @dataclass
 class LedgerEntry:
     """The engine's memory of one (SKU, warehouse location).
@@ -140,6 +158,14 @@ class LedgerEntry:
     edits: int = 0  # hand edits handled so far; part of a forwarded adjustment's reference
     source: str = ""  # what moved it last: reconcile, warehouse, order, hand_edit, …
     updated_at: datetime | None = None
+    # the warehouse's time of the figure in ``warehouse`` (the newest taken): an older
+    # record never changes stock; a record without a time takes its receive time
+    warehouse_at: datetime | None = None
+    # while ``pending`` is set: until when the write may still be in flight. Another run
+    # finding a write of someone else's in flight (not landed, lease not over) leaves the
+    # key alone and reports it ``busy`` (the message is retried), so an older figure's
+    # write can never land after a newer figure's decision.
+    pending_until: datetime | None = None
 
     @property
     def key(self) -> tuple[str, str]:
@@ -181,6 +207,10 @@ class InventoryStore(Protocol):
 
     def order_lines(self, since: str | None) -> OrderPage: ...
 
+    def read_orders(self, order_ids: Sequence[str]) -> OrdersRead:
+        """These orders' lines, read from Shopify now (what a webhook names is re-read here,
+        never taken from its body); ids Shopify does not know come back in ``missing``."""
+
 
 @runtime_checkable
 class Warehouse(Protocol):
@@ -205,7 +235,9 @@ class Warehouse(Protocol):
 class StateStore(Protocol):
     """The engine's state: ledger, webhook dedupe, order lines, flags, pending queue, runs."""
 
-    # ledger, per (sku, warehouse location)
+    # ledger, per (sku, warehouse location). A store shared between writers conditions
+    # each put on the entry being as this instance last read it (``get``/``items``), and
+    # raises StateConflict otherwise; an entry it never read is written as is.
     def get(self, sku: str, location: str) -> LedgerEntry | None: ...
 
     def put(self, entries: Iterable[LedgerEntry]) -> None: ...

@@ -15,7 +15,8 @@ class Problem:
 
     ``code``: ``unmapped_location``, ``unknown_sku``, ``not_stocked``,
     ``untracked``, ``non_mutable``, ``stale`` (re-reads exhausted),
-    ``unexplained`` (Shopify moved in a way order traffic does not explain yet).
+    ``unexplained`` (Shopify moved in a way order traffic does not explain yet),
+    ``busy`` (another run's write to the key may still be in flight: retry the work).
     """
 
     sku: str
@@ -36,6 +37,26 @@ class HandEdit:
     after: int
 
 
+@dataclass(frozen=True)
+class OlderRecord:
+    """A warehouse record skipped because the ledger already took a newer figure."""
+
+    sku: str
+    location: str
+    at: datetime | None
+    newest: datetime | None
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class OrderNote:
+    """An order a webhook named, re-read from Shopify: what it moved, or why nothing."""
+
+    order_id: str
+    lines: int
+    reason: str = ""
+
+
 @dataclass
 class RunReport:
     """The result of a reconcile or of applying warehouse records.
@@ -43,7 +64,9 @@ class RunReport:
     ``writes`` are the quantities sent (or, on a dry run, that would be).
     ``products`` are the products whose sellable stock moved (written, or seen
     moved in Shopify): marked in the state store so the site-freshness
-    function refreshes their HubDB rows.
+    function refreshes their HubDB rows. ``older`` are the records skipped
+    because a newer figure was applied (counted as ``stale``); ``orders`` what
+    re-reading the orders webhooks named found.
     """
 
     written: int = 0
@@ -59,6 +82,18 @@ class RunReport:
     rejected: list[Rejection] = field(default_factory=list)
     hand_edits: list[HandEdit] = field(default_factory=list)
     products: list[str] = field(default_factory=list)
+    older: list[OlderRecord] = field(default_factory=list)
+    orders: list[OrderNote] = field(default_factory=list)
+
+    @property
+    def stale(self) -> int:
+        """Warehouse records older than the figure already applied (skipped)."""
+        return len(self.older)
+
+    @property
+    def busy(self) -> list[Problem]:
+        """Keys left alone because another run's write may still land: retry them."""
+        return [p for p in self.problems if p.code == "busy"]
 
     def counts(self) -> dict[str, int]:
         """The integer counts ``--json`` prints."""
@@ -67,6 +102,7 @@ class RunReport:
             "unchanged": self.unchanged,
             "conflicts": self.conflicts,
             "skipped": self.skipped,
+            "stale": self.stale,
             "api_calls": self.api_calls,
         }
 
@@ -80,6 +116,8 @@ class RunReport:
             rejections=[asdict(r) for r in self.rejected],
             hand_edits=[asdict(h) for h in self.hand_edits],
             products=list(self.products),
+            older=[asdict(o) for o in self.older],
+            orders=[asdict(o) for o in self.orders],
         )
         return data
 
@@ -91,7 +129,8 @@ class EventOutcome:
     ``duplicate``: the webhook id was seen before, nothing changed.
     ``lines``: order lines whose counts moved. ``products``: product ids
     marked for the site-freshness function. ``skus`` / ``inventory_item_ids``:
-    what a partial reconcile should look at next.
+    what a partial reconcile should look at next; ``order_ids``: the orders it
+    re-reads from Shopify first (a body is never taken on its word).
     """
 
     topic: str
@@ -101,6 +140,7 @@ class EventOutcome:
     skus: tuple[str, ...] = ()
     inventory_item_ids: tuple[str, ...] = ()
     ignored: str = ""
+    order_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

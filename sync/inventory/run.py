@@ -8,6 +8,7 @@ I/O except through those ports.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
@@ -30,6 +31,7 @@ def reconcile(
     *,
     skus: Sequence[str] | None = None,
     inventory_item_ids: Sequence[str] | None = None,
+    order_ids: Sequence[str] | None = None,
     dry_run: bool = False,
     clock: Clock,
 ) -> RunReport:
@@ -37,25 +39,35 @@ def reconcile(
 
     A full reconcile reads the warehouse snapshot; ``skus`` or
     ``inventory_item_ids`` restrict it to those items (a partial reconcile, as
-    after a webhook). While paused, nothing is written: the snapshot's records
-    are queued and the report says ``paused``.
+    after a webhook). ``order_ids`` (orders webhooks named) are re-read from
+    Shopify first and their SKUs added to the reconcile: what a webhook's body
+    says is never counted on its own (not on a dry run, which reads nothing
+    extra). While paused, nothing is written: the snapshot's records
+    are queued and the report says ``paused``. A snapshot record without a time
+    takes the time the snapshot was read (records are ordered by the
+    warehouse's clock: one older than the figure applied is skipped as stale).
     """
     start = clock.now()
+    notes, named = [], set()
+    if order_ids and not dry_run:
+        notes, named = engine.read_orders(store, state, policy, order_ids, clock)
+    read_at = clock.now()
     snapshot = warehouse.snapshot()
     records, rejected = parse_records(snapshot.records, ceiling=policy.quantity_ceiling,
                                       locations=policy.location_map)
     rejected = list(snapshot.rejected) + rejected
-    wanted = set(skus or ())
+    wanted = set(skus or ()) | named
     if inventory_item_ids:
         wanted |= {e.sku for e in state.items() if e.inventory_item_id in set(inventory_item_ids)}
-    if skus is not None or inventory_item_ids is not None:
+    if skus is not None or inventory_item_ids is not None or order_ids:
         records = [r for r in records if r.sku in wanted]
         rejected = [r for r in rejected if r.sku in wanted]
     if is_paused(state) and not dry_run:
-        state.enqueue(records)
-        return RunReport(paused=True, queued=len(records), rejected=rejected)
+        state.enqueue(stamped(records, read_at))
+        return RunReport(paused=True, queued=len(records), rejected=rejected, orders=notes)
     report = engine.run(records, store, warehouse, state, policy, full=True,
-                        dry_run=dry_run, clock=clock)
+                        dry_run=dry_run, clock=clock, received_at=read_at)
+    report.orders = notes
     report.rejected = rejected + report.rejected
     report.skipped += len(rejected)
     if not dry_run:
@@ -74,6 +86,7 @@ def apply_stock_records(
     source: str = "body",
     dry_run: bool = False,
     clock: Clock,
+    received_at: datetime | None = None,
 ) -> RunReport:
     """Apply warehouse stock records (a push, or the changes of a poll) to Shopify.
 
@@ -83,10 +96,14 @@ def apply_stock_records(
     ``report.rejected``; the valid rest is applied. ``fields`` maps hubshop's
     field names (``sku``, ``location``, ``on_hand``, ``allocated``,
     ``available``, ``updated_at``) to the payload's. While paused the valid
-    records are queued.
+    records are queued. A record without ``updated_at`` takes ``received_at``
+    (when the push reached the service; default: now); a record older than
+    the figure already applied for its SKU and location is skipped and
+    counted in ``report.stale``.
     """
     parsed, rejected = parse_records(records, ceiling=policy.quantity_ceiling,
                                      locations=policy.location_map, fields=fields, source=source)
+    received = received_at or clock.now()
     known = _items(parsed, store, state)
     valid: list[StockRecord] = []
     for record in parsed:
@@ -96,14 +113,20 @@ def apply_stock_records(
             rejected.append(Rejection(record.where, record.sku, "unknown SKU: Shopify has no"
                                       " variant with this SKU"))
     if is_paused(state) and not dry_run:
-        state.enqueue(valid)
+        state.enqueue(stamped(valid, received))
         return RunReport(paused=True, queued=len(valid), rejected=rejected,
                          api_calls=store.calls)
     report = engine.run(valid, store, warehouse, state, policy, full=False, dry_run=dry_run,
-                        clock=clock, items=known)
+                        clock=clock, items=known, received_at=received)
     report.rejected = rejected + report.rejected
     report.skipped += len(rejected)
     return report
+
+
+def stamped(records: Sequence[StockRecord], at: datetime) -> list[StockRecord]:
+    """``records``, each without a time of its own given ``at`` (its receive time)."""
+    return [r if r.updated_at is not None else dataclasses.replace(r, updated_at=at)
+            for r in records]
 
 
 def _items(records: Sequence[StockRecord], store: InventoryStore, state: StateStore,
@@ -130,11 +153,12 @@ def note_shopify_event(
     webhook_id: str | None = None,
     clock: Clock,
 ) -> EventOutcome:
-    """Record what a Shopify webhook says about order traffic, once per webhook id.
+    """Note what a Shopify webhook names, once per webhook id.
 
-    Order lines whose location is known (fulfilments, refunds) move the ledger
-    so the next read can tell a hand edit from orders; the rest are picked up
-    by the order catch-up of the next reconcile. ``products/*`` marks the
+    Order, fulfilment, refund and cancellation webhooks move nothing: they name
+    the order (``outcome.order_ids``) that the follow-up reconcile re-reads from
+    Shopify (``reconcile(order_ids=...)``), and the SKUs it then reconciles, so
+    a signed body for an order Shopify does not have invents nothing. ``products/*`` marks the
     product for the site-freshness function; ``inventory_levels/update``
     names the item to reconcile. Personal data in order payloads is never
     kept or logged.
@@ -174,13 +198,17 @@ def resume(
     *,
     clock: Clock,
 ) -> RunReport:
-    """Lift the pause and apply what queued up meanwhile (latest record per SKU and location)."""
+    """Lift the pause and apply what queued up meanwhile (newest record per SKU and location,
+    by the warehouse's time; among equal times the last queued)."""
     start = clock.now()
     state.set_flag(PAUSED, None)
     queued = state.pending()
     latest: dict[tuple[str, str], StockRecord] = {}
     for record in queued:
-        latest[(record.sku, record.location)] = record
+        held = latest.get((record.sku, record.location))
+        if held is None or not (record.updated_at and held.updated_at
+                                and record.updated_at < held.updated_at):
+            latest[(record.sku, record.location)] = record
     report = engine.run(list(latest.values()), store, warehouse, state, policy, full=False,
                         dry_run=False, clock=clock)
     state.clear_pending()

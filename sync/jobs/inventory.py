@@ -18,6 +18,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Mapping
 
+from sync import env_names as E
 from sync.config import Settings, WarehouseSettings
 from sync.errors import ConfigError
 from sync.inventory.policy import Policy
@@ -45,9 +46,20 @@ def register_warehouse(kind: str, factory: str | WarehouseFactory) -> None:
 def open_warehouse(settings: Settings) -> Warehouse:
     """The warehouse adapter ``[warehouse] kind`` names (``csv`` without a feed: the demo feed).
 
+    The demo feed stands in only for the embedded default: with real Shopify
+    credentials, stock figures from a sample file would be written to a live
+    store, so a missing feed or URL is an error instead.
+
     Raises:
-        ConfigError: an unknown kind, or an adapter missing its settings.
+        ConfigError: an unknown kind, an adapter missing its settings, or real
+            Shopify credentials without ``WAREHOUSE_FEED``/``WAREHOUSE_URL``.
     """
+    if _no_real_warehouse(settings):
+        raise ConfigError(
+            f"Shopify is configured ({settings.shopify.store}) but no warehouse is: set "
+            f"{E.WAREHOUSE_FEED} (a CSV file, folder or s3://bucket/prefix; [warehouse] feed) "
+            f"or {E.WAREHOUSE_URL} with [warehouse] kind = \"rest\"; the demo feed is only "
+            "for the embedded default")
     wh = embedded_warehouse(settings)
     entry = WAREHOUSES.get(wh.kind)
     if entry is None:
@@ -73,8 +85,15 @@ def embedded_warehouse(settings: Settings) -> WarehouseSettings:
 
 
 def is_demo_feed(settings: Settings) -> bool:
-    """True when the warehouse is the embedded default's demo feed (csv, no feed set)."""
-    return settings.warehouse.kind == "csv" and not settings.warehouse.feed
+    """True when the warehouse is the embedded default's demo feed (csv, no feed set,
+    and no real Shopify to write its figures to)."""
+    return (settings.warehouse.kind == "csv" and not settings.warehouse.feed
+            and not settings.shopify.configured)
+
+
+def _no_real_warehouse(settings: Settings) -> bool:
+    return (settings.shopify.configured and settings.warehouse.kind == "csv"
+            and not settings.warehouse.feed)
 
 
 def open_policy(settings: Settings, *, embedded: bool = True) -> Policy:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
 
 from sync.inventory.ports import (
     INVALID,
@@ -19,12 +20,13 @@ from sync.inventory.ports import (
     ItemOutcome,
     OrderLineState,
     OrderPage,
+    OrdersRead,
     QuantityChange,
     WriteResult,
 )
 from sync.local.db import transaction
 from sync.local.shop import LocalShop
-from sync.local.shop_types import ShopError, make_gid, parse_number
+from sync.local.shop_types import Order, ShopError, make_gid, parse_number
 from sync.model.shop import InventoryLevel, Location
 from sync.model.time import iso
 
@@ -99,22 +101,42 @@ class LocalInventory:
         lines: list[OrderLineState] = []
         cursor = since
         for order in self.shop.orders():
-            moments = [t for t in (order.created_at, order.cancelled_at, order.fulfilled_at) if t]
-            latest = iso(max(moments))
+            latest = iso(_changed(order))
             if since is not None and latest < since:
                 continue
             cursor = max(cursor or latest, latest)
-            for line in order.lines:
-                if line.id is None or not self._tracked(line.inventory_item_id):
-                    continue
-                q = line.quantity
-                released = q if order.status == "cancelled" and order.restocked else 0
-                shipped = q if order.status == "fulfilled" or (
-                    order.status == "cancelled" and not order.restocked) else 0
-                lines.append(OrderLineState(line.id, order.id, line.sku, line.location_id, q,
-                                            released=released, shipped=shipped,
-                                            at=max(moments)))
+            lines += self._lines(order)
         return OrderPage(lines, cursor)
+
+    def read_orders(self, order_ids: Sequence[str]) -> OrdersRead:
+        self.calls += 1
+        lines: list[OrderLineState] = []
+        missing: list[str] = []
+        for order_id in dict.fromkeys(order_ids):
+            try:
+                order = self.shop.get_order(order_id)
+            except ShopError:  # not an order gid at all
+                order = None
+            if order is None:
+                missing.append(order_id)
+            else:
+                lines += self._lines(order)
+        return OrdersRead(lines, missing)
+
+    def _lines(self, order: Order) -> list[OrderLineState]:
+        """An order's tracked lines as cumulative counts (the order's status decides them)."""
+        found: list[OrderLineState] = []
+        for line in order.lines:
+            if line.id is None or not self._tracked(line.inventory_item_id):
+                continue
+            q = line.quantity
+            released = q if order.status == "cancelled" and order.restocked else 0
+            shipped = q if order.status == "fulfilled" or (
+                order.status == "cancelled" and not order.restocked) else 0
+            found.append(OrderLineState(line.id, order.id, line.sku, line.location_id, q,
+                                        released=released, shipped=shipped,
+                                        at=_changed(order)))
+        return found
 
     def _tracked(self, inventory_item_id: str | None) -> bool | None:
         """Whether an item's inventory is tracked; None when there is no such item."""
@@ -140,3 +162,8 @@ class LocalInventory:
             return ItemOutcome(index, STALE, f"{change.sku} at {change.location}: expected"
                                f" {change.change_from}, now {level.available}", level.available)
         return None
+
+
+def _changed(order: Order) -> datetime:
+    """When an order last changed (placed, cancelled or fulfilled)."""
+    return max(t for t in (order.created_at, order.cancelled_at, order.fulfilled_at) if t)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sync.inventory.codec import dump, load_entry, load_record
-from sync.inventory.ports import LedgerEntry, StockRecord
+from sync.inventory.ports import LedgerEntry, StateConflict, StockRecord
 from sync.local import db
 from sync.local.db import transaction
 
@@ -35,6 +35,13 @@ def _drop_old_state(conn: sqlite3.Connection) -> None:
         if table in old:
             conn.execute(f"DROP TABLE {table}")
     conn.execute("DELETE FROM schema_versions WHERE component = 'state'")
+
+
+def _add_revisions(conn: sqlite3.Connection) -> None:
+    """A revision per ledger entry: puts are conditioned on it, so two writers cannot race."""
+    columns = {r["name"] for r in conn.execute("PRAGMA table_info(inventory_ledger)")}
+    if "rev" not in columns:
+        conn.execute("ALTER TABLE inventory_ledger ADD COLUMN rev INTEGER NOT NULL DEFAULT 0")
 
 
 db.register(
@@ -61,36 +68,80 @@ db.register(
         )
         """,
         _drop_old_state,
+        _add_revisions,
     ],
 )
 
 
 class SqliteState:
-    """A :class:`sync.inventory.ports.StateStore` on a ``sync.local.db`` connection."""
+    """A :class:`sync.inventory.ports.StateStore` on a ``sync.local.db`` connection.
+
+    Ledger puts are optimistic, as DynamoDB's are: each entry carries a
+    revision, and a put of an entry this instance read is conditioned on the
+    revision it read (or on the entry still not existing); otherwise
+    :class:`~sync.inventory.ports.StateConflict` is raised and nothing of the
+    put is stored. Each writer (thread, process) uses its own instance.
+    """
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        self._revs: dict[tuple[str, str], int] = {}
         db.apply_migrations(conn)
 
     # ledger ----------------------------------------------------------------------------
 
     def get(self, sku: str, location: str) -> LedgerEntry | None:
         row = self.conn.execute(
-            "SELECT data FROM inventory_ledger WHERE sku = ? AND location = ?", (sku, location)
-        ).fetchone()
+            "SELECT data, rev FROM inventory_ledger WHERE sku = ? AND location = ?",
+            (sku, location)).fetchone()
+        self._revs[(sku, location)] = row["rev"] if row else 0
         return load_entry(row["data"]) if row else None
 
     def put(self, entries: Iterable[LedgerEntry]) -> None:
-        with transaction(self.conn):
-            self.conn.executemany(
-                "INSERT INTO inventory_ledger (sku, location, data) VALUES (?, ?, ?)"
-                " ON CONFLICT(sku, location) DO UPDATE SET data = excluded.data",
-                [(e.sku, e.location, dump(e)) for e in entries],
-            )
+        latest = {e.key: e for e in entries}
+        written: dict[tuple[str, str], int] = {}
+        try:
+            with transaction(self.conn):
+                for key, entry in latest.items():
+                    written[key] = self._put_one(entry, self._revs.get(key))
+        except StateConflict:
+            for key in latest:
+                self._revs.pop(key, None)
+            raise
+        self._revs.update(written)
+
+    def _put_one(self, entry: LedgerEntry, rev: int | None) -> int:
+        """Store one entry (conditioned on ``rev`` unless None); returns its new revision."""
+        data = dump(entry)
+        if rev is None:
+            row = self.conn.execute(
+                "INSERT INTO inventory_ledger (sku, location, data, rev) VALUES (?, ?, ?, 1)"
+                " ON CONFLICT(sku, location) DO UPDATE SET data = excluded.data, rev = rev + 1"
+                " RETURNING rev", (entry.sku, entry.location, data)).fetchone()
+            return row["rev"]
+        if rev == 0:
+            inserted = self.conn.execute(
+                "INSERT INTO inventory_ledger (sku, location, data, rev) VALUES (?, ?, ?, 1)"
+                " ON CONFLICT(sku, location) DO NOTHING", (entry.sku, entry.location, data))
+            changed = inserted.rowcount
+        else:
+            changed = self.conn.execute(
+                "UPDATE inventory_ledger SET data = ?, rev = rev + 1"
+                " WHERE sku = ? AND location = ? AND rev = ?",
+                (data, entry.sku, entry.location, rev)).rowcount
+        if changed != 1:
+            raise StateConflict(f"ledger entry {entry.sku}@{entry.location} changed by another"
+                                " writer since it was read; retry")
+        return rev + 1
 
     def items(self) -> list[LedgerEntry]:
-        return [load_entry(r["data"]) for r in
-                self.conn.execute("SELECT data FROM inventory_ledger ORDER BY sku, location")]
+        rows = self.conn.execute(
+            "SELECT sku, location, data, rev FROM inventory_ledger ORDER BY sku, location")
+        found = []
+        for row in rows:
+            self._revs[(row["sku"], row["location"])] = row["rev"]
+            found.append(load_entry(row["data"]))
+        return found
 
     # order lines -----------------------------------------------------------------------
 

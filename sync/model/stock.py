@@ -34,6 +34,10 @@ class StockRecord:
     def sellable(self) -> int:
         return self.on_hand - self.allocated
 
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.sku, self.location)
+
 
 @dataclass(frozen=True)
 class Rejection:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from sync.inventory.ports import Ports
@@ -51,7 +52,8 @@ def consume(event: Mapping[str, Any], context: Any, wiring: Any) -> dict[str, An
         if deadline is not None and not deadline.allows(MIN_START_SECONDS):
             raise BudgetExceeded(f"message {record.message_id}", deadline.budget,
                                  deadline.elapsed(), MIN_START_SECONDS, "not started")
-        results.append(process_once(message=json.loads(record.body), runtime=runtime))
+        message = with_receive_time(json.loads(record.body), record)
+        results.append(process_once(message=message, runtime=runtime))
 
     from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
@@ -81,6 +83,25 @@ def lambda_deadline(context: Any, clock: Any) -> Deadline | None:
     if context is None or not hasattr(context, "get_remaining_time_in_millis"):
         return None
     return Deadline.for_lambda(context, margin=LAMBDA_MARGIN_SECONDS, clock=clock)
+
+
+def with_receive_time(body: Any, record: Any) -> Any:
+    """A stock message's body with ``received_at`` from SQS's ``SentTimestamp`` if it has none.
+
+    The edge sends each push at once, so when it was sent is when it was received:
+    records without a time of their own are ordered by it, however the queue
+    reorders or redelivers them (a redelivery keeps its first ``SentTimestamp``).
+    """
+    if not isinstance(body, dict) or body.get("kind") != "stock" or body.get("received_at"):
+        return body
+    try:
+        sent = record.attributes.sent_timestamp
+    except (AttributeError, KeyError, TypeError):  # not an SQS record, or no such attribute
+        sent = None
+    if not sent:
+        return body
+    moment = datetime.fromtimestamp(int(sent) / 1000, tz=UTC)
+    return {**body, "received_at": moment.isoformat()}
 
 
 def _batch_processor() -> Any:

@@ -30,8 +30,17 @@ def log_rejections(rejections: Sequence[Any], *, stage: str) -> None:
 
 
 def log_report(kind: str, report: Any) -> None:
-    """Every rejection, hand edit (with before and after) and problem of a run."""
+    """Every rejection, hand edit (with before and after), problem, warehouse record skipped
+    as older than the figure applied, and order a webhook named that changed nothing."""
     log_rejections(report.rejected, stage=kind)
+    _each(getattr(report, "older", ()), kind, "stale", lambda o: (
+        "warehouse record %s at %s (%s) skipped: older than the figure applied (%s)",
+        (o.sku, o.location, _when(o.at), _when(o.newest)),
+        {"sku": o.sku, "location": o.location, "at": _when(o.at), "newest": _when(o.newest),
+         "where": o.where}), logging.INFO)
+    _each([n for n in getattr(report, "orders", ()) if n.reason], kind, "order_ignored",
+          lambda n: ("webhook for %s: %s", (n.order_id, n.reason),
+                     {"order_id": n.order_id, "reason": n.reason}), logging.INFO)
     _each(report.hand_edits, kind, "hand_edit", lambda h: (
         "hand edit %s at %s: %+d, %s (available %d -> %d)",
         (clip(h.sku), clip(h.location), h.delta, h.policy, h.before, h.after),
@@ -45,6 +54,10 @@ def log_report(kind: str, report: Any) -> None:
         {"sku": clip(p.sku), "location": clip(p.location), "code": p.code,
          "problem": clip(p.message, MAX_REASON_CHARS)}),
         logging.WARNING)
+
+
+def _when(moment: Any) -> str | None:
+    return moment.isoformat() if moment is not None else None
 
 
 def _each(items: Iterable[Any], stage: str, event: str, shape: Any, level: int) -> None:

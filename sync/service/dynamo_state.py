@@ -33,17 +33,15 @@ from typing import Any
 
 from sync.errors import HubshopError
 from sync.inventory.codec import dump, load_entry, load_record
-from sync.inventory.ports import LedgerEntry, StockRecord
+from sync.inventory.ports import LedgerEntry, StateConflict, StockRecord
 from sync.plumbing.clock import SYSTEM_CLOCK, Clock
 from sync.service.settings import LINE_STATE_TTL_SECONDS, RUN_TTL_SECONDS, WEBHOOK_ID_TTL_SECONDS
+
+__all__ = ["DynamoState", "StateConflict"]
 
 LEDGER_SHARDS = 8
 TRANSACTION_LIMIT = 100
 NO_SORT = "-"
-
-
-class StateConflict(HubshopError):
-    """Another writer changed a ledger entry since this store read it; retry the work."""
 
 
 class DynamoState:

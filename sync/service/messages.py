@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sync.errors import InputError
 from sync.model.stock import StockRecord, record_from_json, record_json
+from sync.model.time import from_iso
 
 
 @dataclass(frozen=True)
@@ -30,12 +32,18 @@ class WebhookMessage:
 
 @dataclass(frozen=True)
 class StockMessage:
-    """Warehouse figures checked at the edge (at most ``RECORDS_PER_MESSAGE``)."""
+    """Warehouse figures checked at the edge (at most ``RECORDS_PER_MESSAGE``).
+
+    ``received_at``: when the push reached the service; records without a time
+    of their own take it (the consumer falls back to SQS's ``SentTimestamp``,
+    then to the time it processes the message).
+    """
 
     id: str
     records: list[StockRecord]
     source: str = "push"
     kind: str = "stock"
+    received_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -65,8 +73,11 @@ def encode(message: Message) -> dict[str, Any]:
         return {"kind": message.kind, "id": message.id, "topic": message.topic,
                 "webhook_id": message.webhook_id, "payload": dict(message.payload)}
     if isinstance(message, StockMessage):
-        return {"kind": message.kind, "id": message.id, "source": message.source,
+        data = {"kind": message.kind, "id": message.id, "source": message.source,
                 "records": [record_json(r) for r in message.records]}
+        if message.received_at is not None:
+            data["received_at"] = message.received_at.isoformat()
+        return data
     if isinstance(message, ReconcileMessage):
         return {"kind": message.kind, "id": message.id, "skus": message.skus}
     return {"kind": message.kind, "id": message.id}
@@ -96,7 +107,8 @@ def decode(data: Any) -> Message:
             if not isinstance(rows, list):
                 raise ValueError("records is not a list")
             return StockMessage(ident, [record_from_json(r) for r in rows],
-                                str(data.get("source") or "push"))
+                                str(data.get("source") or "push"),
+                                received_at=from_iso(data.get("received_at")))
         if kind == "reconcile":
             skus = data.get("skus")
             if skus is not None and not (isinstance(skus, list)

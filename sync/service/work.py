@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from sync.inventory import run
-from sync.inventory.ports import Ports
+from sync.inventory.ports import Ports, StateConflict
 from sync.inventory.report import RunReport
 from sync.service.decisions_log import log_report
 from sync.service.messages import Message, ReconcileMessage, StockMessage, WebhookMessage
@@ -38,17 +38,39 @@ def process(message: Message, runtime: Ports) -> dict[str, Any]:
             "topic": outcome.topic, "duplicate": outcome.duplicate, "lines": outcome.lines})
         return {"kind": message.kind, "topic": outcome.topic, "duplicate": outcome.duplicate,
                 "lines": outcome.lines, "products": list(outcome.products),
-                "skus": list(outcome.skus), "inventory_item_ids": list(outcome.inventory_item_ids)}
+                "skus": list(outcome.skus), "inventory_item_ids": list(outcome.inventory_item_ids),
+                "order_ids": list(outcome.order_ids)}
     if isinstance(message, StockMessage):
         report = run.apply_stock_records(message.records, runtime.store, runtime.state,
                                          runtime.policy, warehouse=runtime.warehouse,
-                                         source=message.source, clock=runtime.clock)
-        return summarize(message.kind, report)
+                                         source=message.source, clock=runtime.clock,
+                                         received_at=message.received_at)
+        summary = summarize(message.kind, report)
+        retry_busy(message.id, report)
+        return summary
     if isinstance(message, ReconcileMessage):
         report = run.reconcile(runtime.store, runtime.warehouse, runtime.state, runtime.policy,
                                skus=message.skus, clock=runtime.clock)
         return summarize(message.kind, report)
     return poll(runtime)
+
+
+def retry_busy(message_id: str, report: RunReport) -> None:
+    """Fail the message when another run's write kept some of its figures out.
+
+    Those figures may be the newest the warehouse sent: dropping them would let
+    the other run's (possibly older) figure stand. Failing sends the message
+    back to the queue; its redelivery applies what is still newest and skips
+    the rest as stale.
+
+    Raises:
+        StateConflict: some keys were ``busy``.
+    """
+    busy = report.busy
+    if busy:
+        names = ", ".join(f"{p.sku}@{p.location}" for p in busy[:5])
+        raise StateConflict(f"message {message_id}: {len(busy)} item(s) busy with another"
+                            f" run's write ({names}{' …' if len(busy) > 5 else ''}); retried")
 
 
 def poll(runtime: Ports) -> dict[str, Any]:
@@ -71,18 +93,24 @@ def poll_report(runtime: Ports) -> RunReport:
 
 
 def follow_up(results: Iterable[Mapping[str, Any]], runtime: Ports) -> dict[str, Any] | None:
-    """One partial reconcile of every SKU and item the batch's webhooks named (None: nothing)."""
+    """One partial reconcile of every SKU and item the batch's webhooks named (None: nothing).
+
+    The orders they named are re-read from Shopify first (one read for the batch):
+    their bodies are hints, never counted on their own.
+    """
     skus: set[str] = set()
     items: set[str] = set()
+    orders: set[str] = set()
     for result in results:
         if result.get("kind") == "webhook" and not result.get("duplicate"):
             skus.update(result.get("skus") or ())
             items.update(result.get("inventory_item_ids") or ())
-    if not skus and not items:
+            orders.update(result.get("order_ids") or ())
+    if not skus and not items and not orders:
         return None
     report = run.reconcile(runtime.store, runtime.warehouse, runtime.state, runtime.policy,
                            skus=sorted(skus), inventory_item_ids=sorted(items) or None,
-                           clock=runtime.clock)
+                           order_ids=sorted(orders) or None, clock=runtime.clock)
     return summarize("reconcile", report)
 
 

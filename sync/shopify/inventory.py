@@ -29,6 +29,7 @@ from sync.inventory.ports import (
     ItemOutcome,
     OrderLineState,
     OrderPage,
+    OrdersRead,
     QuantityChange,
     WriteResult,
 )
@@ -46,6 +47,7 @@ _CODES = {
 CURSOR_SKEW = timedelta(minutes=5)
 """How far back a first order read's cursor starts: Shopify's clock and ours may differ."""
 LIST_PAGE = 5  # fulfillments(first:) / refunds(first:) in inventory_order_lines
+ORDERS_PER_READ = 5  # orders per nodes(ids:) read: each is priced like a catch-up page's order
 # Page sizes of orders, SKU lookups and order parts are variables the client sizes from what
 # Shopify charges (ShopifyClient.execute(page=...)); the nested sizes above stay fixed.
 OPEN_STATUSES = {"OPEN", "IN_PROGRESS", "SCHEDULED", "ON_HOLD", "INCOMPLETE"}
@@ -160,6 +162,24 @@ class ShopifyInventory:
             cursor = max(cursor, order["updatedAt"]) if since else cursor
             lines += order_line_states(self._whole(order))
         return OrderPage(lines, cursor)
+
+    def read_orders(self, order_ids: Sequence[str]) -> OrdersRead:
+        """These orders read by id (``nodes``, consistent at once, unlike the search behind
+        ``orders(query:)``), each whole; ids Shopify answers null for are ``missing``."""
+        wanted = [x for x in dict.fromkeys(order_ids) if x.startswith("gid://shopify/Order/")]
+        missing = [x for x in dict.fromkeys(order_ids) if x not in wanted]
+        lines: list[OrderLineState] = []
+        document = load_document("inventory_orders_by_id")
+        for start in range(0, len(wanted), ORDERS_PER_READ):
+            chunk = wanted[start:start + ORDERS_PER_READ]
+            nodes = self.client.execute(document, {"ids": chunk}).get("nodes") or []
+            found = {node["id"]: node for node in nodes if node and node.get("id")}
+            for order_id in chunk:
+                if order_id in found:
+                    lines += order_line_states(self._whole(found[order_id]))
+                else:
+                    missing.append(order_id)
+        return OrdersRead(lines, missing)
 
     def _whole(self, order: dict[str, Any]) -> dict[str, Any]:
         """The order with every page of its fulfillment orders, fulfilments and refunds."""

@@ -92,6 +92,11 @@ def find_node(state: Any, gid: str) -> dict | None:
         if kind == "ProductVariant":
             return views.variant(pair[0], pair[1], state)
         return views.inventory_item(pair[0], pair[1], state)
+    if kind == "Order":
+        from tests.fakes.shopify.resolvers.orders import order_view
+
+        found = shop.get_order(gid) if gid.split("/")[-1].isdigit() else None
+        return order_view(found) if found else None
     if kind == "Location":
         place = shop.get_location(gid)
         return views.location(place) if place else None

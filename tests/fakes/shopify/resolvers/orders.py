@@ -157,3 +157,8 @@ def fulfillment_lines(source: dict, info: Any, **args: Any) -> dict:
 @resolves("Refund", "refundLineItems")
 def refund_lines(source: dict, info: Any, **args: Any) -> dict:
     return _page(source["_lines"], args)
+
+
+def order_view(order: Any) -> dict:
+    """An order as ``order(id:)`` and ``nodes(ids:)`` answer it."""
+    return _view(order)
