@@ -152,7 +152,7 @@ class Warehouse:
 
 
 def prepare(root: Path) -> tuple[Settings, Warehouse]:
-    """A seeded demo store, and a warehouse feed (a copy of the demo's) hubshop reads."""
+    """A seeded demo store reconciled once with a warehouse feed (a copy of the demo's)."""
     plain = load_settings(env={"HUBSHOP_HOME": str(root / "home")}, cwd=root)
     conn = connect(plain.database)
     seed_demo_store(plain, conn)
@@ -166,6 +166,15 @@ def prepare(root: Path) -> tuple[Settings, Warehouse]:
     settings = load_settings(env={"HUBSHOP_HOME": str(root / "home")}, cwd=root)
     warehouse = Warehouse(feed_dir / "stock.csv", rows, random.Random(7))
     warehouse.write_feed()
+    # a live shop has run before: start in step with the feed, so what the quiet
+    # reconcile at the end writes is what the load left behind, not the demo's drift
+    conn = connect(settings.database)
+    try:
+        ports = open_ports(settings, conn, SYSTEM_CLOCK)
+        inventory.reconcile(ports.store, ports.warehouse, ports.state, ports.policy,
+                            clock=SYSTEM_CLOCK)
+    finally:
+        conn.close()
     return settings, warehouse
 
 

@@ -16,6 +16,7 @@ from sync.cli import main
 from sync.config import Settings, load_settings
 from sync.jobs.operator import doctor_probes
 from sync.operator.doctor import FAIL, INFO, OK, DoctorReport, run_probes
+from sync.paths import DEMO_DIR
 from sync.shopify.client import QUERIES_DIR
 from tests.fakes.hubdb_server import HubDBFake
 from tests.fakes.hubspot_token_info import serve_token_info
@@ -83,8 +84,10 @@ def test_a_bad_setting_is_a_failed_check_not_a_traceback(tmp_path: Path) -> None
 
 
 def _shopify_env(fake: Any) -> dict[str, str]:
+    # a real shop needs a real warehouse setting (no silent demo fallback): the demo's feed file
     return {"SHOPIFY_STORE": "fernhill-demo.myshopify.com", "SHOPIFY_ACCESS_TOKEN": fake.token,
-            "SHOPIFY_ADMIN_URL": fake.base_url}
+            "SHOPIFY_ADMIN_URL": fake.base_url,
+            "WAREHOUSE_FEED": str(DEMO_DIR / "warehouse_stock.csv")}
 
 
 def test_shopify_scopes_are_checked_per_feature(shopify_fake: Any, tmp_path: Path) -> None:
@@ -94,7 +97,7 @@ def test_shopify_scopes_are_checked_per_feature(shopify_fake: Any, tmp_path: Pat
     # then
     assert _check(report, "shopify", "credentials").status == OK
     assert _check(report, "shopify", "scopes for payouts").status == OK
-    assert report.ok
+    assert report.ok, [c for c in report.checks if c.status == "fail"]
     assert len(shopify_fake.calls.named("AppScopes")) == 1
 
 
