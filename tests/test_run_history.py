@@ -121,3 +121,17 @@ def test_the_next_nightly_run_is_midnight_in_the_store_time_zone() -> None:
     now = datetime(2026, 3, 30, 23, 30, tzinfo=UTC)
     assert next_midnight("Europe/Amsterdam", now) == "2026-04-01T00:00:00+02:00"
     assert next_midnight("UTC", now) == "2026-03-31T00:00:00+00:00"
+
+
+def test_the_nightly_shows_its_next_run_once_a_feed_is_set(
+    home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # given no feed: nothing schedules the nightly
+    assert _cli("status", "--json")["nightly"]["next_run"] is None
+    # when a product feed is set for the nightly import
+    (tmp_path / "hubshop.toml").write_text('[import]\nfeed = "products.csv"\n', "utf-8")
+    monkeypatch.chdir(tmp_path)
+    nightly = _cli("status", "--json")["nightly"]
+    # then its next run is the next midnight in the store's time zone
+    assert nightly["next_run"].endswith(":00") and "T00:00:00" in nightly["next_run"]
+    assert nightly["schedule"]["feed"] == "products.csv"

@@ -37,6 +37,12 @@ def shop_status(settings: Settings, connect: Callable[[], sqlite3.Connection],
     view["inventory"]["next_run"] = next_midnight(settings.inventory.timezone, clock.now())
     view["inventory"]["schedule"] = {"reconcile": f"00:00 {settings.inventory.timezone}",
                                      "poll_minutes": settings.inventory.poll_minutes}
+    if settings.imports.feed or settings.service.stack:
+        # the nightly runs at 00:00 store time where a feed is set (hubshop nightly --at
+        # 00:00, cron) or the deployed stack's NightlyFunction schedule runs it
+        view["nightly"]["next_run"] = next_midnight(settings.inventory.timezone, clock.now())
+        view["nightly"]["schedule"] = {"import": f"00:00 {settings.inventory.timezone}",
+                                       "feed": settings.imports.feed}
     return view
 
 
