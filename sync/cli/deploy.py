@@ -10,15 +10,16 @@ from sync.cli.options import dry_run_option, emit_json, json_option
 
 
 @click.command("deploy")
-@click.option("--stack", envvar=E.HUBSHOP_STACK, default="hubshop", show_default=True,
-              metavar="NAME", help=f"CloudFormation stack name (env {E.HUBSHOP_STACK}).")
+@click.option("--stack", envvar=E.HUBSHOP_STACK, metavar="NAME",
+              help=f"CloudFormation stack name (env {E.HUBSHOP_STACK}, [service] stack, or the"
+              " root --stack; default hubshop).")
 @click.option("--theme-env", type=click.Choice(["draft", "published"]), default="published",
               show_default=True, help="Design manager environment the theme goes to.")
 @dry_run_option
 @json_option
 @pass_app
 @click.pass_context
-def deploy(ctx: click.Context, app: AppContext, stack: str, theme_env: str, dry_run: bool,
+def deploy(ctx: click.Context, app: AppContext, stack: str | None, theme_env: str, dry_run: bool,
            as_json: bool) -> None:
     """Deploy everything, then say what is left: theme, table, stack, webhooks.
 
@@ -40,6 +41,7 @@ def deploy(ctx: click.Context, app: AppContext, stack: str, theme_env: str, dry_
     settings = app.settings()
     if not as_json:
         app.announce(settings)
+    stack = stack or settings.service.stack or "hubshop"
     report = run_deploy(settings, stack=stack, dry_run=dry_run, theme_env=theme_env,
                         clock=app.clock)
     if as_json:

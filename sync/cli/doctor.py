@@ -39,6 +39,7 @@ def doctor(ctx: click.Context, app: AppContext, stack: str | None, as_json: bool
         report = DoctorReport([Check("settings", "load", FAIL, str(exc),
                                      "fix the key named above (README: 'Configuration')")])
     else:
+        stack = stack or settings.service.stack  # the root --stack / [service] stack
         report = run_probes(doctor_probes(settings, stack=stack, clock=app.clock))
     if as_json:
         emit_json(report.as_dict())
