@@ -242,7 +242,7 @@ def local_console_server(tmp_path: Any, clock: VirtualClock) -> Iterator[tuple[s
     """``hubshop console``'s app over a fresh embedded default, on a loopback port."""
     from wsgiref.simple_server import WSGIRequestHandler, make_server
 
-    from sync.jobs.operator import local_console
+    from sync.jobs.console import local_console
 
     class Quiet(WSGIRequestHandler):
         def log_message(self, *args: Any) -> None:

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from moto import mock_aws
 
 from sync.cli import main
-from sync.jobs.operator import run_deploy
+from sync.jobs.deploy import run_deploy
 from sync.operator.deploy import DONE, FAILED, LEFT, WOULD, sam_commands, sam_parameters
 from sync.service.settings import WEBHOOK_TOPICS
 from tests.catalog_world import world

@@ -14,7 +14,7 @@ from moto import mock_aws
 
 from sync.cli import main
 from sync.config import Settings, load_settings
-from sync.jobs.operator import doctor_probes
+from sync.jobs.doctor import doctor_probes
 from sync.operator.doctor import FAIL, INFO, OK, DoctorReport, run_probes
 from sync.paths import DEMO_DIR
 from sync.shopify.client import QUERIES_DIR

@@ -80,7 +80,7 @@ def sync_command(
       hubshop catalog sync --since 2026-12-01 --rebuild-text
     """
     from sync.jobs.catalog import sync_catalog
-    from sync.jobs.operator import catalog_target
+    from sync.jobs.catalog_history import catalog_target
 
     settings = app.settings()
     if not as_json:

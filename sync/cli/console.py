@@ -27,7 +27,7 @@ def console(app: AppContext, port: int) -> None:
     """
     from wsgiref.simple_server import WSGIRequestHandler, make_server
 
-    from sync.jobs.operator import local_console
+    from sync.jobs.console import local_console
     from sync.operator.session_token import issue_token
 
     settings = app.settings()

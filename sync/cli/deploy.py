@@ -36,7 +36,7 @@ def deploy(ctx: click.Context, app: AppContext, stack: str | None, theme_env: st
       hubshop deploy --dry-run
       hubshop deploy --stack hubshop --json
     """
-    from sync.jobs.operator import run_deploy
+    from sync.jobs.deploy import run_deploy
 
     settings = app.settings()
     if not as_json:

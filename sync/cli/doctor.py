@@ -30,7 +30,7 @@ def doctor(ctx: click.Context, app: AppContext, stack: str | None, as_json: bool
       hubshop doctor --stack hubshop --json
     """
     from sync.errors import HubshopError
-    from sync.jobs.operator import doctor_probes
+    from sync.jobs.doctor import doctor_probes
     from sync.operator.doctor import FAIL, Check, DoctorReport, run_probes
 
     try:

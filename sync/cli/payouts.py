@@ -27,7 +27,7 @@ def payouts(app: AppContext, limit: int, as_csv: bool, as_json: bool) -> None:
       hubshop payouts --json
       hubshop payouts --csv > payouts.csv
     """
-    from sync.jobs.operator import open_payouts
+    from sync.jobs.payouts import open_payouts
 
     settings = app.settings()
     summary = open_payouts(settings, clock=app.clock).read(limit)

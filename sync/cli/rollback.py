@@ -27,7 +27,7 @@ def catalog_rollback(app: AppContext, target: str | None, table: str | None, dry
     Example:
       hubshop catalog rollback --dry-run
     """
-    from sync.jobs.operator import rollback_catalog
+    from sync.jobs.catalog_history import rollback_catalog
 
     settings = app.settings()
     if not as_json:

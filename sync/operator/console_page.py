@@ -23,7 +23,7 @@ ACTIONS = {"reconcile": "Reconcile now", "retry-dead-letters": "Retry dead lette
 class ConsoleSource(Protocol):
     """Where the page's figures come from and where its actions go.
 
-    The embedded default reads the local store (``sync/jobs/operator.py``); a
+    The embedded default reads the local store (``sync/jobs/console.py``); a
     deployed service plugs in its own (DynamoDB, SQS) behind the same four calls.
     """
 

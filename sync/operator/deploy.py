@@ -3,7 +3,7 @@
 Each step says what it did, would do (``--dry-run``), skipped (and why) or left
 for the person (with the exact command), so one run shows everything between
 this checkout and a working shop. The steps themselves are wired in
-``sync/jobs/operator.py``; this module holds the pieces that need no I/O.
+``sync/jobs/deploy.py``; this module holds the pieces that need no I/O.
 """
 
 from __future__ import annotations

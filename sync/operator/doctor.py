@@ -1,6 +1,6 @@
 """``hubshop doctor``'s engine: run named probes, one line per check, each failure with its fix.
 
-A probe is a function returning checks; the wiring (``sync/jobs/operator.py``)
+A probe is a function returning checks; the wiring (``sync/jobs/doctor.py``)
 builds probes over real adapters or the embedded default. Whatever a probe
 raises becomes one failed check with a redacted message, never a traceback,
 so one broken service never hides the state of the others.

@@ -1,6 +1,6 @@
 """The doctor's checks, over small Protocols: each returns lines, each failure with its fix.
 
-Nothing here opens a connection; ``sync/jobs/operator.py`` hands in adapters
+Nothing here opens a connection; ``sync/jobs/doctor.py`` hands in adapters
 (Shopify, HubSpot, the warehouse, a deployed stack) or the embedded default.
 """
 
