@@ -9,8 +9,7 @@ import pytest
 
 from sync.config import Secret, ShopifySettings
 from sync.shopify.bulk import run_bulk_query, start_bulk_query
-from sync.shopify.catalog import catalog_document
-from sync.shopify.client import ShopifyClient
+from sync.shopify.client import ShopifyClient, load_document
 
 QUERY = "{ products { edges { node { id handle } } } }"
 
@@ -72,8 +71,8 @@ def test_bulk_catalog_document_is_built_from_the_paged_fragments(shopify_schema)
     from tests.fakes.shopify.schema import assert_valid
 
     # given
-    bulk = catalog_document("catalog_bulk_products")
-    paged = catalog_document("catalog_products")
+    bulk = load_document("catalog_bulk_products")
+    paged = load_document("catalog_products")
     # then both carry the one product and variant definition, and the bulk one is valid
     for fragment in ("fragment CatalogProductFields on Product", "fragment CatalogVariant"):
         assert fragment in bulk and fragment in paged

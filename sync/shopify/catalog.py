@@ -11,14 +11,10 @@ incremental refreshes and webhooks.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
-from functools import cache
 from typing import Any
-
-from graphql import FragmentDefinitionNode, parse
 
 from sync.config import ShopifySettings
 from sync.model.shop import (
@@ -53,48 +49,11 @@ paged against 4 calls and 2.5 s (polling included) in bulk; 100 products take
 7 calls and 6.5 s paged, and every further page adds ~4 s of throttle waits.
 ``[catalog] bulk_threshold`` overrides it; figures from
 ``benchmarks/catalog_sync.py --section crossover``."""
-FRAGMENTS = {
-    "CatalogProduct": "catalog_product_fields",
-    "CatalogProductFields": "catalog_product_fields",
-    "CatalogVariant": "catalog_variant_fields",
-}
-"""Fragment name -> the file under ``queries/`` that defines it."""
-_SPREAD = re.compile(r"\.\.\.(\w+)")
 
 
 def catalog_client(settings: ShopifySettings, *, clock: Clock) -> ShopifyClient:
     """The Shopify client the catalog reader uses."""
     return ShopifyClient(settings, clock=clock)
-
-
-@cache
-def catalog_document(name: str) -> str:
-    """A catalog document with the fragment definitions it spreads appended (transitively).
-
-    Fragments live in the files named by ``FRAGMENTS``; only the definitions a
-    document uses are appended (GraphQL refuses unused fragments), so the
-    paged, by-id and bulk documents share one definition of a product.
-    """
-    text = load_document(name)
-    included: set[str] = set()
-    while True:
-        wanted = {m for m in _SPREAD.findall(text) if m in FRAGMENTS} - included
-        if not wanted:
-            return text
-        for fragment in sorted(wanted):
-            text += "\n" + _fragment_source(fragment)
-            included.add(fragment)
-
-
-@cache
-def _fragment_source(fragment: str) -> str:
-    """One fragment definition, as written in its file."""
-    source = load_document(FRAGMENTS[fragment])
-    for definition in parse(source).definitions:
-        if isinstance(definition, FragmentDefinitionNode) and definition.name.value == fragment:
-            assert definition.loc is not None
-            return source[definition.loc.start : definition.loc.end] + "\n"
-    raise LookupError(f"{FRAGMENTS[fragment]}.graphql defines no fragment {fragment}")
 
 
 class ShopifyCatalog:
@@ -122,7 +81,7 @@ class ShopifyCatalog:
 
     def page_size(self) -> int:
         """Products per page: the most that keep one page within 1,000 points as Shopify prices."""
-        return self.client.page_size(catalog_document("catalog_products"), "first", **self.inner)
+        return self.client.page_size(load_document("catalog_products"), "first", **self.inner)
 
     def shop_facts(self) -> ShopFacts:
         if self._facts is None:
@@ -163,7 +122,7 @@ class ShopifyCatalog:
     def bulk_products(self) -> Iterator[Product]:
         """Every product through one bulk operation, streamed from its JSONL."""
         self.used_bulk = True
-        url = run_bulk_query(self.client, catalog_document("catalog_bulk_products"))
+        url = run_bulk_query(self.client, load_document("catalog_bulk_products"))
         if url is None:
             return
         lines = stream_lines(self.client, url)
@@ -179,7 +138,7 @@ class ShopifyCatalog:
         refuses it without charging points and names the cost, from which the
         client shrinks the page to the exact fit.
         """
-        document = catalog_document("catalog_products")
+        document = load_document("catalog_products")
         first = None
         if expected and not self.client.calibration.known(document):
             first = min(PAGE_CAP, expected) if expected > self.page_size() else None
@@ -214,7 +173,7 @@ class ShopifyCatalog:
 
     def _chunk(self, ids: list[str]) -> Iterator[Product]:
         """Products by id; a chunk Shopify prices over the cap is split by the reported ratio."""
-        document = catalog_document("catalog_products_by_id")
+        document = load_document("catalog_products_by_id")
         try:
             nodes = self.client.execute(document, {"ids": ids, **self.inner}).get("nodes") or []
         except QueryCostExceeded as refused:
@@ -230,7 +189,7 @@ class ShopifyCatalog:
 
     def _complete(self, node: dict[str, Any]) -> dict[str, Any]:
         """Fetch the variants/collections beyond the first page, for the rare big product."""
-        document = catalog_document("catalog_product_more")
+        document = load_document("catalog_product_more")
         for key in ("variants", "collections"):
             connection = node.get(key) or {}
             info = connection.get("pageInfo") or {}
