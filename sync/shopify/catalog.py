@@ -37,6 +37,19 @@ VARIANTS_PAGE = 10
 Every variant slot multiplies the page's requested cost, so this trades page
 size (19 products at 10 variants, 12 at 20) against follow-up calls."""
 COLLECTIONS_PAGE = 5
+MEDIA_PAGE = 6
+"""Media read with each product (featured first); a product with more gets follow-up pages.
+
+Each media slot costs 2 points per product at the published rules (the item
+and its image), so it sets the page size: 18 products a page at 4, 17 at 5
+or 6, 16 at 8, 15 at 10. The card needs two images (featured and hover); the
+product page's gallery shows all. Six fills the page size five already
+costs, and holds most products' galleries whole; the rarer product with more
+gets the rest through ``catalog_product_more`` rather than being cut short:
+a gallery that silently stops at N would be wrong without anyone noticing.
+Videos and 3D models take slots too (they are skipped, not filtered out
+server-side: a search-syntax ``query`` on the connection would be one more
+moving part for items most products do not have)."""
 MORE_PAGE = 100
 IDS_PER_CALL = 250
 """Shopify's cap on ``nodes(ids:)``; the cost cap usually binds first."""
@@ -49,6 +62,13 @@ paged against 4 calls and 2.5 s (polling included) in bulk; 100 products take
 7 calls and 6.5 s paged, and every further page adds ~4 s of throttle waits.
 ``[catalog] bulk_threshold`` overrides it; figures from
 ``benchmarks/catalog_sync.py --section crossover``."""
+
+
+PAGED = ("variants", "collections", "media")
+"""The product's connections read a page at a time; ``catalog_product_more`` continues each."""
+BULK_CHILDREN = {"ProductVariant": "variants", "Collection": "collections",
+                 "MediaImage": "media"}
+"""Child line type in the bulk JSONL -> the connection it belongs to (videos are dropped)."""
 
 
 def catalog_client(settings: ShopifySettings, *, clock: Clock) -> ShopifyClient:
@@ -68,10 +88,12 @@ class ShopifyCatalog:
         bulk_threshold: int = BULK_THRESHOLD,
         variants_page: int = VARIANTS_PAGE,
         collections_page: int = COLLECTIONS_PAGE,
+        media_page: int = MEDIA_PAGE,
     ) -> None:
         self.client = client
         self.bulk_threshold = bulk_threshold
-        self.inner = {"variantsFirst": variants_page, "collectionsFirst": collections_page}
+        self.inner = {"variantsFirst": variants_page, "collectionsFirst": collections_page,
+                      "mediaFirst": media_page}
         self._facts: ShopFacts | None = None
         self.used_bulk = False
 
@@ -120,13 +142,21 @@ class ShopifyCatalog:
         return int((data.get("productsCount") or {}).get("count") or 0)
 
     def bulk_products(self) -> Iterator[Product]:
-        """Every product through one bulk operation, streamed from its JSONL."""
+        """Every product through one bulk operation, rebuilt from its JSONL.
+
+        The operation asks for grouped output: a product's media lines then
+        follow it in gallery order. Media carry no position, and ungrouped
+        output (Shopify's default since 2026-01) promises no order at all,
+        so without grouping a gallery could come back shuffled. Children are
+        attached by ``__parentId`` whatever the order (:func:`nest`).
+        """
         self.used_bulk = True
-        url = run_bulk_query(self.client, load_document("catalog_bulk_products"))
+        url = run_bulk_query(self.client, load_document("catalog_bulk_products"),
+                             group_objects=True)
         if url is None:
             return
         lines = stream_lines(self.client, url)
-        for node in nest(lines, {"ProductVariant": "variants", "Collection": "collections"}):
+        for node in nest(lines, BULK_CHILDREN):
             yield product_from_node(node)
 
     def _pages(self, query: str | None, expected: int | None = None) -> Iterator[Product]:
@@ -188,16 +218,15 @@ class ShopifyCatalog:
                 yield product_from_node(self._complete(node))
 
     def _complete(self, node: dict[str, Any]) -> dict[str, Any]:
-        """Fetch the variants/collections beyond the first page, for the rare big product."""
+        """Fetch the variants/collections/media beyond the first page, for the rare big product."""
         document = load_document("catalog_product_more")
-        for key in ("variants", "collections"):
+        for key in PAGED:
             connection = node.get(key) or {}
             info = connection.get("pageInfo") or {}
             while info.get("hasNextPage"):
                 variables = {
                     "id": node["id"],
-                    "variantsFirst": MORE_PAGE if key == "variants" else 0,
-                    "collectionsFirst": MORE_PAGE if key == "collections" else 0,
+                    **{f"{other}First": MORE_PAGE if other == key else 0 for other in PAGED},
                     f"{key}After": info.get("endCursor"),
                 }
                 data = self.client.execute(document, variables, page=f"{key}First")
@@ -210,17 +239,7 @@ class ShopifyCatalog:
 
 def product_from_node(node: dict[str, Any]) -> Product:
     """A ``Product`` from the catalog fragment's JSON (paged or rebuilt from bulk JSONL)."""
-    media = (node.get("featuredMedia") or {}).get("image")
-    images = []
-    if media and media.get("url"):
-        images.append(
-            Image(
-                src=media["url"],
-                alt=media.get("altText") or "",
-                width=media.get("width"),
-                height=media.get("height"),
-            )
-        )
+    images = images_from_media(node)
     seo = node.get("seo") or {}
     category = node.get("category") or {}
     return Product(
@@ -246,6 +265,31 @@ def product_from_node(node: dict[str, Any]) -> Product:
         created_at=_time(node.get("createdAt")),
         updated_at=_time(node.get("updatedAt")),
     )
+
+
+def images_from_media(node: dict[str, Any]) -> list[Image]:
+    """The product's images in gallery order, the featured one first, numbered from 1.
+
+    ``media`` come in position order; Shopify's featured media is the first
+    of them, and is put first here should a shop answer otherwise. Items
+    without a picture are skipped: videos, 3D models, and images Shopify is
+    still processing (``image`` is null until it is ready).
+    """
+    featured = (node.get("featuredMedia") or {}).get("id")
+    items = [m for m in (node.get("media") or {}).get("nodes") or []
+             if m and (m.get("image") or {}).get("url")]
+    if featured:
+        items.sort(key=lambda m: m.get("id") != featured)
+    return [
+        Image(
+            src=item["image"]["url"],
+            alt=item["image"].get("altText") or "",
+            position=position,
+            width=item["image"].get("width"),
+            height=item["image"].get("height"),
+        )
+        for position, item in enumerate(items, start=1)
+    ]
 
 
 def _variant(node: dict[str, Any]) -> Variant:
