@@ -53,15 +53,16 @@ moving part for items most products do not have)."""
 MORE_PAGE = 100
 IDS_PER_CALL = 250
 """Shopify's cap on ``nodes(ids:)``; the cost cap usually binds first."""
-BULK_THRESHOLD = 88
+BULK_THRESHOLD = 68
 """Products above which a full read is one bulk operation: the measured crossover.
 
-On the fake at Shopify's published prices (Standard plan, 100 points/s, 22
-products a page, bucket full at the start) 88 products take 6 calls and 2.3 s
-paged against 4 calls and 2.5 s (polling included) in bulk; 100 products take
-7 calls and 6.5 s paged, and every further page adds ~4 s of throttle waits.
-``[catalog] bulk_threshold`` overrides it; figures from
-``benchmarks/catalog_sync.py --section crossover``."""
+On the fake at Shopify's published prices (Standard plan, 100 points/s, 17
+products a page with six media slots each, bucket full at the start) 68
+products (four pages) take 6 calls and 1.0 s paged against 4 calls and 2.5 s
+(polling included) in bulk; 69 take 7 calls and 4.7 s paged, and every
+further page adds ~4 s of throttle waits. (Before the catalog read media it
+was 88: four pages of 22.) ``[catalog] bulk_threshold`` overrides it;
+figures from ``benchmarks/catalog_sync.py --section crossover``."""
 
 
 PAGED = ("variants", "collections", "media")
