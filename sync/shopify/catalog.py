@@ -35,7 +35,7 @@ VARIANTS_PAGE = 10
 """Variants read with each product; a product with more gets follow-up pages.
 
 Every variant slot multiplies the page's requested cost, so this trades page
-size (19 products at 10 variants, 12 at 20) against follow-up calls."""
+size (17 products at 10 variants, 11 at 20, with six media) against follow-up calls."""
 COLLECTIONS_PAGE = 5
 MEDIA_PAGE = 6
 """Media read with each product (featured first); a product with more gets follow-up pages.
