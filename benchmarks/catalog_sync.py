@@ -7,10 +7,11 @@ for a first sync, a 1% change and no change; beside a one-row-per-call sync on
 the same fakes. Then planning 10,000 products, timed on the CPU and measured
 with tracemalloc. Run: ``.venv/bin/python benchmarks/catalog_sync.py [--section planning]``.
 
-``--section crossover`` reads 22-500 products paged and through one bulk
+``--section crossover`` reads 17-500 products paged and through one bulk
 operation at the published prices: where bulk wins sets ``[catalog]
-bulk_threshold`` (measured: 88 products paged take 6 calls / 2.3 s against 4
-calls / 2.5 s in bulk; 100 take 7 calls / 6.5 s paged). ``--section pricing``
+bulk_threshold`` (measured with six media slots a product, 17 products a page:
+68 products paged take 6 calls / 1.0 s against 4 calls / 2.5 s in bulk; 69
+take 7 calls / 4.7 s paged). ``--section pricing``
 reads 1,000 and 10,000 products under each pricing of the fake (published,
 pageinfo, x0.1, x1.6); the table is in sync/catalog/README.md.
 """
@@ -165,7 +166,7 @@ _SCRATCH = Path(tempfile.mkdtemp(prefix="hubshop-bench-"))
 def crossover() -> None:
     """Paged against bulk reads by catalog size at the published rules: where bulk wins."""
     print("products  paged calls  paged s  bulk calls  bulk s   (published rules, Standard plan)")
-    for products in (22, 44, 66, 88, 100, 132, 200, 300, 500):
+    for products in (17, 34, 51, 68, 69, 88, 100, 132, 200, 300, 500):
         paged = read(products, "published", bulk=False)
         bulk = read(products, "published", bulk=True)
         print(f"{products:>8} {paged[0]:>12} {paged[1]:>8.1f} {bulk[0]:>11} {bulk[1]:>7.1f}")

@@ -124,7 +124,7 @@ class CatalogSettings:
     table: str = "products"
     delete: tuple[str, ...] = DELETE_POLICIES
     batch_size: int = 100
-    bulk_threshold: int = 88
+    bulk_threshold: int = 68
     """Products above which a full Shopify read is one bulk operation (four pages at the
     published prices): the crossover measured by ``benchmarks/catalog_sync.py --section
     crossover``; see sync/catalog/README.md."""

@@ -8,17 +8,13 @@ from pathlib import Path
 import pytest
 
 from sync.jobs.catalog import sync_catalog
-from sync.shopify.catalog import FRAGMENTS, catalog_document
-from sync.shopify.client import QUERIES_DIR
+from sync.shopify.client import load_document
+from sync.shopify.documents import document_names
 from tests.catalog_world import world
 
 pytestmark = pytest.mark.usefixtures("contracts")
 
-DOCUMENTS = sorted(
-    p.stem
-    for p in QUERIES_DIR.glob("*.graphql")
-    if p.stem.startswith(("catalog_", "bulk_")) and p.stem not in FRAGMENTS.values()
-)
+DOCUMENTS = [name for name in document_names() if name.startswith(("catalog_", "bulk_"))]
 
 
 @pytest.fixture(autouse=True)
@@ -31,7 +27,7 @@ def test_every_document_validates_against_the_2026_04_schema(name: str) -> None:
     from tests.fakes.shopify.schema import assert_valid
 
     # given the document as it is sent, fragments included
-    document = catalog_document(name)
+    document = load_document(name)
     # then
     assert_valid(document, name=f"{name}.graphql")
 
@@ -40,7 +36,7 @@ def test_documents_take_every_per_call_value_as_a_variable() -> None:
     import graphql
 
     for name in DOCUMENTS:
-        document = graphql.parse(catalog_document(name))
+        document = graphql.parse(load_document(name))
         for node in _arguments(document):
             assert not isinstance(node.value, graphql.IntValueNode | graphql.StringValueNode), (
                 f"{name}: argument {node.name.value} is a literal"

@@ -214,11 +214,36 @@ def test_bulk_query_runs_on_the_clock_and_serves_jsonl_with_parent_ids(shopify_f
     assert done["status"] == "COMPLETED"
     assert done["objectCount"] == "8" and done["rootObjectCount"] == "3"
     assert int(done["fileSize"]) > 0
+    tee = next(line for line in lines if line.get("handle") == "fern-tee")
+    assert "variants" not in tee and "__parentId" not in tee
+    children = [line for line in lines if line.get("__parentId") == tee["id"]]
+    assert sorted(line["sku"] for line in children) == ["TEE-L", "TEE-M", "TEE-S"]
+    assert len([line for line in lines if "__parentId" not in line]) == 3
+
+
+def test_a_bulk_query_writes_its_lines_as_group_objects_asks(shopify_fake, shopify_clock):
+    # given the same query run grouped, then ungrouped (Shopify's default since 2026-01)
+    from sync.shopify.client import load_document
+
+    files = {}
+    for grouped in (True, False):
+        shopify_fake.execute(load_document("bulk_run_query"),
+                             {"query": doc("bulk_products"), "groupObjects": grouped})
+        # when
+        shopify_clock.advance(2)
+        done = shopify_fake.execute(doc("bulk_current"))["data"]["currentBulkOperation"]
+        files[grouped] = [json.loads(line) for line in
+                          requests.get(done["url"], timeout=5).text.splitlines()]
+    # then grouped: each product, then its variants directly below it in their order
+    lines = files[True]
     tee = lines[0]
-    assert tee["handle"] == "fern-tee" and "variants" not in tee
+    assert tee["handle"] == "fern-tee"
     assert [line["sku"] for line in lines[1:4]] == ["TEE-S", "TEE-M", "TEE-L"]
     assert {line["__parentId"] for line in lines[1:4]} == {tee["id"]}
     assert "__parentId" not in lines[4]
+    # and ungrouped: the same lines in no promised order
+    assert files[False] != lines
+    assert sorted(map(json.dumps, files[False])) == sorted(map(json.dumps, lines))
 
 
 def test_bulk_query_with_a_bad_document_is_a_user_error(shopify_fake):

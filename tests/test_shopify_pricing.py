@@ -18,7 +18,8 @@ import pytest
 import responses
 
 from sync.config import Secret, ShopifySettings
-from sync.shopify.catalog import ShopifyCatalog
+from sync.model.shop import Image
+from sync.shopify.catalog import MEDIA_PAGE, ShopifyCatalog
 from sync.shopify.client import ShopifyClient
 from sync.shopify.inventory import ShopifyInventory
 from tests.catalog_world import fill_shop
@@ -26,7 +27,7 @@ from tests.fakes.shopify.fake import ShopifyFake
 from tests.fakes.shopify.pricing import PRICINGS
 
 PRODUCTS = 60
-"""Three pages at the published rules (22 a page), one at ×0.1."""
+"""Four pages at the published rules (17 a page), one at ×0.1."""
 
 
 @pytest.fixture(autouse=True)
@@ -99,6 +100,32 @@ def test_catalog_read_by_ids(priced, shopify_shop):
     _assert_clean(fake)
 
 
+@pytest.mark.parametrize("how", ["pages", "ids"])
+def test_catalog_read_of_galleries_longer_than_a_page(priced, shopify_shop, how):
+    fake, client = priced
+    fill_shop(shopify_shop, PRODUCTS)
+    count = MEDIA_PAGE + 4
+    for product in shopify_shop.list_products()[:4]:
+        product.images = [Image(src=f"https://cdn.example/{product.handle}-{i}.jpg", position=i)
+                          for i in range(1, count + 1)]
+        shopify_shop.upsert_product(product)
+        fake.add_media(product.id, "Video", position=3)
+    catalog = ShopifyCatalog(client, bulk_threshold=1000)
+    # when
+    if how == "ids":
+        products = list(catalog.products(ids=[p.id for p in shopify_shop.list_products()]))
+    else:
+        products = list(catalog.products())
+    # then every image of the four big galleries is read, one follow-up call each
+    big = [p for p in products if len(p.images) == count]
+    assert len(big) == 4 and len(products) == PRODUCTS + 3
+    assert [i.src.rsplit("-", 1)[1] for i in big[0].images] == [
+        f"{i}.jpg" for i in range(1, count + 1)]
+    more = [c for c in fake.calls.named("CatalogProductMore") if c.outcome == "ok"]
+    assert len(more) == 4
+    _assert_clean(fake)
+
+
 def test_inventory_items_by_sku_and_levels(priced, shopify_shop):
     fake, client = priced
     fill_shop(shopify_shop, PRODUCTS)
@@ -131,8 +158,9 @@ def test_order_lines(priced, shopify_shop):
 
 def test_a_cheap_shop_is_read_in_a_full_page_and_a_dear_one_never_fails(
         shopify_schema, shopify_shop, shopify_clock):
-    # given the same 200 products priced at ×0.1 and at ×1.6
-    fill_shop(shopify_shop, 197)
+    # given the same 170 products priced at ×0.1 and at ×1.6 (58 points a product at the
+    # published rules, six media slots included)
+    fill_shop(shopify_shop, 167)
     pages = {}
     for name in ("x0.1", "x1.6"):
         fake = ShopifyFake(shopify_shop, shopify_clock, pricing=name)
@@ -144,11 +172,11 @@ def test_a_cheap_shop_is_read_in_a_full_page_and_a_dear_one_never_fails(
             # when
             products = list(ShopifyCatalog(client, bulk_threshold=1000).products())
         # then
-        assert len(products) == 200
+        assert len(products) == 170
         _assert_clean(fake)
         pages[name] = [c for c in fake.calls.named("CatalogProducts") if c.outcome == "ok"]
-    assert len(pages["x0.1"]) == 1  # 200 products at 4.5 points each: one page
-    assert len(pages["x1.6"]) == math.ceil(200 / 13)  # 13 a page at 72 points a product
+    assert len(pages["x0.1"]) == 1  # 170 products at 5.8 points each: one page (172 fit)
+    assert len(pages["x1.6"]) == math.ceil(170 / 10)  # 10 a page at 93 points a product
 
 
 def test_the_fake_charges_each_pricing_as_declared(shopify_schema):

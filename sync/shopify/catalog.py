@@ -11,14 +11,10 @@ incremental refreshes and webhooks.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
-from functools import cache
 from typing import Any
-
-from graphql import FragmentDefinitionNode, parse
 
 from sync.config import ShopifySettings
 from sync.model.shop import (
@@ -39,62 +35,46 @@ VARIANTS_PAGE = 10
 """Variants read with each product; a product with more gets follow-up pages.
 
 Every variant slot multiplies the page's requested cost, so this trades page
-size (19 products at 10 variants, 12 at 20) against follow-up calls."""
+size (17 products at 10 variants, 11 at 20, with six media) against follow-up calls."""
 COLLECTIONS_PAGE = 5
+MEDIA_PAGE = 6
+"""Media read with each product (featured first); a product with more gets follow-up pages.
+
+Each media slot costs 2 points per product at the published rules (the item
+and its image), so it sets the page size: 18 products a page at 4, 17 at 5
+or 6, 16 at 8, 15 at 10. The card needs two images (featured and hover); the
+product page's gallery shows all. Six fills the page size five already
+costs, and holds most products' galleries whole; the rarer product with more
+gets the rest through ``catalog_product_more`` rather than being cut short:
+a gallery that silently stops at N would be wrong without anyone noticing.
+Videos and 3D models take slots too (they are skipped, not filtered out
+server-side: a search-syntax ``query`` on the connection would be one more
+moving part for items most products do not have)."""
 MORE_PAGE = 100
 IDS_PER_CALL = 250
 """Shopify's cap on ``nodes(ids:)``; the cost cap usually binds first."""
-BULK_THRESHOLD = 88
+BULK_THRESHOLD = 68
 """Products above which a full read is one bulk operation: the measured crossover.
 
-On the fake at Shopify's published prices (Standard plan, 100 points/s, 22
-products a page, bucket full at the start) 88 products take 6 calls and 2.3 s
-paged against 4 calls and 2.5 s (polling included) in bulk; 100 products take
-7 calls and 6.5 s paged, and every further page adds ~4 s of throttle waits.
-``[catalog] bulk_threshold`` overrides it; figures from
-``benchmarks/catalog_sync.py --section crossover``."""
-FRAGMENTS = {
-    "CatalogProduct": "catalog_product_fields",
-    "CatalogProductFields": "catalog_product_fields",
-    "CatalogVariant": "catalog_variant_fields",
-}
-"""Fragment name -> the file under ``queries/`` that defines it."""
-_SPREAD = re.compile(r"\.\.\.(\w+)")
+On the fake at Shopify's published prices (Standard plan, 100 points/s, 17
+products a page with six media slots each, bucket full at the start) 68
+products (four pages) take 6 calls and 1.0 s paged against 4 calls and 2.5 s
+(polling included) in bulk; 69 take 7 calls and 4.7 s paged, and every
+further page adds ~4 s of throttle waits. (Before the catalog read media it
+was 88: four pages of 22.) ``[catalog] bulk_threshold`` overrides it;
+figures from ``benchmarks/catalog_sync.py --section crossover``."""
+
+
+PAGED = ("variants", "collections", "media")
+"""The product's connections read a page at a time; ``catalog_product_more`` continues each."""
+BULK_CHILDREN = {"ProductVariant": "variants", "Collection": "collections",
+                 "MediaImage": "media"}
+"""Child line type in the bulk JSONL -> the connection it belongs to (videos are dropped)."""
 
 
 def catalog_client(settings: ShopifySettings, *, clock: Clock) -> ShopifyClient:
     """The Shopify client the catalog reader uses."""
     return ShopifyClient(settings, clock=clock)
-
-
-@cache
-def catalog_document(name: str) -> str:
-    """A catalog document with the fragment definitions it spreads appended (transitively).
-
-    Fragments live in the files named by ``FRAGMENTS``; only the definitions a
-    document uses are appended (GraphQL refuses unused fragments), so the
-    paged, by-id and bulk documents share one definition of a product.
-    """
-    text = load_document(name)
-    included: set[str] = set()
-    while True:
-        wanted = {m for m in _SPREAD.findall(text) if m in FRAGMENTS} - included
-        if not wanted:
-            return text
-        for fragment in sorted(wanted):
-            text += "\n" + _fragment_source(fragment)
-            included.add(fragment)
-
-
-@cache
-def _fragment_source(fragment: str) -> str:
-    """One fragment definition, as written in its file."""
-    source = load_document(FRAGMENTS[fragment])
-    for definition in parse(source).definitions:
-        if isinstance(definition, FragmentDefinitionNode) and definition.name.value == fragment:
-            assert definition.loc is not None
-            return source[definition.loc.start : definition.loc.end] + "\n"
-    raise LookupError(f"{FRAGMENTS[fragment]}.graphql defines no fragment {fragment}")
 
 
 class ShopifyCatalog:
@@ -109,10 +89,12 @@ class ShopifyCatalog:
         bulk_threshold: int = BULK_THRESHOLD,
         variants_page: int = VARIANTS_PAGE,
         collections_page: int = COLLECTIONS_PAGE,
+        media_page: int = MEDIA_PAGE,
     ) -> None:
         self.client = client
         self.bulk_threshold = bulk_threshold
-        self.inner = {"variantsFirst": variants_page, "collectionsFirst": collections_page}
+        self.inner = {"variantsFirst": variants_page, "collectionsFirst": collections_page,
+                      "mediaFirst": media_page}
         self._facts: ShopFacts | None = None
         self.used_bulk = False
 
@@ -122,7 +104,7 @@ class ShopifyCatalog:
 
     def page_size(self) -> int:
         """Products per page: the most that keep one page within 1,000 points as Shopify prices."""
-        return self.client.page_size(catalog_document("catalog_products"), "first", **self.inner)
+        return self.client.page_size(load_document("catalog_products"), "first", **self.inner)
 
     def shop_facts(self) -> ShopFacts:
         if self._facts is None:
@@ -161,13 +143,21 @@ class ShopifyCatalog:
         return int((data.get("productsCount") or {}).get("count") or 0)
 
     def bulk_products(self) -> Iterator[Product]:
-        """Every product through one bulk operation, streamed from its JSONL."""
+        """Every product through one bulk operation, rebuilt from its JSONL.
+
+        The operation asks for grouped output: a product's media lines then
+        follow it in gallery order. Media carry no position, and ungrouped
+        output (Shopify's default since 2026-01) promises no order at all,
+        so without grouping a gallery could come back shuffled. Children are
+        attached by ``__parentId`` whatever the order (:func:`nest`).
+        """
         self.used_bulk = True
-        url = run_bulk_query(self.client, catalog_document("catalog_bulk_products"))
+        url = run_bulk_query(self.client, load_document("catalog_bulk_products"),
+                             group_objects=True)
         if url is None:
             return
         lines = stream_lines(self.client, url)
-        for node in nest(lines, {"ProductVariant": "variants", "Collection": "collections"}):
+        for node in nest(lines, BULK_CHILDREN):
             yield product_from_node(node)
 
     def _pages(self, query: str | None, expected: int | None = None) -> Iterator[Product]:
@@ -179,7 +169,7 @@ class ShopifyCatalog:
         refuses it without charging points and names the cost, from which the
         client shrinks the page to the exact fit.
         """
-        document = catalog_document("catalog_products")
+        document = load_document("catalog_products")
         first = None
         if expected and not self.client.calibration.known(document):
             first = min(PAGE_CAP, expected) if expected > self.page_size() else None
@@ -214,7 +204,7 @@ class ShopifyCatalog:
 
     def _chunk(self, ids: list[str]) -> Iterator[Product]:
         """Products by id; a chunk Shopify prices over the cap is split by the reported ratio."""
-        document = catalog_document("catalog_products_by_id")
+        document = load_document("catalog_products_by_id")
         try:
             nodes = self.client.execute(document, {"ids": ids, **self.inner}).get("nodes") or []
         except QueryCostExceeded as refused:
@@ -229,16 +219,15 @@ class ShopifyCatalog:
                 yield product_from_node(self._complete(node))
 
     def _complete(self, node: dict[str, Any]) -> dict[str, Any]:
-        """Fetch the variants/collections beyond the first page, for the rare big product."""
-        document = catalog_document("catalog_product_more")
-        for key in ("variants", "collections"):
+        """Fetch the variants/collections/media beyond the first page, for the rare big product."""
+        document = load_document("catalog_product_more")
+        for key in PAGED:
             connection = node.get(key) or {}
             info = connection.get("pageInfo") or {}
             while info.get("hasNextPage"):
                 variables = {
                     "id": node["id"],
-                    "variantsFirst": MORE_PAGE if key == "variants" else 0,
-                    "collectionsFirst": MORE_PAGE if key == "collections" else 0,
+                    **{f"{other}First": MORE_PAGE if other == key else 0 for other in PAGED},
                     f"{key}After": info.get("endCursor"),
                 }
                 data = self.client.execute(document, variables, page=f"{key}First")
@@ -251,17 +240,7 @@ class ShopifyCatalog:
 
 def product_from_node(node: dict[str, Any]) -> Product:
     """A ``Product`` from the catalog fragment's JSON (paged or rebuilt from bulk JSONL)."""
-    media = (node.get("featuredMedia") or {}).get("image")
-    images = []
-    if media and media.get("url"):
-        images.append(
-            Image(
-                src=media["url"],
-                alt=media.get("altText") or "",
-                width=media.get("width"),
-                height=media.get("height"),
-            )
-        )
+    images = images_from_media(node)
     seo = node.get("seo") or {}
     category = node.get("category") or {}
     return Product(
@@ -287,6 +266,31 @@ def product_from_node(node: dict[str, Any]) -> Product:
         created_at=_time(node.get("createdAt")),
         updated_at=_time(node.get("updatedAt")),
     )
+
+
+def images_from_media(node: dict[str, Any]) -> list[Image]:
+    """The product's images in gallery order, the featured one first, numbered from 1.
+
+    ``media`` come in position order; Shopify's featured media is the first
+    of them, and is put first here should a shop answer otherwise. Items
+    without a picture are skipped: videos, 3D models, and images Shopify is
+    still processing (``image`` is null until it is ready).
+    """
+    featured = (node.get("featuredMedia") or {}).get("id")
+    items = [m for m in (node.get("media") or {}).get("nodes") or []
+             if m and (m.get("image") or {}).get("url")]
+    if featured:
+        items.sort(key=lambda m: m.get("id") != featured)
+    return [
+        Image(
+            src=item["image"]["url"],
+            alt=item["image"].get("altText") or "",
+            position=position,
+            width=item["image"].get("width"),
+            height=item["image"].get("height"),
+        )
+        for position, item in enumerate(items, start=1)
+    ]
 
 
 def _variant(node: dict[str, Any]) -> Variant:

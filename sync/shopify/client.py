@@ -19,7 +19,6 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import requests
@@ -34,10 +33,15 @@ from sync.plumbing.tokens import CachedToken, StaticToken
 from sync.shopify.auth import token_provider
 from sync.shopify.calibration import CostCalibration
 from sync.shopify.cost import MAX_QUERY_COST, PAGE_CAP, estimate_cost, largest_page
+from sync.shopify.documents import QUERIES_DIR, load_document
+
+__all__ = [  # the documents are loaded through the client module, as they always were
+    "QUERIES_DIR", "CallStats", "QueryCostExceeded", "ShopifyClient", "ShopifyGraphQLError",
+    "ShopifyUserErrors", "load_document",
+]
 
 log = logging.getLogger(__name__)
 
-QUERIES_DIR = Path(__file__).with_name("queries")
 MAX_THROTTLED_RETRIES = 8
 MAX_SHRINKS = 8
 """Page shrinks after MAX_COST_EXCEEDED; each divides by the reported ratio, so 1-2 suffice."""
@@ -46,11 +50,6 @@ DEFAULT_CALL_BUDGET = 600.0
 DEPRECATION_HEADER = "X-Shopify-API-Deprecated-Reason"
 _COST_IN_MESSAGE = re.compile(r"Query cost is (\d+)")
 _OPERATION = re.compile(r"^\s*(query|mutation)\b\s*(\w+)?", re.MULTILINE)
-
-
-def load_document(name: str) -> str:
-    """A GraphQL document shipped in ``sync/shopify/queries/<name>.graphql``."""
-    return (QUERIES_DIR / f"{name}.graphql").read_text(encoding="utf-8")
 
 
 class ShopifyGraphQLError(RemoteError):

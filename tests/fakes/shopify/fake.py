@@ -96,6 +96,20 @@ class ShopifyFake:
         fault = Fault(kind, status=status, retry_after=retry_after, message=message, code=code)
         self.faults.push(fault, times)
 
+    def add_media(self, product_id: str, kind: str = "Video", *, position: int) -> str:
+        """Give a product a video, external video or 3D model at ``position`` (1 = featured).
+
+        The local shop holds only images; these live in the fake and appear in
+        ``Product.media`` (and ``featuredMedia``) among the images. Returns the media gid.
+        """
+        from .resolvers.views import other_media
+
+        held = self.state.extra_media.setdefault(product_id, [])
+        number = 900_000 + sum(len(v) for v in self.state.extra_media.values())
+        node = other_media(kind, number)
+        held.append((position, node))
+        return node["id"]
+
     def execute(
         self,
         query: str,

@@ -47,6 +47,10 @@ class FakeState:
     schema: graphql.GraphQLSchema | None = None
     # The app installation's access scopes (None: every scope hubshop asks for).
     access_scopes: tuple[str, ...] | None = None
+    # Media the local shop cannot hold (videos, 3D models): product gid -> (position, node).
+    extra_media: dict[str, list[tuple[int, dict]]] = field(default_factory=dict)
+    # How bulk query files order their lines (None: as groupObjects asks); see resolvers.bulk.
+    bulk_order: str | None = None
 
     def next_gid(self, kind: str) -> str:
         number = self.counters.get(kind, FAKE_ID_BASES[kind])

@@ -2,12 +2,20 @@
 
 The query runs with every connection unpaged; each node becomes one JSONL line
 and nodes of nested connections get their own lines with ``__parentId`` (the
-enclosing node's id), parent first, exactly as Shopify writes the file.
+enclosing node's id). The order of the lines follows ``groupObjects`` as
+Shopify documents it since 2026-01: grouped (``true``) writes each object's
+children directly below it, each connection in its own order, the
+connections interleaved; ungrouped (``false``, the default) promises no order,
+so the fake shuffles every line (children before, after and among other
+objects, siblings out of order), seeded by the operation for repeatable runs.
+``FakeState.bulk_order`` overrides it with one of :data:`ORDERS`.
 """
 
 from __future__ import annotations
 
 import json
+import random
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -19,6 +27,9 @@ from ..connections import paginate
 from ..registry import field_resolver, resolves, type_resolver, user_error
 from ..state import timestamp
 
+ORDERS = ("grouped", "ungrouped", "roots_first", "children_first")
+"""Line orders: as groupObjects true/false asks; every root before any child; every child
+before any root (deepest first)."""
 MAX_CONCURRENT = 5
 BASE_SECONDS = 1.0
 OBJECTS_PER_SECOND = 5000.0
@@ -38,11 +49,13 @@ def run_query(_: Any, info: Any, query: str, groupObjects: bool = False) -> dict
                            None, "LIMIT_REACHED")
         return {"bulkOperation": None, "userErrors": [error]}
     try:
-        lines, roots = _lines(state, query)
+        tree = _tree(state, query)
     except BulkQueryError as problem:
         return {"bulkOperation": None, "userErrors": [user_error(str(problem), ["query"],
                                                                  "INVALID")]}
     op_id = state.next_gid("BulkOperation")
+    order = state.bulk_order or ("grouped" if groupObjects else "ungrouped")
+    lines, roots = arrange(tree, order, seed=int(numeric_id(op_id))), len(tree)
     content = "".join(json.dumps(line, separators=(",", ":")) + "\n" for line in lines).encode()
     url = f"{state.bulk_host}/{numeric_id(op_id)}.jsonl"
     if lines:
@@ -127,7 +140,46 @@ def _status(state: Any, record: dict) -> str:
     return "COMPLETED" if elapsed >= record["_seconds"] else "RUNNING"
 
 
-def _lines(state: Any, query: str) -> tuple[list[dict], int]:
+@dataclass
+class Entry:
+    """One object of the result: its line, and its children per nested connection."""
+
+    line: dict
+    connections: list[list[Entry]] = field(default_factory=list)
+
+
+def arrange(tree: list[Entry], order: str, *, seed: int = 0) -> list[dict]:
+    """The result's lines in ``order`` (one of :data:`ORDERS`)."""
+    if order == "grouped":
+        return [line for entry in tree for line in _grouped(entry)]
+    if order == "ungrouped":
+        lines = [line for entry in tree for line in _grouped(entry)]
+        random.Random(seed).shuffle(lines)
+        return lines
+    levels: list[list[dict]] = []
+    level = tree
+    while level:
+        levels.append([entry.line for entry in level])
+        level = [child for entry in level for group in entry.connections for child in group]
+    if order == "roots_first":
+        return [line for lines in levels for line in lines]
+    if order == "children_first":
+        return [line for lines in reversed(levels) for line in lines]
+    raise ValueError(f"unknown bulk line order {order!r}: choose one of {ORDERS}")
+
+
+def _grouped(entry: Entry) -> list[dict]:
+    """The object, then its children directly below it, the connections interleaved."""
+    lines = [entry.line]
+    longest = max((len(group) for group in entry.connections), default=0)
+    for index in range(longest):
+        for group in entry.connections:
+            if index < len(group):
+                lines += _grouped(group[index])
+    return lines
+
+
+def _tree(state: Any, query: str) -> list[Entry]:
     try:
         document = graphql.parse(query)
     except graphql.GraphQLError as error:
@@ -143,35 +195,31 @@ def _lines(state: Any, query: str) -> tuple[list[dict], int]:
                              field_resolver=field_resolver, type_resolver=type_resolver)
     if result.errors:
         raise BulkQueryError(f"Invalid bulk query: {result.errors[0].message}")
-    lines: list[dict] = []
-    roots = 0
+    tree: list[Entry] = []
     for value in (result.data or {}).values():
         nodes = _nodes(value)
         if nodes is None:
             raise BulkQueryError("Bulk queries must contain at least one connection.")
-        for node in nodes:
-            roots += 1
-            _emit(node, None, lines)
-    return lines, roots
+        tree += [_entry(node, None) for node in nodes]
+    return tree
 
 
-def _emit(node: dict, parent_id: str | None, lines: list[dict]) -> None:
+def _entry(node: dict, parent_id: str | None) -> Entry:
     line: dict[str, Any] = {}
-    children: list[dict] = []
+    connections: list[list[dict]] = []
     for key, value in node.items():
         nested = _nodes(value)
         if nested is None:
             line[key] = value
         else:
-            children.extend(nested)
-    if children and "id" not in node:
+            connections.append(nested)
+    if any(connections) and "id" not in node:
         raise BulkQueryError("The parent 'node' field for a nested connection must select the"
                              " 'id' field.")
     if parent_id is not None:
         line["__parentId"] = parent_id
-    lines.append(line)
-    for child in children:
-        _emit(child, node["id"], lines)
+    return Entry(line, [[_entry(child, node["id"]) for child in group]
+                        for group in connections])
 
 
 def _nodes(value: Any) -> list[dict] | None:

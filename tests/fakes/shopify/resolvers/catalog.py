@@ -99,13 +99,17 @@ def product_variants_of(source: dict, info: Any, **args: Any) -> dict:
 
 @resolves("Product", "media")
 def product_media(source: dict, info: Any, **args: Any) -> dict:
-    return paginate(source["_media"], view=lambda m: m, key=lambda m: m["id"],
+    """The product's media in position order (``sortKey: POSITION``, the default) or by id."""
+    media = source["_media"]
+    if args.get("sortKey") == "ID":
+        media = sorted(media, key=lambda m: _num(m["id"]))
+    return paginate(media, view=lambda m: m, key=lambda m: m["id"],
                     bulk=info.context.bulk, **_window(args))
 
 
 @resolves("Product", "images")
 def product_images(source: dict, info: Any, **args: Any) -> dict:
-    pictures = [m["image"] for m in source["_media"] if m["image"]]
+    pictures = [m["image"] for m in source["_media"] if m.get("image")]
     return paginate(pictures, view=lambda i: i, key=lambda i: i["id"],
                     bulk=info.context.bulk, **_window(args))
 

@@ -50,7 +50,7 @@ def product(item: Product, state: FakeState) -> dict:
     domain = state.shop.info().domain
     is_live = item.status.value == "ACTIVE" and item.published
     prices = [v.price for v in item.variants] or [Decimal(0)]
-    media = [media_image(item, image) for image in sorted(item.images, key=lambda i: i.position)]
+    media = product_media(item, state)
     return {
         "__typename": "Product",
         "_record": item,
@@ -76,13 +76,40 @@ def product(item: Product, state: FakeState) -> dict:
         ],
         "seo": {"title": item.seo_title or None, "description": item.seo_description or None},
         "featuredMedia": media[0] if media else None,
-        "featuredImage": media[0]["image"] if media else None,
+        "featuredImage": next((m["image"] for m in media if m.get("image")), None),
         "priceRangeV2": {
             "minVariantPrice": money_v2(min(prices), code),
             "maxVariantPrice": money_v2(max(prices), code),
         },
         "variantsCount": {"count": len(item.variants), "precision": "EXACT"},
         "_media": media,
+    }
+
+
+def product_media(item: Product, state: FakeState) -> list[dict]:
+    """The product's media in position order: its images, with any video or 3D model added
+    through :meth:`ShopifyFake.add_media` at its position."""
+    media = [media_image(item, image) for image in sorted(item.images, key=lambda i: i.position)]
+    for position, node in sorted(state.extra_media.get(item.id or "", ()),
+                                 key=lambda pair: pair[0]):
+        media.insert(min(max(position, 1), len(media) + 1) - 1, node)
+    return media
+
+
+def other_media(kind: str, number: int) -> dict:
+    """A ``Video``, ``ExternalVideo`` or ``Model3d`` media node (no picture of its own)."""
+    content = {"Video": "VIDEO", "ExternalVideo": "EXTERNAL_VIDEO", "Model3d": "MODEL_3D"}
+    if kind not in content:
+        raise ValueError(f"unknown media kind {kind!r}: choose one of {sorted(content)}")
+    return {
+        "__typename": kind,
+        "id": f"gid://shopify/{kind}/{number}",
+        "alt": None,
+        "mediaContentType": content[kind],
+        "status": "READY",
+        "mediaErrors": [],
+        "mediaWarnings": [],
+        "preview": None,
     }
 
 
