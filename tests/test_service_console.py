@@ -252,3 +252,82 @@ def test_drift_that_cannot_be_read_is_unknown_and_the_rest_still_shows(
     assert "<dt>SKUs off the warehouse (drift)</dt><dd>unknown</dd>" in page
     assert "Drift is unknown right now" in page and "<dt>Writes</dt><dd>running</dd>" in page
     assert "Traceback" not in page
+
+
+# --------------------------------------------------------------- the page in Chromium
+
+
+def _lambda_as_wsgi(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    """What API Gateway does: each request as an HTTP API (v2) event to the console handler."""
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length) if length else b""
+    headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items()
+               if k.startswith("HTTP_")}
+    if environ.get("CONTENT_TYPE"):
+        headers["content-type"] = environ["CONTENT_TYPE"]
+    request = {"version": "2.0", "rawPath": environ["PATH_INFO"],
+               "rawQueryString": environ.get("QUERY_STRING", ""), "headers": headers,
+               "requestContext": {"http": {"method": environ["REQUEST_METHOD"],
+                                           "path": environ["PATH_INFO"]}},
+               "body": base64.b64encode(body).decode(), "isBase64Encoded": True}
+    answer = console_handler.handler(request, LambdaContext())
+    start_response(f"{answer['statusCode']} -", list(answer["headers"].items()))
+    return [answer["body"].encode("utf-8")]
+
+
+@pytest.mark.browser
+def test_the_page_the_lambda_serves_is_axe_clean_and_retries_dead_letters(stack: Stack) -> None:
+    import threading
+    from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+    from tests.site.browser_support import require_browser_tools
+    from tests.test_operator_console import _in_own_thread
+
+    chromium = require_browser_tools()
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    # given a dead letter, and the function behind a loopback "API Gateway"
+    stack.sqs.send_message(QueueUrl=stack.resources["EventsDeadLetterQueue"],
+                           MessageBody=json.dumps({"kind": "stock", "id": "stock:wms-7"}))
+    server = make_server("127.0.0.1", 0, _lambda_as_wsgi, handler_class=Quiet)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                     daemon=True).start()
+    token = stack.token(exp=int(stack.clock.now().timestamp()) + 3600)
+    url = f"http://127.0.0.1:{server.server_port}/console?id_token={token}&shop={SHOP}"
+    try:
+        # when the page is opened, checked, and "Retry dead letters" pressed
+        seen = _in_own_thread(lambda: _press(chromium, url, "Retry dead letters"))
+    finally:
+        server.shutdown()
+        server.server_close()
+    # then
+    assert seen["title"] == "hubshop console" and "stock:wms-7" in seen["text"]
+    assert seen["axe_before"] == [] and seen["axe_after"] == []
+    assert "1 dead letter(s) sent back" in seen["status"]
+
+
+def _press(chromium: str, url: str, button: str) -> dict[str, Any]:
+    """Load the page (App Bridge's script served empty: offline), axe, press, axe again."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.site.browser_support import CHROMIUM_ARGS, run_axe
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.route("https://cdn.shopify.com/**", lambda route: route.fulfill(
+                status=200, content_type="text/javascript", body=""))
+            page.goto(url)
+            seen = {"title": page.locator("h1").inner_text(), "text": page.inner_text("main"),
+                    "axe_before": run_axe(page)}
+            page.get_by_role("button", name=button).click()
+            page.wait_for_load_state()
+            seen["status"] = page.get_by_role("status").inner_text()
+            seen["axe_after"] = run_axe(page)
+            return seen
+        finally:
+            browser.close()
