@@ -331,3 +331,17 @@ def _press(chromium: str, url: str, button: str) -> dict[str, Any]:
             return seen
         finally:
             browser.close()
+
+
+def test_a_throttled_shopify_past_the_functions_time_is_unknown_drift_not_a_timeout(
+    stack: Stack
+) -> None:
+    # given Shopify asks for a wait longer than the invocation has left (60 s, virtual time)
+    stack.fake.fail_next("http", status=429, retry_after=300, times=2)
+    started = stack.clock.monotonic()
+    # when
+    page = _page(stack.get(stack.token(exp=int(stack.clock.now().timestamp()) + 600)))
+    # then nothing slept past the budget, and the page says what it could not read
+    assert stack.clock.monotonic() - started < 60
+    assert "<dt>SKUs off the warehouse (drift)</dt><dd>unknown</dd>" in page
+    assert "<dt>Writes</dt><dd>running</dd>" in page

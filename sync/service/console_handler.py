@@ -16,4 +16,4 @@ CONSOLE = DeployedConsole(WIRING)
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Verify the App Bridge session token, then serve the page or run the action."""
-    return CONSOLE.respond(event)
+    return CONSOLE.respond(event, context)

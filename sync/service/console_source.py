@@ -28,6 +28,7 @@ from sync.jobs.stack import DeployedService, StackResources
 from sync.operator.console_app import ConsoleApp, lambda_response
 from sync.operator.payouts import PayoutsSummary
 from sync.operator.session_token import SessionKeys
+from sync.plumbing.deadline import Deadline
 from sync.plumbing.redact import redact
 from sync.service.aws import AwsWiring
 
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 ROUTE_CONSOLE = "/console"
 DEAD_LETTER_ROWS = 10
 RECENT_PAYOUTS = 5
+PAGE_MARGIN_SECONDS = 5.0  # of the function's time, kept to render the page after the reads
 NOT_CONFIGURED = ("The console is not configured yet: the function's log says what is "
                   "missing (the Shopify app's client id and secret in its Shopify secret).")
 
@@ -52,6 +54,7 @@ class DeployedConsoleSource:
         self.wiring = wiring
         self.service = service
         self.where = f"stack {service.stack} (AWS)"
+        self.deadline: Deadline | None = None  # this request's; Shopify's waits stop there
 
     def inventory_status(self) -> dict[str, Any]:
         """Pause, pending, drift, runs, queues, dead letters and alarms of the service.
@@ -71,13 +74,21 @@ class DeployedConsoleSource:
                                 "sent_at": m.sent_at, "receive_count": m.receive_count}
                                for m in letters],
             queue=self.service.queue(resources.events_queue_url),
-            alarms=self.service.alarms(),
+            alarms=self._alarms(),
         )
         return view
 
+    def _alarms(self) -> list[dict[str, str]] | None:
+        """The stack's alarms; None (logged) when CloudWatch cannot be read: a report only."""
+        try:
+            return self.service.alarms()
+        except Exception as exc:  # noqa: BLE001 - botocore's errors; the rest of the page stands
+            log.warning("console: alarms unavailable: %s", type(exc).__name__)
+            return None
+
     def _report(self) -> dict[str, Any]:
         try:
-            ports = self.wiring.runtime()
+            ports = self.wiring.runtime(self.deadline)
             return inventory.status(ports.state, ports.store, ports.warehouse, ports.policy,
                                     clock=self.wiring.clock).as_dict()
         except HubshopError as exc:
@@ -170,8 +181,12 @@ class DeployedConsole:
                                    base_path=ROUTE_CONSOLE)
         return self._app
 
-    def respond(self, event: Mapping[str, Any]) -> dict[str, Any]:
-        """An API Gateway HTTP API (v2) event answered: the page, an action, or a bare 401."""
+    def respond(self, event: Mapping[str, Any], context: Any = None) -> dict[str, Any]:
+        """An API Gateway HTTP API (v2) event answered: the page, an action, or a bare 401.
+
+        Shopify's and the warehouse's waits share the invocation's remaining time less
+        a margin, so a slow Shopify shows as "unknown" on the page, never as a timeout.
+        """
         try:
             app = self.app()
         except Exception as exc:  # noqa: BLE001 - a missing setting is a 503, never a traceback
@@ -180,4 +195,7 @@ class DeployedConsole:
             return {"statusCode": 503, "body": NOT_CONFIGURED, "isBase64Encoded": False,
                     "headers": {"Content-Type": "text/plain; charset=utf-8",
                                 "Cache-Control": "no-store"}}
+        if context is not None and isinstance(app.source, DeployedConsoleSource):
+            app.source.deadline = Deadline.for_lambda(context, margin=PAGE_MARGIN_SECONDS,
+                                                      clock=self.wiring.clock)
         return lambda_response(app, event, prefix=ROUTE_CONSOLE)
