@@ -55,8 +55,8 @@ site_parts=("${inventory_parts[@]}" catalog hubspot jobs local site_refresh)
 inventory_handlers=(sync.service.http_handler sync.service.queue_handler
   sync.service.schedule_handler sync.service.rotation_handler sync.service.consumer
   sync.service.aws sync.jobs.inventory sync.local.inventory sync.local.ledger
-  sync.warehouse.rest sync.warehouse.csv_drop sync.service.console_handler sync.jobs.stack
-  sync.shopify.payouts)
+  sync.warehouse.rest sync.warehouse.csv_drop sync.service.console_handler
+  sync.service.console_source sync.operator.console_app sync.jobs.stack sync.shopify.payouts)
 site_handlers=(sync.site_refresh.handler sync.site_refresh.nightly_handler sync.jobs.catalog
   sync.jobs.nightly)
 

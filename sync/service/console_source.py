@@ -19,18 +19,19 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sync import env_names as E
 from sync.errors import HubshopError
-from sync.inventory import run as inventory
-from sync.jobs.stack import DeployedService, StackResources
-from sync.operator.console_app import ConsoleApp, lambda_response
-from sync.operator.payouts import PayoutsSummary
-from sync.operator.session_token import SessionKeys
-from sync.plumbing.deadline import Deadline
 from sync.plumbing.redact import redact
-from sync.service.aws import AwsWiring
+
+if TYPE_CHECKING:  # the rest is imported on the first event: a cold start stays quick
+    from sync.jobs.stack import DeployedService
+    from sync.operator.console_app import ConsoleApp
+    from sync.operator.payouts import PayoutsSummary
+    from sync.operator.session_token import SessionKeys
+    from sync.plumbing.deadline import Deadline
+    from sync.service.aws import AwsWiring
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,8 @@ class DeployedConsoleSource:
             return None
 
     def _report(self) -> dict[str, Any]:
+        from sync.inventory import run as inventory
+
         try:
             ports = self.wiring.runtime(self.deadline)
             return inventory.status(ports.state, ports.store, ports.warehouse, ports.policy,
@@ -114,11 +117,12 @@ class DeployedConsoleSource:
 
     def reconcile(self) -> str:
         """Queue a full reconcile for the consumer, exactly as ``POST /reconcile`` does."""
+        from sync.inventory.run import is_paused
         from sync.service.messages import ReconcileMessage
 
         ident = f"reconcile:console:{secrets.token_hex(8)}"
         self.wiring.send([ReconcileMessage(ident, None)])
-        paused = inventory.is_paused(self.service.state())
+        paused = is_paused(self.service.state())
         return ("A full reconcile is queued; the service's consumer runs it within a minute "
                 "or so, and its run shows here once done."
                 + (" Writes are paused: it will only queue what it would change." if paused
@@ -135,6 +139,8 @@ class DeployedConsoleSource:
 
 def deployed_service(wiring: AwsWiring) -> DeployedService:
     """The stack's resources from the function's environment, sharing the wiring's clients."""
+    from sync.jobs.stack import DeployedService, StackResources
+
     env = wiring.environ
     resources = StackResources(
         stack=env.get(E.STACK_NAME) or "hubshop",
@@ -153,6 +159,7 @@ def session_keys(settings: Any) -> SessionKeys:
             cannot be embedded, so it has no session tokens to check).
     """
     from sync.errors import ConfigError
+    from sync.operator.session_token import SessionKeys
 
     shopify = settings.shopify
     if not (shopify.client_id and shopify.client_secret and shopify.store):
@@ -173,6 +180,8 @@ class DeployedConsole:
         self._app: ConsoleApp | None = None
 
     def app(self) -> ConsoleApp:
+        from sync.operator.console_app import ConsoleApp
+
         keys = session_keys(self.wiring.settings(secrets=(E.SHOPIFY_SECRET,)))
         if self._app is None or self._app.keys != keys:
             source = (self._app.source if self._app is not None
@@ -195,6 +204,9 @@ class DeployedConsole:
             return {"statusCode": 503, "body": NOT_CONFIGURED, "isBase64Encoded": False,
                     "headers": {"Content-Type": "text/plain; charset=utf-8",
                                 "Cache-Control": "no-store"}}
+        from sync.operator.console_app import lambda_response
+        from sync.plumbing.deadline import Deadline
+
         if context is not None and isinstance(app.source, DeployedConsoleSource):
             app.source.deadline = Deadline.for_lambda(context, margin=PAGE_MARGIN_SECONDS,
                                                       clock=self.wiring.clock)
