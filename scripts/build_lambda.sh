@@ -46,14 +46,17 @@ inventory_parts=(__init__.py config.py env_names.py errors.py paths.py model inv
   local/ledger.py local/shop.py local/shop_base.py local/shop_bulk.py local/shop_catalog.py
   local/shop_orders.py
   local/shop_payloads.py local/shop_schema.py local/shop_search.py local/shop_stock.py
-  local/shop_types.py plumbing service shopify warehouse)
+  local/shop_types.py plumbing service shopify warehouse
+  jobs/stack.py operator/__init__.py operator/console_app.py operator/console_page.py
+  operator/payouts.py operator/session_token.py)
 site_parts=("${inventory_parts[@]}" catalog hubspot jobs local site_refresh)
 
 # the handlers, and what their first events import lazily (the wiring and its adapters)
 inventory_handlers=(sync.service.http_handler sync.service.queue_handler
   sync.service.schedule_handler sync.service.rotation_handler sync.service.consumer
   sync.service.aws sync.jobs.inventory sync.local.inventory sync.local.ledger
-  sync.warehouse.rest sync.warehouse.csv_drop)
+  sync.warehouse.rest sync.warehouse.csv_drop sync.service.console_handler
+  sync.service.console_source sync.operator.console_app sync.jobs.stack sync.shopify.payouts)
 site_handlers=(sync.site_refresh.handler sync.site_refresh.nightly_handler sync.jobs.catalog
   sync.jobs.nightly)
 

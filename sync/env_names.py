@@ -45,6 +45,7 @@ HUBSPOT_SECRET = "HUBSHOP_HUBSPOT_SECRET"  # secret id: JSON {"access_token"} (s
 METRICS_NAMESPACE_ENV = "POWERTOOLS_METRICS_NAMESPACE"
 RECONCILE_FUNCTION = "HUBSHOP_RECONCILE_FUNCTION"  # the nightly hands stock to this function
 NIGHTLY_FEED = "HUBSHOP_NIGHTLY_FEED"  # the product feed the nightly imports (s3://… or warehouse)
+STACK_NAME = "HUBSHOP_STACK_NAME"  # the function's own stack (the console: "where", its alarms)
 
 SERVICE = (
     STATE_TABLE,
@@ -60,6 +61,7 @@ SERVICE = (
     METRICS_NAMESPACE_ENV,
     RECONCILE_FUNCTION,
     NIGHTLY_FEED,
+    STACK_NAME,
 )
 
 SECRETS = (

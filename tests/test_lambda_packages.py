@@ -49,6 +49,7 @@ SCRIPT = REPO_DIR / "scripts" / "build_lambda.sh"
 EVENTS = REPO_DIR / "tests" / "events"
 STORE = "fernhill-demo.myshopify.com"
 WAREHOUSE = "Fernhill Warehouse"
+CONSOLE_CLIENT_ID = "0b7c4e2f9a1d3c5e7f9a1b3d5c7e9f2a"  # the Shopify app's client id
 TOML = f"""
 [inventory]
 location_map = {{ "WH-MAIN" = "{WAREHOUSE}" }}
@@ -202,7 +203,8 @@ def cloud(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cl
     push = secret(Name="hubshop/push-key", SecretString=PUSH_KEY)["ARN"]
     with ShopifyServer(shopify) as shopify_server, HubDBFake() as hubdb:
         shopify_secret = secret(Name="hubshop/shopify", SecretString=json.dumps(
-            {"access_token": shopify.token, "client_secret": WEBHOOK_SECRET}))["ARN"]
+            {"access_token": shopify.token, "client_id": CONSOLE_CLIENT_ID,
+             "client_secret": WEBHOOK_SECRET}))["ARN"]
         warehouse = secret(Name="hubshop/warehouse",
                            SecretString=json.dumps({"api_key": "unused"}))["ARN"]
         hubspot = secret(Name="hubshop/hubspot",
@@ -227,6 +229,10 @@ def cloud(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cl
                                               "HUBSHOP_WAREHOUSE_SECRET": warehouse,
                                               "HUBSHOP_DEAD_LETTER_QUEUE_URL": dlq},
             "sync.service.rotation_handler": {},
+            "sync.service.console_handler": {"HUBSHOP_SHOPIFY_SECRET": shopify_secret,
+                                             "HUBSHOP_WAREHOUSE_SECRET": warehouse,
+                                             "HUBSHOP_DEAD_LETTER_QUEUE_URL": dlq,
+                                             "HUBSHOP_STACK_NAME": "hubshop-smoke"},
             "sync.site_refresh.handler": {"HUBSHOP_SHOPIFY_SECRET": shopify_secret,
                                           "HUBSHOP_HUBSPOT_SECRET": hubspot},
         }
@@ -357,6 +363,38 @@ def test_the_site_function_writes_marked_products_to_hubdb(built: Built, cloud: 
     rows = cloud.hubdb.hubdb.rows("products", draft=True)["results"]
     (row,) = [r for r in rows if r["values"].get("shopify_id") == product.id]
     assert row["values"]["description"] == "<p>Organic <b>cotton</b>.</p>"
+
+
+def test_the_console_function_serves_the_page_to_a_valid_session_token_only(
+    built: Built, cloud: Cloud, tmp_path: Path
+) -> None:
+    # given the recorded page load with an App Bridge session token signed by the app's
+    # client secret (valid now: the packaged handler checks it against the real clock),
+    # and the same load with a token signed by someone else
+    import time
+
+    import jwt
+
+    now = int(time.time())
+    claims = {"iss": f"https://{STORE}/admin", "dest": f"https://{STORE}",
+              "aud": CONSOLE_CLIENT_ID, "sub": "74", "exp": now + 60, "nbf": now, "iat": now,
+              "jti": "0c1d", "sid": "9e8f"}
+    recorded = (EVENTS / "apigw_console_page.json").read_text(encoding="utf-8")
+    good, forged = tmp_path / "good.json", tmp_path / "forged.json"
+    good.write_text(recorded.replace(
+        "SESSION_TOKEN", jwt.encode(claims, WEBHOOK_SECRET, algorithm="HS256")), "utf-8")
+    forged.write_text(recorded.replace("SESSION_TOKEN", jwt.encode(
+        claims, "a-guessed-secret-0123456789abcdef", algorithm="HS256")), "utf-8")
+    # when
+    page = _invoke(built, cloud, "inventory", "sync.service.console_handler", good)
+    refused = _invoke(built, cloud, "inventory", "sync.service.console_handler", forged)
+    # then the page shows the service's state and Shopify's payouts; the forgery learns nothing
+    assert page["statusCode"] == 200, page
+    body = page["body"]
+    assert "stack hubshop-smoke (AWS)" in body and '<h2 id="pay">Payouts</h2>' in body
+    assert "unavailable" not in body and "no API to start a withdrawal" in body, body[-3000:]
+    assert "Drift is unknown" not in body, body[-3000:]
+    assert (refused["statusCode"], refused["body"]) == (401, "Unauthorized")
 
 
 def _available(shop: LocalShop, sku: str) -> int:

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from sync import env_names as E
-from sync.service import http_handler, queue_handler, schedule_handler
+from sync.service import console_handler, http_handler, queue_handler, schedule_handler
 from sync.service import settings as S
 from sync.service.secrets import CURRENT, SecretReader, staged_provider
 from sync.service.signatures import sign
@@ -145,6 +145,7 @@ def deployed(world: World, function: str) -> tuple[LocalShopWiring, IamSecretRea
                  "ShopifyWebhookSecret": env[E.WEBHOOK_SECRET],
                  "HubSpotSecret": "hubshop/hubspot-unused",
                  "ShopDomain": "hubshop-test.myshopify.com", "WarehouseUrl": "",
+                 "AWS::StackName": "hubshop-test",
                  "WarehouseFeed": str(world.root / "feed.csv")}
     environ = {name: resources[value["Ref"]] if isinstance(value, dict) else str(value)
                for name, value in environment(function).items()}
@@ -208,3 +209,37 @@ def test_the_edge_reads_no_credentials_even_where_more_secrets_are_named(
     # then the edge never asked for the warehouse's (or Shopify's app) credentials
     assert push["statusCode"] == 202, push["body"]
     assert {names[s] for s in reader.read} == {"PushKeySecret"}
+
+
+def test_the_console_works_with_only_its_own_secrets(
+    world: World, monkeypatch: pytest.MonkeyPatch, shopify_schema: Any
+) -> None:
+    # given the console function as deployed, Shopify's payouts answered by the fake
+    import base64
+    from urllib.parse import urlencode
+
+    import responses
+
+    from sync.operator.session_token import SessionKeys, issue_token
+    from sync.service.console_source import DeployedConsole
+    from tests.fakes.shopify.fake import ShopifyFake
+
+    wiring, reader, names = deployed(world, "ConsoleFunction")
+    monkeypatch.setattr(console_handler, "CONSOLE", DeployedConsole(wiring))
+    shop = "hubshop-test.myshopify.com"
+    token = issue_token(SessionKeys("app", WEBHOOK_SECRET), shop, clock=world.clock)
+    page, action = event("apigw_console_page"), event("apigw_console_action")
+    page["rawQueryString"] = page["rawQueryString"].replace("SESSION_TOKEN", token)
+    action["rawPath"] = "/console/actions/reconcile"
+    action["body"] = base64.b64encode(urlencode({"id_token": token}).encode()).decode()
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        ShopifyFake(world.shop, world.clock, base_url=f"https://{shop}", client_id="app",
+                    client_secret=WEBHOOK_SECRET).install(mock)
+        # when the page is opened and "reconcile now" pressed
+        shown = console_handler.handler(page, LambdaContext())
+        pressed = console_handler.handler(action, LambdaContext())
+    # then both worked, reading Shopify's secret (keys, payouts) and the warehouse's (drift)
+    assert shown["statusCode"] == pressed["statusCode"] == 200, shown["body"][-2000:]
+    assert "unavailable" not in shown["body"] and "A full reconcile is queued" in pressed["body"]
+    assert {names[s] for s in reader.read} == {"ShopifySecret", "WarehouseSecret"}
+    assert [m["kind"] for m in world.queued()] == ["reconcile"]

@@ -20,6 +20,7 @@ HANDLERS = (
     "sync.service.queue_handler",
     "sync.service.schedule_handler",
     "sync.service.rotation_handler",
+    "sync.service.console_handler",
 )
 FORBIDDEN = ("hubspot", "jinja2", "click", "sync.cli", "sync.site", "sync.hubspot")
 

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -161,3 +162,37 @@ def test_s3_access_is_read_the_feed_and_write_adjustments_only(template: dict[st
     s3 = {a for a in actions if a.startswith("s3:")}
     assert s3 == {"s3:ListBucket", "s3:GetObject", "s3:PutObject"}
     assert "${WarehouseFeedPrefix}adjustments/*" in text
+
+
+def test_the_console_function_serves_the_apps_page_with_a_read_only_role(
+    template: dict[str, Any]
+) -> None:
+    # given
+    from sync.operator.console_app import ConsoleApp
+    from sync.operator.session_token import SessionKeys
+    from sync.service.console_source import ROUTE_CONSOLE
+
+    function = functions_of(template)["ConsoleFunction"]
+    routes = {(e["Properties"]["Method"], e["Properties"]["Path"])
+              for e in function["Events"].values() if e["Type"] == "HttpApi"}
+    source = SimpleNamespace(where="", reconcile=str, retry_dead_letters=str)
+    actions = ConsoleApp(source, SessionKeys("id", "secret")).actions  # type: ignore[arg-type]
+    statements = [s for p in function["Policies"] if isinstance(p, dict)
+                  for s in p.get("Statement", [])]
+    granted = {a for s in statements
+               for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
+    # then it answers the page and every action the app routes, on the service's HTTP API
+    assert function["Handler"] == "sync.service.console_handler.handler"
+    assert routes == {("GET", ROUTE_CONSOLE), ("POST", f"{ROUTE_CONSOLE}/actions/{{action}}")}
+    assert all(path.startswith("/actions/") and path.count("/") == 2 for path in actions)
+    assert function["Timeout"] < 30  # an HTTP API integration gives up at 30 s
+    assert template["Outputs"]["ConsoleUrl"]["Value"]["Sub"].endswith(ROUTE_CONSOLE)
+    # and it reads the state without writing it, moves dead letters, reads only its alarms
+    kinds = {next(iter(p)) for p in function["Policies"] if isinstance(p, dict)}
+    assert "DynamoDBReadPolicy" in kinds and "DynamoDBCrudPolicy" not in kinds
+    assert {"sqs:ReceiveMessage", "sqs:DeleteMessage", "cloudwatch:DescribeAlarms"} <= granted
+    (alarms,) = [s for s in statements if s["Action"] == "cloudwatch:DescribeAlarms"]
+    assert alarms["Resource"]["Sub"].endswith(":alarm:${AWS::StackName}-*")
+    variables = function["Environment"]["Variables"]
+    assert variables[E.STACK_NAME] == {"Ref": "AWS::StackName"}
+    assert variables[E.DEAD_LETTER_QUEUE_URL] == {"Ref": "EventsDeadLetterQueue"}

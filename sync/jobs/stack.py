@@ -71,6 +71,21 @@ class DeployedService:
         self._clients: dict[str, Any] = {}
         self.resources = self._resolve()
 
+    @classmethod
+    def of(cls, resources: StackResources, clock: Clock, *, session: Any = None,
+           clients: dict[str, Any] | None = None) -> DeployedService:
+        """The service whose resources are already known: inside the stack, from a function's
+        environment (no CloudFormation call); ``clients`` are boto3 clients to share."""
+        if session is None:
+            import boto3
+
+            session = boto3.session.Session()
+        service = cls.__new__(cls)
+        service.session, service.clock, service.stack = session, clock, resources.stack
+        service._clients = dict(clients or {})
+        service.resources = resources
+        return service
+
     def client(self, service: str) -> Any:
         if service not in self._clients:
             self._clients[service] = self.session.client(service)

@@ -23,14 +23,20 @@ ACTIONS = {"reconcile": "Reconcile now", "retry-dead-letters": "Retry dead lette
 class ConsoleSource(Protocol):
     """Where the page's figures come from and where its actions go.
 
-    The embedded default reads the local store (``sync/jobs/console.py``); a
-    deployed service plugs in its own (DynamoDB, SQS) behind the same four calls.
+    The embedded default reads the local store (``sync/jobs/console.py``); the
+    deployed service plugs in its own (``sync/service/console_source.py``: DynamoDB,
+    SQS, CloudWatch, Shopify) behind the same four calls.
     """
 
     where: str
 
     def inventory_status(self) -> Mapping[str, Any]:
-        """``StatusReport.as_dict()``: paused, pending, drift, dead_letters, last_run."""
+        """``StatusReport.as_dict()``: paused, pending, drift, dead_letters, last_run.
+
+        A deployed service adds ``queue`` (its depth), ``dead_letter_items``
+        (kind, id, sent_at, receive_count) and ``alarms`` (name, state); ``drift``
+        None means unknown, with ``drift_error`` saying why.
+        """
         ...
 
     def payouts(self) -> PayoutsSummary: ...
@@ -92,20 +98,20 @@ def _inventory(status: Mapping[str, Any] | None) -> str:
         return ('<section aria-labelledby="inv"><h2 id="inv">Inventory</h2>'
                 "<p>Inventory status is unavailable right now.</p></section>")
     dead = status.get("dead_letters")
+    known = status.get("drift") is not None
     drift = list(status.get("drift") or [])
     facts = [
         ("Writes", "paused" if status.get("paused") else "running"),
         ("Pending changes", str(status.get("pending", 0))),
-        ("SKUs off the warehouse (drift)", str(len(drift))),
+        ("SKUs off the warehouse (drift)", str(len(drift)) if known else "unknown"),
         ("Dead letters", "none kept here (no queue)" if dead is None else str(dead)),
     ]
+    queue = status.get("queue")
+    if isinstance(queue, Mapping):
+        facts.append(("Events waiting in the queue", str(queue.get("depth", 0))))
     last = status.get("last_run")
     if isinstance(last, Mapping) and last:
-        when = last.get("finished_at") or last.get("at") or last.get("started_at") or ""
-        counts = ", ".join(f"{last[k]} {k}" for k in ("written", "unchanged", "conflicts")
-                           if k in last)
-        what = " ".join(str(x) for x in (last.get("kind"), when, last.get("result")) if x)
-        facts.append(("Last run", f"{what}{': ' + counts if counts else ''}" or "recorded"))
+        facts.append(("Last run", _run(last)))
     rows = "".join(f"<div><dt>{_e(k)}</dt><dd>{_e(v)}</dd></div>" for k, v in facts)
     out = [f'<section aria-labelledby="inv"><h2 id="inv">Inventory</h2><dl class="facts">{rows}'
            "</dl>"]
@@ -122,10 +128,49 @@ def _inventory(status: Mapping[str, Any] | None) -> str:
                    '<th scope="col" class="num">Shopify</th>'
                    '<th scope="col" class="num">Warehouse says</th></tr></thead>'
                    f"<tbody>{lines}</tbody></table>{more}")
-    else:
+    elif known:
         out.append("<p>No drift: Shopify matches the warehouse.</p>")
+    else:
+        reason = status.get("drift_error")
+        out.append("<p>Drift is unknown right now" + (f": {_e(reason)}" if reason else "")
+                   + ".</p>")
+    out.append(_dead_letters(status.get("dead_letter_items")))
+    out.append(_alarms(status.get("alarms")))
     out.append("</section>")
     return "".join(out)
+
+
+def _run(last: Mapping[str, Any]) -> str:
+    when = last.get("end") or last.get("finished_at") or last.get("at") or last.get("start") or ""
+    held = last.get("counts") if isinstance(last.get("counts"), Mapping) else last
+    counts = ", ".join(f"{held[k]} {k}" for k in ("written", "unchanged", "conflicts")
+                       if k in held)
+    what = " ".join(str(x) for x in (last.get("kind"), when, last.get("result")) if x)
+    return f"{what}{': ' + counts if counts else ''}" or "recorded"
+
+
+def _dead_letters(items: Any) -> str:
+    if not items:
+        return ""
+    lines = "".join(
+        f"<tr><td>{_e(m.get('kind'))}</td><td>{_e(m.get('id'))}</td>"
+        f"<td>{_e(m.get('sent_at'))}</td><td class=\"num\">{_e(m.get('receive_count'))}</td></tr>"
+        for m in items)
+    return ('<table><caption>Dead letters (failed five times; retry once the cause is fixed)'
+            '</caption><thead><tr><th scope="col">Kind</th><th scope="col">Message</th>'
+            '<th scope="col">Sent</th><th scope="col" class="num">Receives</th></tr></thead>'
+            f"<tbody>{lines}</tbody></table>")
+
+
+def _alarms(alarms: Any) -> str:
+    if not alarms:
+        return ""
+    lines = "".join(
+        f"<tr><td>{_e(a.get('name'))}</td><td>{_e(a.get('state'))}</td></tr>" for a in alarms)
+    firing = sum(1 for a in alarms if a.get("state") == "ALARM")
+    return (f"<table><caption>Alarms ({firing} firing)</caption><thead><tr>"
+            '<th scope="col">Alarm</th><th scope="col">State</th></tr></thead>'
+            f"<tbody>{lines}</tbody></table>")
 
 
 def _actions(token: str, base: str) -> str:

@@ -141,16 +141,23 @@ class AwsWiring:
         )
 
     def _store(self, settings: Any) -> Any:
+        from sync.shopify.inventory import ShopifyInventory
+
+        return ShopifyInventory(self.shopify_client(settings),
+                                batch_size=settings.inventory.batch_size)
+
+    def shopify_client(self, settings: Any) -> Any:
+        """The Shopify client, kept across invocations (its token cache and throttle pacer)
+        and made anew only when the credentials changed (a rotated secret)."""
         from sync.errors import ConfigError
         from sync.shopify.client import ShopifyClient
-        from sync.shopify.inventory import ShopifyInventory
 
         if not settings.shopify.configured:
             raise ConfigError("Shopify is not configured: put the app's credentials in the secret "
                               f"{E.SHOPIFY_SECRET} names and set SHOPIFY_STORE")
         if self._shopify is None or self._shopify[0] != settings.shopify:
             self._shopify = (settings.shopify, ShopifyClient(settings.shopify, clock=self.clock))
-        return ShopifyInventory(self._shopify[1], batch_size=settings.inventory.batch_size)
+        return self._shopify[1]
 
     # the HTTP edge ---------------------------------------------------------------------
 
