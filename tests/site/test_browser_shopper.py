@@ -193,6 +193,11 @@ def test_every_page_has_its_own_title_fits_the_screen_and_is_photographed(
             # then nothing is wider than the screen, and a reviewer can look at it
             overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
             assert overflow <= 0, f"{name} is {overflow}px wider than {width}"
+            # (the whole page, as a shopper scrolling it sees it: lazy images loaded)
+            page.evaluate("""() => Promise.all([...document.images].map(i => {
+                i.loading = 'eager';
+                return i.complete ? null : new Promise(r => { i.onload = i.onerror = r; });
+            }))""")
             page.screenshot(path=str(SCREENSHOTS / f"{kind}-{name}-{width}.png"), full_page=True)
         assert len(set(titles.values())) == len(titles), titles
     finally:
