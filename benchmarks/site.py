@@ -33,6 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from sync.catalog.csv_write import write_product_csv  # noqa: E402
+from sync.catalog.product_csv import read_product_csv  # noqa: E402
 from sync.config import load_settings  # noqa: E402
 from sync.jobs.catalog import sync_catalog  # noqa: E402
 from sync.local.db import connect  # noqa: E402
@@ -204,8 +205,13 @@ def build_seconds(hub: LocalHubDB, out: Path) -> tuple[float, int]:
     return result.seconds, len(result.rendered)
 
 
-def store_load(home: Path, count: int) -> dict[str, float]:
-    """``hubshop store load`` of a ``count``-product CSV into an empty store: time, statements."""
+def store_load(home: Path, count: int) -> list[dict[str, float]]:
+    """``hubshop store load`` of a ``count``-product CSV: into an empty store, then again
+    with 10 % and then 100 % of the products changed (title, first price, first quantity).
+
+    Returns time and SQLite statements a product (every row of an ``executemany``
+    counts, as sqlite3 traces each) for each of the three loads.
+    """
     csv_path = home / "many.csv"
     if not csv_path.exists():
         demo_hub(home / "source", count=count)
@@ -213,12 +219,35 @@ def store_load(home: Path, count: int) -> dict[str, float]:
     conn = connect(home / "load.sqlite3")
     statements = [0]
     conn.set_trace_callback(lambda _: statements.__setitem__(0, statements[0] + 1))
-    started = time.perf_counter()
-    report = load_product_csv(LocalShop(conn, demo_clock()), csv_path)
-    seconds = time.perf_counter() - started
-    products = len(report.created) + len(report.updated) + len(report.unchanged)
-    return {"products": products, "seconds": seconds,
-            "statements_per_product": statements[0] / max(products, 1)}
+    shop = LocalShop(conn, demo_clock())
+    products = read_product_csv(csv_path)
+    figures = []
+    for label, share, path in (("first load", 0, csv_path),
+                               ("re-load, 10 % changed", 10, home / "changed-10.csv"),
+                               ("re-load, 100 % changed", 100, home / "changed-100.csv")):
+        if share:
+            for product in products[::100 // share]:
+                product.title += " (new season)"
+                product.variants[0].price += 1
+                product.variants[0].inventory_quantity += 1
+            write_product_csv(products, path)
+            shop.clock.sleep(3600)
+        statements[0] = 0
+        started = time.perf_counter()
+        report = load_product_csv(shop, path)
+        seconds = time.perf_counter() - started
+        loaded = len(report.created) + len(report.updated) + len(report.unchanged)
+        figures.append({"label": label, "products": loaded, "seconds": seconds,
+                        "created": len(report.created), "updated": len(report.updated),
+                        "statements_per_product": statements[0] / max(loaded, 1)})
+    return figures
+
+
+def print_load(load: dict) -> None:
+    print(f"{load['products']:>6} products: store load, {load['label']}: "
+          f"{load['seconds']:.1f} s, {load['statements_per_product']:.1f} "
+          f"SQLite statements a product ({load['created']} created, "
+          f"{load['updated']} updated)", flush=True)
 
 
 def scale(sizes: tuple[int, ...]) -> None:
@@ -233,9 +262,8 @@ def scale(sizes: tuple[int, ...]) -> None:
                   f"static build {pages} pages in {seconds:.1f} s "
                   f"({seconds / pages * 1000:.1f} ms a page)")
             if count == max(sizes):
-                load = store_load(Path(tmp) / "store", count)
-                print(f"{load['products']:>6} products: store load {load['seconds']:.1f} s, "
-                      f"{load['statements_per_product']:.0f} SQLite statements a product")
+                for load in store_load(Path(tmp) / "store", count):
+                    print_load(load)
 
 
 def main() -> int:
@@ -243,9 +271,16 @@ def main() -> int:
     parser.add_argument("--skip-lighthouse", action="store_true")
     parser.add_argument("--skip-scale", action="store_true",
                         help="leave out the 1,000 and 10,000 product figures")
+    parser.add_argument("--only-store-load", type=int, metavar="COUNT",
+                        help="print only the store load figures at COUNT products")
     parser.add_argument("--runs", type=int, default=3,
                         help="Lighthouse runs per page; the median score is printed")
     args = parser.parse_args()
+    if args.only_store_load:
+        with tempfile.TemporaryDirectory() as tmp:
+            for load in store_load(Path(tmp), args.only_store_load):
+                print_load(load)
+        return 0
     chrome = os.environ.get("CHROME_PATH") or shutil.which("chromium") or ""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "site"

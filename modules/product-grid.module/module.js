@@ -12,8 +12,6 @@
 
   var KEYS = ['category', 'option', 'min', 'max', 'tag', 'available'];
   var PAGE_SIZE = 1000;
-  var COLUMNS = ['title', 'image', 'images', 'price_min', 'price_max', 'compare_at_max', 'on_sale', 'currency',
-    'available', 'category', 'option_values', 'tags', 'collections', 'updated_at'];
 
   function apiBase() {
     var host = window.location.hostname;
@@ -71,7 +69,7 @@
       params.set('portalId', grid.dataset.portal || '');
       params.set('limit', String(PAGE_SIZE));
       params.set('offset', String(offset));
-      params.set('properties', COLUMNS.join(','));
+      params.set('properties', grid.dataset.hubdbColumns || '');
       return json(apiBase() + '/cms/v3/hubdb/tables/' + encodeURIComponent(table) + '/rows?' + params)
         .then(function (body) {
           var results = body.results || [];

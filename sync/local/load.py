@@ -22,7 +22,7 @@ from sync.model.shop import Product
 
 DEFAULT_LOCATION = "Shop location"
 BULK_RUN = 1_000
-"""New products created per bulk insert."""
+"""Products created or updated per bulk batch."""
 
 
 class _Rollback(Exception):
@@ -91,8 +91,14 @@ def load_products(
                     report.created += [p.handle for p in run]
                     report.quantities_set += changed
                     continue
-                for product in run:
-                    _upsert_one(shop, product, report, where if quantities else None)
+                for batch in _update_batches(run):
+                    if batch[0].id is not None:
+                        _upsert_one(shop, batch[0], report, where if quantities else None)
+                        continue
+                    done = shop.update_products(batch, stocking)
+                    report.updated += done.updated
+                    report.unchanged += done.unchanged
+                    report.quantities_set += done.quantities_set
             if dry_run:
                 raise _Rollback
     except _Rollback:
@@ -119,6 +125,29 @@ def _runs(shop: LocalShop, products: Sequence[Product]) -> Iterator[tuple[bool, 
         run.append(product)
     if run:
         yield new_run, run
+
+
+def _update_batches(run: Sequence[Product]) -> Iterator[list[Product]]:
+    """Existing products in file order, as batches updated together.
+
+    A batch holds distinct handles (a repeated one starts the next batch, so it
+    sees the first one's result) and at most ``BULK_RUN`` products; a product
+    that names its id is a batch of its own (``upsert_product`` checks the id).
+    """
+    batch: list[Product] = []
+    handles: set[str] = set()
+    for product in run:
+        if product.id is not None or product.handle in handles or len(batch) >= BULK_RUN:
+            if batch:
+                yield batch
+            batch, handles = [], set()
+        if product.id is not None:
+            yield [product]
+            continue
+        batch.append(product)
+        handles.add(product.handle)
+    if batch:
+        yield batch
 
 
 def _upsert_one(shop: LocalShop, product: Product, report: LoadReport,

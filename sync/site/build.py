@@ -13,7 +13,7 @@ import shutil
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,9 @@ with the URL, so the shopper never sees the unfiltered listing jump to the filte
 SKIPPED_FILES = frozenset({"fields.json", "theme.json", "meta.json", "module.html", "brand.yml"})
 SKIPPED_SUFFIXES = frozenset({".md", ".yml", ".yaml"})
 _PLACEHOLDER = re.compile(r'data-hubshop-placeholder="([^"]+)"')
+_COLUMNS_TAG = re.compile(r'<[^<>]*\bdata-hubdb-columns="[^"]*"[^<>]*>')
+"""An element whose script reads a HubDB table names it (``data-table``) and the columns it
+asks the rows API for (``data-hubdb-columns``): the static build's rows snapshot holds those."""
 
 
 @dataclass
@@ -57,6 +60,8 @@ class BuildResult:
     placeholders: list[tuple[str, str]] = field(default_factory=list)
     assets: int = 0
     seconds: float = 0.0
+    columns: dict[str, set[str]] = field(default_factory=dict, repr=False)
+    """HubDB columns the pages' scripts read, per table (``data-hubdb-columns``)."""
 
     @property
     def ok(self) -> bool:
@@ -179,7 +184,7 @@ def build_site(theme_dir: Path, out_dir: Path, options: SiteOptions | None = Non
                             row, result)
     result.assets = copy_assets(env, theme_dir, out_dir, options, result)
     if isinstance(options.hubdb, SnapshotSource):
-        result.assets += write_rows_snapshots(options.hubdb, out_dir)
+        result.assets += write_rows_snapshots(options.hubdb, out_dir, result.columns)
     result.notes += [(table, "HubDB table does not exist: pages that list it render empty")
                      for table in sorted(env.missing_tables)]
     result.seconds = time.perf_counter() - started
@@ -260,6 +265,12 @@ def _render_one(env: HublEnvironment, options: SiteOptions, page: PageTemplate, 
         return
     html = ensure_title(html, content)
     record_render(result, label, env, html)
+    if "data-hubdb-columns" in html:
+        for tag in _COLUMNS_TAG.findall(html):
+            table, columns = _attribute(tag, "data-table"), _attribute(tag, "data-hubdb-columns")
+            if table and columns:
+                result.columns.setdefault(table, set()).update(
+                    c.strip() for c in columns.split(",") if c.strip())
     if options.hubdb is not None:
         html = html.replace("</head>", STATIC_HEAD + "</head>", 1)
     target = result.out_dir / output_file(url)
@@ -318,3 +329,8 @@ def _skipped(path: Path) -> bool:
     return (path.name in SKIPPED_FILES or path.suffix in SKIPPED_SUFFIXES
             or path.name.startswith(".") or any(p.startswith(".") for p in path.parts[:-1])
             or (path.suffix == ".html" and path.parent.suffix == ".module"))
+
+
+def _attribute(tag: str, name: str) -> str:
+    found = re.search(rf'\b{name}="([^"]*)"', tag)
+    return unescape(found.group(1)) if found else ""

@@ -10,6 +10,7 @@ errors for unknown columns and operators, are exactly the store's.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -111,7 +112,8 @@ class SnapshotSource:
         return self._rows[name]
 
 
-def write_rows_snapshots(snapshot: SnapshotSource, out_dir: Path) -> int:
+def write_rows_snapshots(snapshot: SnapshotSource, out_dir: Path,
+                         columns: Mapping[str, Collection[str]] | None = None) -> int:
     """Write the published rows of each public table the pages read; returns files written.
 
     A static build has no HubDB API behind it, so a script that would page through
@@ -119,10 +121,14 @@ def write_rows_snapshots(snapshot: SnapshotSource, out_dir: Path) -> int:
     (the build names the folder in a ``<meta name="hubshop:rows-snapshot">``).
     The body has the rows API's shape, made small: only tables with
     ``allowPublicApiAccess`` are written (only those answer without a token),
-    rich-text columns are left out (no listing needs them), SELECT and
-    MULTISELECT values are their option names, and a row keeps only ``id``,
-    ``path``, ``name`` and ``values``; 10,000 products stay a few megabytes.
+    a table in ``columns`` keeps only the columns its scripts ask the rows API
+    for (``properties``; the product grid names them in ``data-hubdb-columns``),
+    so the per-variant JSON only the server-rendered product page reads is not
+    downloaded by every filtered listing; rich-text columns are always left out,
+    SELECT and MULTISELECT values are their option names, and a row keeps only
+    ``id``, ``path``, ``name`` and ``values``; 10,000 products stay a few megabytes.
     """
+    columns = columns or {}
     folder = out_dir / ROWS_SNAPSHOT_DIR
     written = 0
     for name, rows in sorted(snapshot.tables_read().items()):
@@ -130,10 +136,12 @@ def write_rows_snapshots(snapshot: SnapshotSource, out_dir: Path) -> int:
         if not meta.get("allowPublicApiAccess"):
             continue
         kinds = {c.get("name"): c.get("type") for c in meta.get("columns") or []}
+        wanted = set(columns[name]) if columns.get(name) else None
         results = [{"id": row.get("id"), "path": row.get("path"), "name": row.get("name"),
                     "values": {k: _compact(kinds.get(k), v)
                                for k, v in (row.get("values") or {}).items()
-                               if kinds.get(k) != "RICHTEXT"}} for row in rows]
+                               if kinds.get(k) != "RICHTEXT" and (wanted is None or k in wanted)}}
+                   for row in rows]
         folder.mkdir(parents=True, exist_ok=True)
         body = {"total": len(results), "results": results}
         (folder / f"{name}.json").write_text(json.dumps(body, separators=(",", ":")),

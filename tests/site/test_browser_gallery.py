@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from tests.site.browser_support import CLS_OBSERVER, SDK_ROUTE, run_axe
-from tests.site.theme_fixtures import SHOP, preview_url, product_hub
+from tests.site.theme_fixtures import SHOP, built_site, preview_url, product_hub, static_url
 
 pytestmark = pytest.mark.browser
-__all__ = ["preview_url", "product_hub"]
+__all__ = ["built_site", "preview_url", "product_hub", "static_url"]
 
 GALLERY = "alder-cardigan"
 """A demo product in two colours: two images."""
@@ -37,18 +37,46 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
+WIDTHS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture(params=["preview", "static"])
+def site(request: pytest.FixtureRequest) -> str:
+    return request.getfixturevalue("preview_url" if request.param == "preview" else "static_url")
+
+
+@pytest.fixture(params=list(WIDTHS))
+def sized_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[tuple[str, Any]]:
+    """A desktop tab, or a phone's (touch), counting layout shifts, with Shopify unreachable."""
+    phone = request.param == "phone"
+    context = browser.new_context(viewport=WIDTHS[request.param], is_mobile=phone,
+                                  has_touch=phone, reduced_motion="reduce")
+    tab = context.new_page()
+    tab.add_init_script(CLS_OBSERVER)
+    tab.route(SDK_ROUTE, lambda route: route.abort())
+    yield request.param, tab
+    context.close()
+
+
 def test_a_thumbnail_shows_its_image_in_the_main_place_without_moving_anything(
-        page: Any, preview_url: str, product_hub: Any):
-    # given the product page of a product with two images
+        sized_page: tuple[str, Any], site: str, product_hub: Any):
+    # given the product page of a product with two images, on a desktop or a phone
+    width, page = sized_page
     images = _row(product_hub, GALLERY)["images"]
     assert len(images) == 2
-    page.goto(f"{preview_url}/products/{GALLERY}/")
+    page.goto(f"{site}/products/{GALLERY}/")
     main = page.locator("[data-gallery-main]")
     box = main.bounding_box()
     assert main.get_attribute("src") == images[0]["url"]
-    # when the shopper reaches the second thumbnail by keyboard and presses Enter
-    page.focus("[data-gallery-thumb] >> nth=1")
-    page.keyboard.press("Enter")
+    thumbs = page.locator("[data-gallery-thumb]")
+    # when the shopper picks the second thumbnail: by keyboard and Enter, or by a tap
+    if width == "phone":
+        thumb = thumbs.nth(1).bounding_box()
+        assert thumb["width"] >= 44 and thumb["height"] >= 44  # a finger's target
+        thumbs.nth(1).tap()
+    else:
+        thumbs.nth(1).focus()
+        page.keyboard.press("Enter")
     # then the main image is the second one, in the same box, and the page did not navigate
     assert main.get_attribute("src") == images[1]["url"]
     assert main.get_attribute("alt") == images[1]["alt"]
@@ -57,10 +85,16 @@ def test_a_thumbnail_shows_its_image_in_the_main_place_without_moving_anything(
     current = page.eval_on_selector_all("[data-gallery-thumb]",
                                         "t => t.map(x => x.getAttribute('aria-current'))")
     assert current == [None, "true"]
-    # and a click on the first brings it back
-    page.click("[data-gallery-thumb] >> nth=0")
+    # and the first brings it back
+    if width == "phone":
+        thumbs.nth(0).tap()
+    else:
+        thumbs.nth(0).click()
     assert main.get_attribute("src") == images[0]["url"]
     assert page.evaluate("window.__layoutShifts.reduce((a, b) => a + b, 0)") == 0
+    # and the gallery fits the screen: the main image within it, nothing wider than it
+    assert box["x"] >= 0 and box["x"] + box["width"] <= page.viewport_size["width"]
+    assert page.evaluate("document.documentElement.scrollWidth - innerWidth") <= 0
 
 
 def test_thumbnails_load_lazily_and_the_gallery_page_has_no_axe_violations(

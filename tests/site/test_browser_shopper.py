@@ -95,10 +95,72 @@ def test_on_a_phone_boots_in_my_size_under_150_take_three_taps(browser: Any, sit
         context.close()
 
 
-def test_the_grid_shows_the_sale_price_beside_the_old_one(browser: Any, site: str):
+def settled(page: Any, search: str) -> None:
+    """Wait until the grid shows what ``search`` (``location.search``) asks for."""
+    page.wait_for_function("s => location.search === s && !document.querySelector('[aria-busy]')"
+                           " && document.querySelector('[data-facet-count]').textContent",
+                           arg=search)
+
+
+def press(link: Any, width: str) -> None:
+    """A tap on a phone, a click on a desktop."""
+    if width == "phone":
+        link.tap()
+    else:
+        link.click()
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_facet_counts_chips_and_pages_agree_with_the_rows(browser: Any, site: str, width: str):
+    # given the listing at this width, and what the demo CSV says it holds
+    csv = demo_products_by_csv()
+    total = len(csv)
+    boots = {h for h, p in csv.items() if p["category"] == "Boots"}
+    context, page = open_tab(browser, width)
+    console = ConsoleLog(page)
+    try:
+        page.goto(site + "/products/")
+        settled(page, "")
+        counts = {link.get_attribute("data-facet-value"): count_of(link) for link in
+                  page.locator("[data-facet=category] [data-facet-value]").all()}
+        # then every category's count is its number of products, and they add up
+        assert counts["Boots"] == len(boots)
+        assert sum(counts.values()) == total
+        assert page.inner_text("[data-product-grid-status]") == f"Showing 1–24 of {total}"
+        assert page.is_hidden("[data-product-grid-chips]")
+        # when the shopper picks Boots: a chip names it, the grid holds the boots
+        press(facet(page, "category", "Boots"), width)
+        settled(page, "?category=Boots")
+        assert shown(page) == boots
+        chip = page.locator("[data-chip=category]")
+        assert chip.is_visible() and chip.inner_text().startswith("Boots")
+        # when the chip is removed: every product again, no chips
+        press(chip, width)
+        settled(page, "")
+        assert page.is_hidden("[data-product-grid-chips]") and len(shown(page)) == 24
+        first = shown(page)
+        # when the shopper goes to the next page, then the last one and past it
+        press(page.locator("[data-product-grid-pages] a[rel=next]"), width)
+        settled(page, "?page=2")
+        assert shown(page).isdisjoint(first) and len(shown(page)) == 24
+        assert page.inner_text("[data-product-grid-status]") == f"Showing 25–48 of {total}"
+        pages = -(-total // 24)
+        page.goto(site + f"/products/?page={pages + 5}")
+        settled(page, f"?page={pages + 5}")
+        assert page.inner_text("[data-product-grid-status]") == (
+            f"Page {pages + 5} is past the end: {total} products match, on {pages} pages.")
+        # and nothing was ever wider than the screen
+        assert page.evaluate("document.documentElement.scrollWidth - innerWidth") <= 0
+        assert console.errors == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_the_grid_shows_the_sale_price_beside_the_old_one(browser: Any, site: str, width: str):
     # given a product on sale in the CSV
     csv = demo_products_by_csv()
-    context, page = open_tab(browser, "desktop")
+    context, page = open_tab(browser, width)
     try:
         page.goto(site + "/products/?category=Shirts")
         page.wait_for_function("() => document.querySelector('h1').textContent === 'Shirts'")
@@ -131,6 +193,11 @@ def test_every_page_has_its_own_title_fits_the_screen_and_is_photographed(
             # then nothing is wider than the screen, and a reviewer can look at it
             overflow = page.evaluate("document.documentElement.scrollWidth - innerWidth")
             assert overflow <= 0, f"{name} is {overflow}px wider than {width}"
+            # (the whole page, as a shopper scrolling it sees it: lazy images loaded)
+            page.evaluate("""() => Promise.all([...document.images].map(i => {
+                i.loading = 'eager';
+                return i.complete ? null : new Promise(r => { i.onload = i.onerror = r; });
+            }))""")
             page.screenshot(path=str(SCREENSHOTS / f"{kind}-{name}-{width}.png"), full_page=True)
         assert len(set(titles.values())) == len(titles), titles
     finally:

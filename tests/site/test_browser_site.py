@@ -118,18 +118,40 @@ def test_the_static_build_filters_sorts_and_pages_like_the_live_site(page: Any,
     assert console.errors == []
 
 
+WIDTHS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture(params=["preview", "static"])
+def site(request: pytest.FixtureRequest) -> str:
+    return request.getfixturevalue("preview_url" if request.param == "preview" else "static_url")
+
+
+@pytest.fixture(params=list(WIDTHS))
+def sized_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A tab as wide as a desktop or a phone, counting layout shifts."""
+    phone = request.param == "phone"
+    context = browser.new_context(viewport=WIDTHS[request.param], is_mobile=phone,
+                                  has_touch=phone)
+    tab = context.new_page()
+    tab.add_init_script(CLS_OBSERVER)
+    yield tab
+    context.close()
+
+
 def test_buy_button_mounts_the_real_sdk_with_no_layout_shift(
-        page: Any, preview_url: str, storefront: StorefrontStub):
+        sized_page: Any, site: str, storefront: StorefrontStub):
     # given the SDK served from npm and a Storefront stub typed by the 2026-04 schema,
     # answering for the store the product table was synced from
+    page = sized_page
     sdk_requests: list[str] = []
     page.on("request", lambda r: sdk_requests.append(r.url)
             if r.url.startswith("https://sdks.shopifycdn.com/") else None)
     page.route(SDK_ROUTE, serve_sdk)
     route_storefront(page, SHOP, storefront)
     console = ConsoleLog(page)
-    # when the product page opens with the button in view (near the viewport is enough)
-    page.goto(f"{preview_url}/products/{PRODUCT}/")
+    # when the product page opens and the shopper brings the button into view
+    page.goto(f"{site}/products/{PRODUCT}/")
+    page.locator("[data-shopify-embed]").scroll_into_view_if_needed()
     page.wait_for_selector("[data-shopify-state=mounted]", timeout=15000)
     frame = page.wait_for_selector("[data-shopify-slot] iframe")
     frame.content_frame().wait_for_selector("button", timeout=15000)
@@ -142,6 +164,7 @@ def test_buy_button_mounts_the_real_sdk_with_no_layout_shift(
         "https://sdks.shopifycdn.com/buy-button/latest/buy-button-storefront.min.js"]
     assert page.evaluate("window.__layoutShifts.reduce((a, b) => a + b, 0)") == 0
     assert page.is_hidden("[data-shopify-fallback]")
+    assert page.evaluate("document.documentElement.scrollWidth - innerWidth") <= 0
     assert console.errors == []
 
 
@@ -229,15 +252,17 @@ def test_with_the_sdk_blocked_the_cart_link_reaches_checkout(page: Any, preview_
 
 @pytest.mark.parametrize("path", ["/", "/products/", "/products/?category=Boots&max=150",
                                   f"/products/{PRODUCT}/", "/about/", "/contact/"])
-def test_axe_finds_no_violations(page: Any, preview_url: str, storefront: StorefrontStub,
-                                 path: str):
-    # given the page with the Buy Button mounted where there is one
+def test_axe_finds_no_violations(sized_page: Any, preview_url: str,
+                                 storefront: StorefrontStub, path: str):
+    # given the page, at this width, with the Buy Button mounted where there is one
+    page = sized_page
     page.route(SDK_ROUTE, serve_sdk)
     route_storefront(page, SHOP, storefront)
     console = ConsoleLog(page)
     page.goto(preview_url + path)
     page.wait_for_load_state("networkidle")
     if path == f"/products/{PRODUCT}/":
+        page.locator("[data-shopify-embed]").scroll_into_view_if_needed()
         page.wait_for_selector("[data-shopify-state=mounted]", timeout=15000)
     # when / then
     assert run_axe(page) == []

@@ -66,6 +66,10 @@ def test_rows_snapshot_written_by_the_build_is_small_and_api_shaped(built_site):
     assert isinstance(row["values"]["category"], str) and "description" not in row["values"]
     page = (built_site.out_dir / "products" / "index.html").read_text()
     assert '<meta name="hubshop:rows-snapshot" content="/_hubshop/hubdb/">' in page
+    # and only the columns the grid asks the rows API for: no per-variant JSON, no summary
+    asked = page.split('data-hubdb-columns="')[1].split('"')[0].split(",")
+    assert set().union(*(r["values"] for r in body["results"])) == set(asked)
+    assert "variants" not in asked and {"images", "price_min", "updated_at"} <= set(asked)
 
 
 def test_the_preview_rereads_the_store_only_after_a_write(clock):

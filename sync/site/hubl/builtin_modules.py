@@ -209,7 +209,7 @@ def _raw(key: str) -> Render:
 
 def _placeholder(kind: str, inner: str = "") -> Render:
     def render(env: HublEnvironment, values: dict[str, Any], name: str) -> str:
-        body = form_html(name, values.get("title", "")) if kind == "form" else inner
+        body = form_html(name, values.get("title", ""), message=True) if kind == "form" else inner
         return f'<div data-hubshop-placeholder="{kind}">{body}</div>'
 
     return render

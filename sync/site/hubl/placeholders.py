@@ -32,8 +32,12 @@ def placeholder_html(kind: str, name: str, inner: str) -> str:
             f'data-hubshop-placeholder="{kind}">{inner}</div>')
 
 
-def form_html(name: str, title: str = "", button: str = "Submit") -> str:
-    """HubSpot's form embed markup, with labelled fields."""
+def form_html(name: str, title: str = "", button: str = "Submit", message: bool = False) -> str:
+    """HubSpot's form embed markup, with labelled fields.
+
+    ``message`` adds the multi-line "Message" field a contact form has (HubSpot's
+    default contact form asks for one), so a contact page reads as one locally.
+    """
     heading = f"<h3 class=\"form-title\">{escape(title)}</h3>" if title else ""
     fields = "".join(
         f'<div class="hs_{key} hs-{key} hs-form-field"><label id="label-{key}-{escape(name)}" '
@@ -42,6 +46,11 @@ def form_html(name: str, title: str = "", button: str = "Submit") -> str:
         f'type="{kind}" class="hs-input" required autocomplete="{auto}"></div></div>'
         for key, label, kind, auto in (("firstname", "First name", "text", "given-name"),
                                        ("email", "Email", "email", "email")))
+    if message:
+        fields += (f'<div class="hs_message hs-message hs-form-field"><label id="label-message-'
+                   f'{escape(name)}" for="message-{escape(name)}"><span>Message</span></label>'
+                   f'<div class="input"><textarea id="message-{escape(name)}" name="message" '
+                   f'class="hs-input hs-fieldtype-textarea" rows="5"></textarea></div></div>')
     return (f'<span id="hs_form_target_{escape(name)}"></span>{heading}'
             f'<form class="hs-form stacked hs-form-{escape(name)}" method="post" action="#" '
             f'novalidate>{fields}<div class="hs_submit hs-submit"><div class="actions">'
@@ -57,7 +66,8 @@ def _name(call: TagCall, kind: str) -> str:
 def form_tag(call: TagCall) -> str:
     name = _name(call, "form")
     return placeholder_html("form", name, form_html(name, call.get("title", ""),
-                                                    call.get("submit_button_text", "Submit")))
+                                                    call.get("submit_button_text", "Submit"),
+                                                    message=True))
 
 
 @tag("blog_comments", placeholder=True)
