@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -11,8 +13,11 @@ import pytest
 from click.testing import CliRunner
 
 from sync.cli import main
+from sync.config import load_settings
 from sync.inventory.run import is_paused
+from sync.jobs.stack import DeployedService
 from sync.model.stock import StockRecord
+from sync.plumbing.clock import VirtualClock
 from sync.service.dynamo_state import DynamoState
 from sync.service.messages import decode
 from tests.test_service_world import moto_aws
@@ -173,3 +178,54 @@ def test_an_unknown_stack_is_one_clear_line(stack: dict[str, Any],
     # then
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "no-such-stack" in result.output and "AWS_REGION" in result.output
+
+
+def _stack_secret(logical_id: str) -> str:
+    """A secret as CloudFormation makes it: tagged with the stack and its logical id (moto's
+    CloudFormation makes no secrets, so the test puts them as the stack would)."""
+    return boto3.client("secretsmanager").create_secret(
+        Name=f"{logical_id}-AbC123", SecretString="{}",
+        Tags=[{"Key": "aws:cloudformation:stack-name", "Value": STACK},
+              {"Key": "aws:cloudformation:logical-id", "Value": logical_id}])["ARN"]
+
+
+def test_status_shows_every_keys_age_and_next_rotation(stack: dict[str, Any]) -> None:
+    # given the stack's five secrets, the push key rotated by Secrets Manager every 30 days
+    arns = {name: _stack_secret(name) for name in (
+        "PushKeySecret", "ShopifySecret", "ShopifyWebhookSecret", "WarehouseSecret",
+        "HubSpotSecret")}
+    boto3.client("secretsmanager").rotate_secret(
+        SecretId=arns["PushKeySecret"], RotationRules={"AutomaticallyAfterDays": 30})
+    # when
+    result = _cli("status", "--json")
+    # then each job shows the keys it uses: ages in whole days, rotations as ISO dates
+    assert result.exit_code == 0, result.output
+    view = json.loads(result.stdout)
+    inventory = view["inventory"]["keys"]
+    assert set(inventory) == {"push_key", "shopify", "shopify_webhook_secret",
+                              "warehouse_api_key"}
+    assert set(view["catalog"]["keys"]) == {"shopify", "hubspot_token"}
+    assert set(view["theme"]["keys"]) == {"hubspot_token"}
+    push = inventory["push_key"]
+    assert push["age_days"] == 0 and push["rotation_days"] == 30
+    next_rotation = datetime.fromisoformat(push["next_rotation"])
+    assert 29 <= (next_rotation - datetime.now(UTC)).days <= 30
+    assert datetime.fromisoformat(push["last_rotated"]) <= datetime.now(UTC)
+    webhook = inventory["shopify_webhook_secret"]
+    assert webhook["next_rotation"] is None and webhook["rotation_days"] is None
+    assert isinstance(webhook["age_days"], int) and "not rotated" in webhook["rotation"]
+    text = _cli("status").stdout
+    assert "push_key: 0 day(s) old" in text and "next rotation" in text
+
+
+def test_a_keys_age_is_counted_from_its_current_version(stack: dict[str, Any],
+                                                        tmp_path: Path) -> None:
+    # given a warehouse key put in its secret, and a day 40 days on
+    _stack_secret("WarehouseSecret")
+    later = VirtualClock(datetime.now(UTC) + timedelta(days=40, hours=1))
+    settings = load_settings(env={"HUBSHOP_STACK": STACK}, cwd=tmp_path)
+    # when
+    keys = DeployedService(settings, later).keys()
+    # then
+    assert keys["warehouse_api_key"]["age_days"] == 40
+    assert keys["warehouse_api_key"]["since"] is not None

@@ -15,7 +15,8 @@ def status_command(app: AppContext, as_json: bool) -> None:
     """One view of production: catalog, inventory, nightly import and theme.
 
     For each job: the last run (when, result, counts, API calls), drift,
-    pending work, dead letters, pause, key ages and the next scheduled run.
+    pending work, dead letters, pause, each key's age with its last and
+    next rotation, and the next scheduled run.
     With --stack (or HUBSHOP_STACK) the inventory part is the deployed
     service's; else the local store's.
 
@@ -32,8 +33,12 @@ def status_command(app: AppContext, as_json: bool) -> None:
     if as_json:
         emit_json(view)
         return
+    from sync.jobs.key_ages import key_lines
+
     for job in ("catalog", "inventory", "nightly", "theme"):
         click.echo(_line(job, view[job]))
+        for line in key_lines(view[job].get("keys") or {}):
+            click.echo(f"           key {line}")
 
 
 def _line(job: str, state: dict[str, object]) -> str:

@@ -29,11 +29,14 @@ def shop_status(settings: Settings, connect: Callable[[], sqlite3.Connection],
     """One object: for each job its last run, drift, pending work, dead letters, pause,
     key ages and next scheduled run (None where the job has no such thing or it is unknown)."""
     from sync.jobs.inventory import open_state
+    from sync.jobs.key_ages import by_job
 
     local = last_runs(open_state(connect()))
     view = {job: _blank(local[job]) for job in JOBS}
     view["catalog"]["drift"] = _catalog_drift(settings, clock)
     view["inventory"] = inventory_status(settings, connect, clock)
+    for job, keys in by_job(view["inventory"].pop("keys", None) or {}).items():
+        view[job]["keys"] = keys
     view["inventory"]["next_run"] = next_midnight(settings.inventory.timezone, clock.now())
     view["inventory"]["schedule"] = {"reconcile": f"00:00 {settings.inventory.timezone}",
                                      "poll_minutes": settings.inventory.poll_minutes}
@@ -71,7 +74,7 @@ def inventory_status(settings: Settings, connect: Callable[[], sqlite3.Connectio
     if settings.service.stack:
         return deployed_status(settings, clock)
     from sync.jobs.inventory import open_ports
-    from sync.jobs.key_ages import key_ages
+    from sync.jobs.key_ages import local_keys
 
     ports = open_ports(settings, connect(), clock)
     depths = serve_queue(settings, clock)
@@ -82,7 +85,7 @@ def inventory_status(settings: Settings, connect: Callable[[], sqlite3.Connectio
     return {**_report_view(report, last_runs(ports.state)["inventory"]),
             "where": "local", "dead_letters": dead,
             "serve_queue": depths.as_dict() if depths else None,
-            "keys": {"key_age_days": key_ages(settings, ports.state, clock.now())}}
+            "keys": local_keys(settings, ports.state, clock.now())}
 
 
 def serve_queue(settings: Settings, clock: Clock) -> object | None:
@@ -131,7 +134,7 @@ def deployed_status(settings: Settings, clock: Clock, *,
         view["drift"] = None
     view.update(where=f"stack {service.stack}", dead_letters=dlq,
                 queue=service.queue(service.resources.events_queue_url),
-                alarms=service.alarms(), keys={"push_key": service.push_key()})
+                alarms=service.alarms(), keys=service.keys())
     return view
 
 
