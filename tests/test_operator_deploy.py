@@ -14,6 +14,9 @@ from moto import mock_aws
 
 from sync.cli import main
 from sync.jobs.deploy import run_deploy
+from sync.jobs.runs import last_runs
+from sync.local.db import connect
+from sync.local.ledger import SqliteState
 from sync.operator.deploy import DONE, FAILED, LEFT, WOULD, sam_commands, sam_parameters
 from sync.service.settings import WEBHOOK_TOPICS
 from tests.catalog_world import world
@@ -115,6 +118,15 @@ def test_a_full_deploy_does_every_step_and_a_second_changes_nothing(live: Any) -
     assert steps["theme"].counts["uploaded"] == 0
     assert steps["products table"].counts["created"] == 0
     assert steps["webhooks"].counts == {"created": 0, "existing": len(WEBHOOK_TOPICS)}
+    # and the theme and table it wrote are the jobs' last runs in status
+    conn = connect(live.settings.database)
+    try:
+        runs = last_runs(SqliteState(conn))
+    finally:
+        conn.close()
+    assert runs["theme"] is not None and runs["theme"]["kind"] == "theme_upload"
+    assert runs["theme"]["counts"]["uploaded"] == 0  # the second deploy's
+    assert runs["catalog"] is not None and runs["catalog"]["kind"] == "catalog_sync"
 
 
 def test_a_dry_run_against_live_services_writes_nothing(live: Any) -> None:

@@ -135,3 +135,48 @@ def test_the_nightly_shows_its_next_run_once_a_feed_is_set(
     # then its next run is the next midnight in the store's time zone
     assert nightly["next_run"].endswith(":00") and "T00:00:00" in nightly["next_run"]
     assert nightly["schedule"]["feed"] == "products.csv"
+
+
+def test_a_products_import_is_recorded_and_a_refused_one_says_so(
+        home: Path, tmp_path: Path) -> None:
+    # given the nightly's feed format, one good and one with a bad price
+    good = Path(__file__).parent / "fixtures" / "import" / "shopify_export_legacy.csv"
+    bad = tmp_path / "bad.csv"
+    bad.write_text(good.read_text().replace("35.00", "35 EUR"))
+    # when
+    _cli("products", "import", str(good), "--force", "--json")  # far fewer than the demo's
+    imported = _cli("status", "--json")["nightly"]["last_run"]
+    CliRunner().invoke(main, ["products", "import", str(bad), "--force"])
+    refused = _cli("status", "--json")["nightly"]["last_run"]
+    # then the import is the nightly job's last run, by hand or at night
+    assert set(imported) >= RUN_KEYS and imported["kind"] == "products_import"
+    assert imported["result"] == "ok" and imported["counts"]["created"] == 3
+    assert imported["api_calls"] == {"shopify": 0}
+    assert refused["result"] == "refused" and "invalid" in refused["error"]
+
+
+def test_theme_rollback_is_the_themes_last_run(home: Path, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # given two uploads of a theme to HubSpot (the loopback fake), the second changed
+    theme = tmp_path / "theme"
+    shutil.copytree(THEME, theme)
+    with HubDBFake(clock=VirtualClock()) as server:
+        add_source_code_routes(server)
+        monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", server.token)
+        monkeypatch.setenv("HUBSPOT_API_BASE", server.url)
+        monkeypatch.setenv("HUBSPOT_ACCOUNT_ID", "1")
+        _cli("theme", "upload", str(theme), "--json")
+        page = theme / "templates" / "home.html"
+        page.write_text(page.read_text() + "\n{# v2 #}\n")
+        _cli("theme", "upload", str(theme), "--json")
+        # when
+        _cli("theme", "rollback", "--dry-run", "--json")
+        dry = _cli("status", "--json")["theme"]["last_run"]
+        rolled = _cli("theme", "rollback", "--json")
+    monkeypatch.delenv("HUBSPOT_ACCESS_TOKEN")
+    run = _cli("status", "--json")["theme"]["last_run"]
+    # then
+    assert dry["kind"] == "theme_upload"  # a dry run changed nothing
+    assert (run["kind"], run["result"]) == ("theme_rollback", "ok")
+    assert run["counts"] == {"uploaded": rolled["uploaded"], "deleted": rolled["deleted"]}
+    assert run["counts"]["uploaded"] == 1 and run["api_calls"]["hubspot"] >= 1

@@ -60,18 +60,12 @@ def _theme_step(settings: Settings, dry_run: bool, environment: str, clock: Cloc
         return Step("theme", LEFT, "validated locally; to upload, set "
                     + ", ".join(settings.hubspot.missing()),
                     [f"hubshop theme upload --env {environment}"])
-    from sync.hubspot.client import shared_client
-    from sync.hubspot.source_code import SourceCode
+    from sync.jobs.theme import upload_theme
     from sync.paths import asset_dir
-    from sync.site.rollback import upload_keeping_history
-    from sync.site.upload import Manifest, manifest_path
 
     dest = "hubshop" if folder == asset_dir("theme").resolve() else folder.name
-    account = settings.hubspot.account_id or settings.hubspot.account_name or "default"
-    report = upload_keeping_history(
-        folder, SourceCode(shared_client(settings.hubspot, clock=clock), environment),
-        dest=dest, manifest=Manifest(manifest_path(settings.home, account, environment)),
-        modules_dirs=modules, dry_run=dry_run)
+    report, _ = upload_theme(settings, folder, tuple(modules), environment=environment,
+                             dest=dest, dry_run=dry_run, clock=clock)
     plan = report.plan
     verb = "would upload" if dry_run else "uploaded"
     return Step("theme", WOULD if dry_run else DONE,

@@ -19,10 +19,10 @@ from sync.plumbing.clock import Clock
 
 # the kinds hubshop status reads, per job
 JOB_KINDS: dict[str, tuple[str, ...]] = {
-    "catalog": ("catalog_sync",),
+    "catalog": ("catalog_sync", "catalog_rollback"),
     "inventory": ("reconcile", "resume", "poll", "stock"),
-    "nightly": ("nightly",),
-    "theme": ("theme_upload",),
+    "nightly": ("nightly", "products_import"),  # the nightly's import, also run by hand
+    "theme": ("theme_upload", "theme_rollback"),
 }
 
 
