@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -79,19 +81,26 @@ def test_catalog_and_inventory_runs_are_recorded_and_dry_runs_are_not(home: Path
     assert stock["start"] <= stock["end"]
 
 
-def test_a_theme_upload_is_recorded(home: Path, tmp_path: Path,
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    # given HubSpot's Source Code API (the loopback fake)
-    theme = tmp_path / "theme"
-    shutil.copytree(THEME, theme)
+@contextmanager
+def _hubspot(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """HubSpot's Source Code API (the loopback fake) configured, then unset again."""
     with HubDBFake(clock=VirtualClock()) as server:
         add_source_code_routes(server)
         monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", server.token)
         monkeypatch.setenv("HUBSPOT_API_BASE", server.url)
         monkeypatch.setenv("HUBSPOT_ACCOUNT_ID", "1")
+        yield
+    monkeypatch.delenv("HUBSPOT_ACCESS_TOKEN")
+
+
+def test_a_theme_upload_is_recorded(home: Path, tmp_path: Path,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # given HubSpot's Source Code API (the loopback fake)
+    theme = tmp_path / "theme"
+    shutil.copytree(THEME, theme)
+    with _hubspot(monkeypatch):
         # when
         upload = _cli("theme", "upload", str(theme), "--json")
-    monkeypatch.delenv("HUBSPOT_ACCESS_TOKEN")
     view = _cli("status", "--json")
     # then the upload answers one object, and its run is the theme's last run
     assert upload["uploaded"] > 0 and upload["dry_run"] is False
@@ -160,11 +169,7 @@ def test_theme_rollback_is_the_themes_last_run(home: Path, tmp_path: Path,
     # given two uploads of a theme to HubSpot (the loopback fake), the second changed
     theme = tmp_path / "theme"
     shutil.copytree(THEME, theme)
-    with HubDBFake(clock=VirtualClock()) as server:
-        add_source_code_routes(server)
-        monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", server.token)
-        monkeypatch.setenv("HUBSPOT_API_BASE", server.url)
-        monkeypatch.setenv("HUBSPOT_ACCOUNT_ID", "1")
+    with _hubspot(monkeypatch):
         _cli("theme", "upload", str(theme), "--json")
         page = theme / "templates" / "home.html"
         page.write_text(page.read_text() + "\n{# v2 #}\n")
@@ -173,7 +178,6 @@ def test_theme_rollback_is_the_themes_last_run(home: Path, tmp_path: Path,
         _cli("theme", "rollback", "--dry-run", "--json")
         dry = _cli("status", "--json")["theme"]["last_run"]
         rolled = _cli("theme", "rollback", "--json")
-    monkeypatch.delenv("HUBSPOT_ACCESS_TOKEN")
     run = _cli("status", "--json")["theme"]["last_run"]
     # then
     assert dry["kind"] == "theme_upload"  # a dry run changed nothing
