@@ -206,6 +206,21 @@ def test_an_expired_hubspot_token_is_one_line_with_its_fix(hubdb: HubDBFake, tmp
     assert "HUBSPOT_ACCESS_TOKEN" in table.fix
 
 
+def test_an_unreachable_hubspot_is_named_as_such_and_stdout_stays_clean(
+        tmp_path: Path, clock: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    # given HubSpot's address answering nothing (a closed local port)
+    env = {"HUBSPOT_ACCESS_TOKEN": "pat-na1-x", "HUBSPOT_API_BASE": "http://127.0.0.1:9"}
+    # when
+    report = run_probes(doctor_probes(_settings(tmp_path, **env), clock=clock))
+    # then the fix is about the address, not the token, and the SDK printed nothing to
+    # stdout (where --json's one object goes)
+    check = _check(report, "hubspot", "credentials")
+    assert check.status == FAIL and "cannot reach 127.0.0.1:9" in check.detail
+    assert "HUBSPOT_API_BASE" in check.fix and "token is wrong" not in check.fix
+    assert "address" in _check(report, "hubspot", "HubDB table products").fix
+    assert capsys.readouterr().out == ""
+
+
 # --------------------------------------------------------------- warehouse
 
 
