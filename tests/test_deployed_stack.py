@@ -229,3 +229,18 @@ def test_a_keys_age_is_counted_from_its_current_version(stack: dict[str, Any],
     # then
     assert keys["warehouse_api_key"]["age_days"] == 40
     assert keys["warehouse_api_key"]["since"] is not None
+
+
+def test_status_shows_the_runs_the_stacks_functions_recorded(stack: dict[str, Any]) -> None:
+    # given the stack's nightly function recorded a run in its table (none ran locally)
+    _state(stack).record_run({"kind": "nightly", "start": "2026-12-01T00:00:00+00:00",
+                              "end": "2026-12-01T00:03:00+00:00", "result": "ok",
+                              "counts": {}, "api_calls": {"shopify": 4}})
+    # when
+    result = _cli("status", "--json")
+    # then the nightly's last run is the stack's, and the catalog's next sync is the nightly's
+    assert result.exit_code == 0, result.output
+    view = json.loads(result.stdout)
+    assert view["nightly"]["last_run"]["end"] == "2026-12-01T00:03:00+00:00"
+    assert view["nightly"]["next_run"] is not None
+    assert view["catalog"]["next_run"] == view["nightly"]["next_run"]

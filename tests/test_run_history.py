@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from sync.cli import main
 from sync.inventory.memory_state import MemoryState
-from sync.jobs.runs import last_runs, recorded_run
+from sync.jobs.runs import last_runs, latest_runs, recorded_run
 from sync.jobs.status import next_midnight
 from sync.plumbing.clock import VirtualClock
 from tests.fakes.hubdb_server import HubDBFake
@@ -184,3 +184,16 @@ def test_theme_rollback_is_the_themes_last_run(home: Path, tmp_path: Path,
     assert (run["kind"], run["result"]) == ("theme_rollback", "ok")
     assert run["counts"] == {"uploaded": rolled["uploaded"], "deleted": rolled["deleted"]}
     assert run["counts"]["uploaded"] == 1 and run["api_calls"]["hubspot"] >= 1
+
+
+def test_the_later_of_two_stores_runs_is_the_jobs_last_run() -> None:
+    # given a local catalog sync and a later one a stack recorded, and a nightly only local
+    local = {"catalog": {"kind": "catalog_sync", "end": "2026-12-01T09:00:00+00:00"},
+             "nightly": {"kind": "nightly", "end": "2026-12-01T00:01:00+00:00"}}
+    stack = {"catalog": {"kind": "catalog_sync", "end": "2026-12-01T11:00:00+01:00"},  # 10 UTC
+             "nightly": None}
+    # when
+    merged = latest_runs(local, stack)
+    # then
+    assert merged["catalog"] is stack["catalog"] and merged["nightly"] is local["nightly"]
+    assert merged["theme"] is None

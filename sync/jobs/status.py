@@ -18,7 +18,7 @@ from sync.config import Settings
 from sync.errors import HubshopError
 from sync.inventory import run as inventory
 from sync.inventory.report import StatusReport
-from sync.jobs.runs import last_runs
+from sync.jobs.runs import last_runs, latest_runs
 from sync.plumbing.clock import Clock
 
 JOBS = ("catalog", "inventory", "nightly", "theme")
@@ -31,8 +31,13 @@ def shop_status(settings: Settings, connect: Callable[[], sqlite3.Connection],
     from sync.jobs.inventory import open_state
     from sync.jobs.key_ages import by_job
 
-    local = last_runs(open_state(connect()))
-    view = {job: _blank(local[job]) for job in JOBS}
+    runs = last_runs(open_state(connect()))
+    if settings.service.stack:
+        # the stack's functions record their runs (the nightly's above all) in its table
+        from sync.jobs.stack import open_service
+
+        runs = latest_runs(runs, last_runs(open_service(settings, clock).state()))
+    view = {job: _blank(runs[job]) for job in JOBS}
     view["catalog"]["drift"] = _catalog_drift(settings, clock)
     view["inventory"] = inventory_status(settings, connect, clock)
     for job, keys in by_job(view["inventory"].pop("keys", None) or {}).items():
@@ -46,6 +51,9 @@ def shop_status(settings: Settings, connect: Callable[[], sqlite3.Connection],
         view["nightly"]["next_run"] = next_midnight(settings.inventory.timezone, clock.now())
         view["nightly"]["schedule"] = {"import": f"00:00 {settings.inventory.timezone}",
                                        "feed": settings.imports.feed}
+        # the nightly's second step is a catalog sync
+        view["catalog"]["next_run"] = view["nightly"]["next_run"]
+        view["catalog"]["schedule"] = {"sync": "with the nightly"}
     return view
 
 
