@@ -125,6 +125,12 @@ def test_status_reads_the_deployed_state_queues_and_alarms(stack: dict[str, Any]
     assert view["drift"] is None  # no Shopify credentials here: not guessed
     whole = json.loads(_cli("status", "--json").stdout)
     assert whole["inventory"]["dead_letters"]["depth"] == 2
+    # and the text view names a firing alarm
+    boto3.client("cloudwatch").set_alarm_state(
+        AlarmName=f"{STACK}-DeadLettersAlarm-X1Y2", StateValue="ALARM", StateReason="2 > 0")
+    text = _cli("status").stdout
+    assert f"alarms 1 of 1 firing ({STACK}-DeadLettersAlarm-X1Y2)" in text
+    assert "dead letters 2" in text
 
 
 def test_dead_letters_are_listed_and_moved_back_to_the_events_queue(

@@ -312,6 +312,25 @@ def test_dead_letters_and_a_disabled_nightly_schedule_fail(aws: Any, tmp_path: P
     assert nightly.status == FAIL and "--state ENABLED" in nightly.fix
 
 
+def test_a_firing_alarm_fails_with_its_reason(aws: Any, tmp_path: Path) -> None:
+    # given one of the stack's alarms (named as CloudFormation names them) in ALARM
+    cloudwatch = aws.client("cloudwatch")
+    cloudwatch.put_metric_alarm(
+        AlarmName="hubshop-ErrorsAlarm-Q1", Namespace="AWS/Lambda", MetricName="Errors",
+        Statistic="Sum", Period=300, EvaluationPeriods=1, Threshold=0,
+        ComparisonOperator="GreaterThanThreshold")
+    assert _check(run_probes(doctor_probes(_settings(tmp_path), stack="hubshop",
+                                           aws_session=aws)), "aws", "alarms").status == OK
+    cloudwatch.set_alarm_state(AlarmName="hubshop-ErrorsAlarm-Q1", StateValue="ALARM",
+                               StateReason="3 errors in 5 minutes")
+    # when
+    report = run_probes(doctor_probes(_settings(tmp_path), stack="hubshop", aws_session=aws))
+    # then
+    check = _check(report, "aws", "alarms")
+    assert check.status == FAIL and "hubshop-ErrorsAlarm-Q1: 3 errors in 5 minutes" in check.detail
+    assert "hubshop status" in check.fix
+
+
 def test_an_unknown_stack_is_named_with_its_fix(aws: Any, tmp_path: Path) -> None:
     report = run_probes(doctor_probes(_settings(tmp_path), stack="nope", aws_session=aws))
     check = _check(report, "aws", "stack")

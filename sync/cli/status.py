@@ -52,6 +52,11 @@ def _line(job: str, state: dict[str, object]) -> str:
         value = state.get(key)
         if value is not None:
             parts.append(f"{key.replace('_', ' ')} {_text(value)}")
+    alarms = state.get("alarms")
+    if isinstance(alarms, list):
+        firing = [a["name"] for a in alarms if a.get("state") == "ALARM"]
+        parts.append(f"alarms {len(firing)} of {len(alarms)} firing"
+                     + (f" ({', '.join(firing)})" if firing else ""))
     return "; ".join(parts)
 
 
