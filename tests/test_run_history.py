@@ -56,6 +56,10 @@ def test_status_is_one_object_with_each_jobs_state(home: Path) -> None:
     assert view["catalog"]["drift"]["count"] == 0  # the demo synced the table
     assert view["inventory"]["paused"] is False and view["inventory"]["drift"]["count"] == 0
     assert view["nightly"]["last_run"]["kind"] == "nightly"  # the demo runs one nightly cycle
+    nightly = view["nightly"]["last_run"]
+    assert set(nightly) >= RUN_KEYS and nightly["result"] == "ok"
+    assert nightly["counts"]["import_created"] == 2 and nightly["start"] <= nightly["end"]
+    assert all(isinstance(v, int) for v in nightly["counts"].values())
     assert view["theme"]["last_run"] is None
 
 

@@ -44,7 +44,14 @@ def status_command(app: AppContext, as_json: bool) -> None:
 def _line(job: str, state: dict[str, object]) -> str:
     last = state.get("last_run")
     if isinstance(last, dict):
-        ran = f"last run {last.get('end') or last.get('at')} {last.get('result', 'ok')}"
+        ran = (f"last run {last.get('kind')} {last.get('end') or last.get('at')} "
+               f"{last.get('result', 'ok')}")
+        counts = [f"{k.replace('_', ' ')} {v}" for k, v in (last.get("counts") or {}).items() if v]
+        calls = [f"{k} {v}" for k, v in (last.get("api_calls") or {}).items()]
+        if counts:
+            ran += f" ({', '.join(counts)})"
+        if calls:
+            ran += f", API calls {', '.join(calls)}"
     else:
         ran = "never run"
     parts = [f"{job:<10} {ran}"]
