@@ -123,3 +123,37 @@ def _settings(tmp_path: Path) -> Any:
     from sync.config import load_settings
 
     return load_settings(env={}, cwd=tmp_path)
+
+
+class _StubbedSession:
+    """A boto3 session whose CloudFormation client answers from botocore's Stubber."""
+
+    region_name = "eu-west-1"
+
+    def __init__(self, stub: Any) -> None:
+        self.stub = stub
+
+    def client(self, service: str) -> Any:
+        assert service == "cloudformation"
+        return self.stub.client
+
+
+@pytest.mark.parametrize(("code", "kind"), [("ExpiredToken", ConfigError),
+                                            ("AccessDenied", RemoteError)])
+def test_refused_credentials_and_a_missing_permission_are_told_apart(
+        unreachable: None, code: str, kind: type) -> None:
+    # given CloudFormation refusing the call
+    from botocore.stub import Stubber
+
+    client = boto3.session.Session(region_name="eu-west-1").client("cloudformation")
+    stubber = Stubber(client)
+    stubber.add_client_error("describe_stacks", service_error_code=code,
+                             service_message="not today")
+    stubber.activate()
+    # when
+    with pytest.raises(kind) as raised:
+        read_stack("hubshop-prod", session=_StubbedSession(stubber))
+    # then both name the stack and region; expired credentials say to renew them
+    text = str(raised.value)
+    assert "'hubshop-prod' in eu-west-1" in text and code in text
+    assert ("renew them" in text) == (code == "ExpiredToken")

@@ -29,6 +29,9 @@ SECRET_TYPE = "AWS::SecretsManager::Secret"  # noqa: S105 - a resource type, not
 # CloudFormation tags every resource it makes with these
 STACK_TAG, LOGICAL_ID_TAG = "aws:cloudformation:stack-name", "aws:cloudformation:logical-id"
 CURRENT = "AWSCURRENT"
+REFUSED_CREDENTIALS = frozenset({"ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId",
+                                 "UnrecognizedClientException", "SignatureDoesNotMatch",
+                                 "InvalidSignatureException"})
 CHECK_STACK = "check the stack name (--stack / HUBSHOP_STACK), AWS_REGION and the AWS credentials"
 
 
@@ -116,6 +119,10 @@ class StackReader:
             if code == "ValidationError" and "does not exist" in message:
                 raise ConfigError(f"no stack named {self.name!r} in {self.region} "
                                   f"({CHECK_STACK})") from None
+            if code in REFUSED_CREDENTIALS:
+                raise ConfigError(f"{where}: AWS refused the credentials ({code}): renew them "
+                                  "(aws sso login, or fresh AWS_ACCESS_KEY_ID / "
+                                  "AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN)") from None
             raise RemoteError(f"{where}: AWS {exc.operation_name}: {code}: {message} "
                               f"({CHECK_STACK})") from None
         except BotoCoreError as exc:
