@@ -127,6 +127,13 @@ def test_a_full_deploy_does_every_step_and_a_second_changes_nothing(live: Any) -
     assert runs["theme"] is not None and runs["theme"]["kind"] == "theme_upload"
     assert runs["theme"]["counts"]["uploaded"] == 0  # the second deploy's
     assert runs["catalog"] is not None and runs["catalog"]["kind"] == "catalog_sync"
+    conn = connect(live.settings.database)
+    try:
+        deploys = [r for r in SqliteState(conn).runs(50) if r["kind"] == "deploy"]
+    finally:
+        conn.close()
+    assert len(deploys) == 2 and deploys[0]["result"] == "ok"
+    assert deploys[0]["counts"] == {"done": 4} and deploys[0]["stack"] == "hubshop"
 
 
 def test_a_dry_run_against_live_services_writes_nothing(live: Any) -> None:
@@ -149,3 +156,10 @@ def test_without_sam_the_commands_are_printed_and_a_failing_sam_is_named(live: A
                          run_command=Commands(returncode=2), aws_session=live.aws)
     stack = next(s for s in failing.steps if s.name == "AWS stack")
     assert stack.status == FAILED and "exited with 2" in stack.detail and not failing.ok
+    # and the failed deploy is recorded as failed, naming the step
+    conn = connect(live.settings.database)
+    try:
+        last = next(r for r in SqliteState(conn).runs(50) if r["kind"] == "deploy")
+    finally:
+        conn.close()
+    assert last["result"] == "failed" and last["steps"]["AWS stack"] == FAILED
