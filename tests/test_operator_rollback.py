@@ -216,3 +216,18 @@ def test_a_catalog_rollback_is_the_catalogs_last_run(demo: str) -> None:
     assert run["counts"] == {"created": 0, "updated": 1, "deleted": 0,
                              "unchanged": run["counts"]["unchanged"]}
     assert set(run["api_calls"]) == {"hubspot"} and run["table"] == "products"
+
+
+def test_status_shows_a_draft_left_unpublished_as_pending(demo: str) -> None:
+    # given a change synced to the draft only
+    _retitle(demo, "Draft Only")
+    _run("catalog", "sync", "--no-publish")
+    # when
+    catalog = json.loads(_run("status", "--json").stdout)["catalog"]
+    # then the draft matches the shop (no drift) but waits to be published
+    assert catalog["drift"]["count"] == 0
+    assert catalog["pending"] == {"unpublished_draft": True}
+    # and once published nothing waits
+    _run("catalog", "sync")
+    assert json.loads(_run("status", "--json").stdout)["catalog"]["pending"] == {
+        "unpublished_draft": False}

@@ -74,5 +74,5 @@ def _text(value: object) -> str:
         for key in ("count", "depth"):  # drift's count, a queue's depth
             if key in value:
                 return str(value[key])
-        return ", ".join(f"{k} {v}" for k, v in value.items())
+        return ", ".join(f"{k.replace('_', ' ')} {_text(v)}" for k, v in value.items())
     return str(value)

@@ -38,7 +38,11 @@ def shop_status(settings: Settings, connect: Callable[[], sqlite3.Connection],
 
         runs = latest_runs(runs, last_runs(open_service(settings, clock).state()))
     view = {job: _blank(runs[job]) for job in JOBS}
-    view["catalog"]["drift"] = _catalog_drift(settings, clock)
+    drift = _catalog_drift(settings, clock)
+    stale = drift.pop("stale_draft", None)
+    view["catalog"]["drift"] = drift
+    if stale is not None:  # the draft holds changes the live table does not (--no-publish)
+        view["catalog"]["pending"] = {"unpublished_draft": stale}
     view["inventory"] = inventory_status(settings, connect, clock)
     for job, keys in by_job(view["inventory"].pop("keys", None) or {}).items():
         view[job]["keys"] = keys
@@ -73,7 +77,8 @@ def _catalog_drift(settings: Settings, clock: Clock) -> dict[str, object]:
     counts = report.counts()
     return {"count": counts["created"] + counts["updated"] + counts["deleted"],
             "created": counts["created"], "updated": counts["updated"],
-            "deleted": counts["deleted"], "api_calls": counts["api_calls"]}
+            "deleted": counts["deleted"], "api_calls": counts["api_calls"],
+            "stale_draft": report.plan.stale_draft}
 
 
 def inventory_status(settings: Settings, connect: Callable[[], sqlite3.Connection],
