@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from sync.cli import main
 from sync.config import load_settings
 from sync.inventory.run import is_paused
-from sync.jobs.stack import DeployedService
+from sync.jobs.stack import DeployedService, StackResources
 from sync.model.stock import StockRecord
 from sync.plumbing.clock import VirtualClock
 from sync.service.dynamo_state import DynamoState
@@ -250,3 +250,30 @@ def test_status_shows_the_runs_the_stacks_functions_recorded(stack: dict[str, An
     assert view["nightly"]["last_run"]["end"] == "2026-12-01T00:03:00+00:00"
     assert view["nightly"]["next_run"] is not None
     assert view["catalog"]["next_run"] == view["nightly"]["next_run"]
+
+
+def test_a_service_whose_resources_are_known_makes_no_cloudformation_call(
+        stack: dict[str, Any]) -> None:
+    # given the resources as a function inside the stack knows them
+    boto3.client("sqs").send_message(QueueUrl=stack["EventsDeadLetterQueue"],
+                                     MessageBody=json.dumps({"kind": "stock", "id": "s:1"}))
+    known = StackResources(stack=STACK, state_table=stack["StateTable"],
+                           events_queue_url=stack["EventsQueue"],
+                           dead_letter_queue_url=stack["EventsDeadLetterQueue"])
+    # when
+    service = DeployedService.from_resources(known, VirtualClock(), session=_NoCloudFormation())
+    # then it reads the queues and the state without asking CloudFormation
+    assert [m.kind for m in service.dead_letters()] == ["stock"]
+    assert service.queue(known.events_queue_url) == {"depth": 0, "in_flight": 0,
+                                                     "oldest_age_seconds": None}
+    assert service.state().items() == []
+
+
+class _NoCloudFormation:
+    """A session that fails the test if CloudFormation is asked anything."""
+
+    region_name = "eu-west-1"
+
+    def client(self, service: str) -> Any:
+        assert service != "cloudformation", "CloudFormation was asked"
+        return boto3.client(service)

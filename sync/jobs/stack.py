@@ -3,10 +3,11 @@
 With ``[service] stack`` (env ``HUBSHOP_STACK``, flag ``--stack``) the CLI
 reads and writes the service's own state — the DynamoDB table its Lambda
 functions use (:class:`sync.service.dynamo_state.DynamoState`), the events
-queue and its dead-letter queue, the CloudWatch alarms and the push key's
-rotation — instead of the local SQLite store, so there is one ledger, the
+queue and its dead-letter queue, the CloudWatch alarms and its keys' ages and
+rotations — instead of the local SQLite store, so there is one ledger, the
 service's. Resource names come from the stack's resources (logical ids as in
-``template.yaml``), never from a second setting.
+``template.yaml``), never from a second setting; every read of the stack goes
+through :class:`sync.aws.stack.StackReader`, so its errors read as doctor's do.
 """
 
 from __future__ import annotations
@@ -75,6 +76,17 @@ class DeployedService:
                                region=settings.service.region)
         self.session, self.clock, self.stack = self.aws.session, clock, settings.service.stack
         self.resources = self._resolve()
+
+    @classmethod
+    def from_resources(cls, resources: StackResources, clock: Clock, *,
+                       session: Any = None, region: str | None = None) -> DeployedService:
+        """The service whose resources are already known (no CloudFormation call), e.g.
+        from a function's environment inside the stack."""
+        service = cls.__new__(cls)
+        service.aws = StackReader(resources.stack, session=session, region=region)
+        service.session, service.clock, service.stack = service.aws.session, clock, resources.stack
+        service.resources = resources
+        return service
 
     def client(self, service: str) -> Any:
         return self.aws.client(service)
