@@ -277,3 +277,23 @@ class _NoCloudFormation:
     def client(self, service: str) -> Any:
         assert service != "cloudformation", "CloudFormation was asked"
         return boto3.client(service)
+
+
+def test_a_disabled_schedule_means_no_next_run(stack: dict[str, Any]) -> None:
+    # given the stack's reconcile schedule on and its nightly import switched off
+    scheduler = boto3.client("scheduler")
+    for name, state in ((f"{STACK}-ScheduleFunctionNightly-AB12", "ENABLED"),
+                        (f"{STACK}-NightlyFunctionNightly-CD34", "DISABLED")):
+        scheduler.create_schedule(
+            Name=name, ScheduleExpression="cron(0 0 * * ? *)", State=state,
+            FlexibleTimeWindow={"Mode": "OFF"},
+            Target={"Arn": "arn:aws:lambda:eu-west-1:123456789012:function:x",
+                    "RoleArn": "arn:aws:iam::123456789012:role/x"})
+    # when
+    view = json.loads(_cli("status", "--json").stdout)
+    # then
+    assert view["inventory"]["next_run"] is not None
+    assert view["inventory"]["schedules"][f"{STACK}-NightlyFunctionNightly-CD34"] == "DISABLED"
+    assert view["nightly"]["next_run"] is None and view["nightly"]["schedule"]["state"] == \
+        "DISABLED"
+    assert view["catalog"]["next_run"] is None  # its sync rides on the nightly

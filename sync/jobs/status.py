@@ -58,7 +58,28 @@ def shop_status(settings: Settings, connect: Callable[[], sqlite3.Connection],
         # the nightly's second step is a catalog sync
         view["catalog"]["next_run"] = view["nightly"]["next_run"]
         view["catalog"]["schedule"] = {"sync": "with the nightly"}
+    _switched_off(view, view["inventory"].get("schedules"))
     return view
+
+
+# the stack's schedules by the logical ids SAM gives them (function + event, template.yaml);
+# CloudFormation names each "<stack>-<logical id>-<suffix>"
+SCHEDULED = {"inventory": "schedulefunctionnightly", "nightly": "nightlyfunctionnightly"}
+
+
+def _switched_off(view: dict[str, dict[str, object]], schedules: object) -> None:
+    """A job whose stack schedule is disabled has no next run (catalog: with the nightly's)."""
+    if not isinstance(schedules, dict):
+        return
+    for job, logical in SCHEDULED.items():
+        states = [state for name, state in schedules.items() if logical in name.lower()]
+        if states and "ENABLED" not in states:
+            view[job]["next_run"] = None
+            schedule = view[job].get("schedule")
+            view[job]["schedule"] = {**(schedule if isinstance(schedule, dict) else {}),
+                                     "state": "DISABLED"}
+            if job == "nightly" and view["catalog"].get("schedule"):
+                view["catalog"]["next_run"] = None
 
 
 def _blank(last: dict[str, object] | None) -> dict[str, object]:
@@ -147,7 +168,7 @@ def deployed_status(settings: Settings, clock: Clock, *,
         view["drift"] = None
     view.update(where=f"stack {service.stack}", dead_letters=dlq,
                 queue=service.queue(service.resources.events_queue_url),
-                alarms=service.alarms(), keys=service.keys())
+                alarms=service.alarms(), keys=service.keys(), schedules=service.aws.schedules())
     return view
 
 
