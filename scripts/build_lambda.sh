@@ -47,7 +47,7 @@ inventory_parts=(__init__.py config.py env_names.py errors.py paths.py model inv
   local/shop_orders.py
   local/shop_payloads.py local/shop_schema.py local/shop_search.py local/shop_stock.py
   local/shop_types.py plumbing service shopify warehouse
-  jobs/stack.py operator/__init__.py operator/console_app.py operator/console_page.py
+  aws jobs/stack.py operator/__init__.py operator/console_app.py operator/console_page.py
   operator/payouts.py operator/session_token.py)
 site_parts=("${inventory_parts[@]}" catalog hubspot jobs local site_refresh)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -11,8 +13,11 @@ import pytest
 from click.testing import CliRunner
 
 from sync.cli import main
+from sync.config import load_settings
 from sync.inventory.run import is_paused
+from sync.jobs.stack import DeployedService, StackResources
 from sync.model.stock import StockRecord
+from sync.plumbing.clock import VirtualClock
 from sync.service.dynamo_state import DynamoState
 from sync.service.messages import decode
 from tests.test_service_world import moto_aws
@@ -120,6 +125,12 @@ def test_status_reads_the_deployed_state_queues_and_alarms(stack: dict[str, Any]
     assert view["drift"] is None  # no Shopify credentials here: not guessed
     whole = json.loads(_cli("status", "--json").stdout)
     assert whole["inventory"]["dead_letters"]["depth"] == 2
+    # and the text view names a firing alarm
+    boto3.client("cloudwatch").set_alarm_state(
+        AlarmName=f"{STACK}-DeadLettersAlarm-X1Y2", StateValue="ALARM", StateReason="2 > 0")
+    text = _cli("status").stdout
+    assert f"alarms 1 of 1 firing ({STACK}-DeadLettersAlarm-X1Y2)" in text
+    assert "dead letters 2" in text
 
 
 def test_dead_letters_are_listed_and_moved_back_to_the_events_queue(
@@ -173,3 +184,116 @@ def test_an_unknown_stack_is_one_clear_line(stack: dict[str, Any],
     # then
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "no-such-stack" in result.output and "AWS_REGION" in result.output
+
+
+def _stack_secret(logical_id: str) -> str:
+    """A secret as CloudFormation makes it: tagged with the stack and its logical id (moto's
+    CloudFormation makes no secrets, so the test puts them as the stack would)."""
+    return boto3.client("secretsmanager").create_secret(
+        Name=f"{logical_id}-AbC123", SecretString="{}",
+        Tags=[{"Key": "aws:cloudformation:stack-name", "Value": STACK},
+              {"Key": "aws:cloudformation:logical-id", "Value": logical_id}])["ARN"]
+
+
+def test_status_shows_every_keys_age_and_next_rotation(stack: dict[str, Any]) -> None:
+    # given the stack's five secrets, the push key rotated by Secrets Manager every 30 days
+    arns = {name: _stack_secret(name) for name in (
+        "PushKeySecret", "ShopifySecret", "ShopifyWebhookSecret", "WarehouseSecret",
+        "HubSpotSecret")}
+    boto3.client("secretsmanager").rotate_secret(
+        SecretId=arns["PushKeySecret"], RotationRules={"AutomaticallyAfterDays": 30})
+    # when
+    result = _cli("status", "--json")
+    # then each job shows the keys it uses: ages in whole days, rotations as ISO dates
+    assert result.exit_code == 0, result.output
+    view = json.loads(result.stdout)
+    inventory = view["inventory"]["keys"]
+    assert set(inventory) == {"push_key", "shopify", "shopify_webhook_secret",
+                              "warehouse_api_key"}
+    assert set(view["catalog"]["keys"]) == {"shopify", "hubspot_token"}
+    assert set(view["theme"]["keys"]) == {"hubspot_token"}
+    push = inventory["push_key"]
+    assert push["age_days"] == 0 and push["rotation_days"] == 30
+    next_rotation = datetime.fromisoformat(push["next_rotation"])
+    assert 29 <= (next_rotation - datetime.now(UTC)).days <= 30
+    assert datetime.fromisoformat(push["last_rotated"]) <= datetime.now(UTC)
+    webhook = inventory["shopify_webhook_secret"]
+    assert webhook["next_rotation"] is None and webhook["rotation_days"] is None
+    assert isinstance(webhook["age_days"], int) and "not rotated" in webhook["rotation"]
+    text = _cli("status").stdout
+    assert "push_key: 0 day(s) old" in text and "next rotation" in text
+
+
+def test_a_keys_age_is_counted_from_its_current_version(stack: dict[str, Any],
+                                                        tmp_path: Path) -> None:
+    # given a warehouse key put in its secret, and a day 40 days on
+    _stack_secret("WarehouseSecret")
+    later = VirtualClock(datetime.now(UTC) + timedelta(days=40, hours=1))
+    settings = load_settings(env={"HUBSHOP_STACK": STACK}, cwd=tmp_path)
+    # when
+    keys = DeployedService(settings, later).keys()
+    # then
+    assert keys["warehouse_api_key"]["age_days"] == 40
+    assert keys["warehouse_api_key"]["since"] is not None
+
+
+def test_status_shows_the_runs_the_stacks_functions_recorded(stack: dict[str, Any]) -> None:
+    # given the stack's nightly function recorded a run in its table (none ran locally)
+    _state(stack).record_run({"kind": "nightly", "start": "2026-12-01T00:00:00+00:00",
+                              "end": "2026-12-01T00:03:00+00:00", "result": "ok",
+                              "counts": {}, "api_calls": {"shopify": 4}})
+    # when
+    result = _cli("status", "--json")
+    # then the nightly's last run is the stack's, and the catalog's next sync is the nightly's
+    assert result.exit_code == 0, result.output
+    view = json.loads(result.stdout)
+    assert view["nightly"]["last_run"]["end"] == "2026-12-01T00:03:00+00:00"
+    assert view["nightly"]["next_run"] is not None
+    assert view["catalog"]["next_run"] == view["nightly"]["next_run"]
+
+
+def test_a_service_whose_resources_are_known_makes_no_cloudformation_call(
+        stack: dict[str, Any]) -> None:
+    # given the resources as a function inside the stack knows them
+    boto3.client("sqs").send_message(QueueUrl=stack["EventsDeadLetterQueue"],
+                                     MessageBody=json.dumps({"kind": "stock", "id": "s:1"}))
+    known = StackResources(stack=STACK, state_table=stack["StateTable"],
+                           events_queue_url=stack["EventsQueue"],
+                           dead_letter_queue_url=stack["EventsDeadLetterQueue"])
+    # when
+    service = DeployedService.from_resources(known, VirtualClock(), session=_NoCloudFormation())
+    # then it reads the queues and the state without asking CloudFormation
+    assert [m.kind for m in service.dead_letters()] == ["stock"]
+    assert service.queue(known.events_queue_url) == {"depth": 0, "in_flight": 0,
+                                                     "oldest_age_seconds": None}
+    assert service.state().items() == []
+
+
+class _NoCloudFormation:
+    """A session that fails the test if CloudFormation is asked anything."""
+
+    region_name = "eu-west-1"
+
+    def client(self, service: str) -> Any:
+        assert service != "cloudformation", "CloudFormation was asked"
+        return boto3.client(service)
+
+
+def test_a_disabled_schedule_means_no_next_run(stack: dict[str, Any]) -> None:
+    # given the stack's reconcile schedule on and its nightly import switched off
+    scheduler = boto3.client("scheduler")
+    for name, state in ((f"{STACK}-ScheduleFunctionNightly-AB12", "ENABLED"),
+                        (f"{STACK}-NightlyFunctionNightly-CD34", "DISABLED")):
+        scheduler.create_schedule(
+            Name=name, ScheduleExpression="cron(0 0 * * ? *)", State=state,
+            FlexibleTimeWindow={"Mode": "OFF"},
+            Target={"Arn": "arn:aws:lambda:eu-west-1:123456789012:function:x",
+                    "RoleArn": "arn:aws:iam::123456789012:role/x"})
+    # when
+    view = json.loads(_cli("status", "--json").stdout)
+    # then
+    assert view["inventory"]["next_run"] is not None
+    assert view["inventory"]["schedules"][f"{STACK}-NightlyFunctionNightly-CD34"] == "DISABLED"
+    assert view["nightly"]["next_run"] is None and view["nightly"]["schedule"]["state"] == \
+        "DISABLED"
+    assert view["catalog"]["next_run"] is None  # its sync rides on the nightly

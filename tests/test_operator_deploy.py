@@ -14,6 +14,9 @@ from moto import mock_aws
 
 from sync.cli import main
 from sync.jobs.deploy import run_deploy
+from sync.jobs.runs import last_runs
+from sync.local.db import connect
+from sync.local.ledger import SqliteState
 from sync.operator.deploy import DONE, FAILED, LEFT, WOULD, sam_commands, sam_parameters
 from sync.service.settings import WEBHOOK_TOPICS
 from tests.catalog_world import world
@@ -115,6 +118,22 @@ def test_a_full_deploy_does_every_step_and_a_second_changes_nothing(live: Any) -
     assert steps["theme"].counts["uploaded"] == 0
     assert steps["products table"].counts["created"] == 0
     assert steps["webhooks"].counts == {"created": 0, "existing": len(WEBHOOK_TOPICS)}
+    # and the theme and table it wrote are the jobs' last runs in status
+    conn = connect(live.settings.database)
+    try:
+        runs = last_runs(SqliteState(conn))
+    finally:
+        conn.close()
+    assert runs["theme"] is not None and runs["theme"]["kind"] == "theme_upload"
+    assert runs["theme"]["counts"]["uploaded"] == 0  # the second deploy's
+    assert runs["catalog"] is not None and runs["catalog"]["kind"] == "catalog_sync"
+    conn = connect(live.settings.database)
+    try:
+        deploys = [r for r in SqliteState(conn).runs(50) if r["kind"] == "deploy"]
+    finally:
+        conn.close()
+    assert len(deploys) == 2 and deploys[0]["result"] == "ok"
+    assert deploys[0]["counts"] == {"done": 4} and deploys[0]["stack"] == "hubshop"
 
 
 def test_a_dry_run_against_live_services_writes_nothing(live: Any) -> None:
@@ -137,3 +156,10 @@ def test_without_sam_the_commands_are_printed_and_a_failing_sam_is_named(live: A
                          run_command=Commands(returncode=2), aws_session=live.aws)
     stack = next(s for s in failing.steps if s.name == "AWS stack")
     assert stack.status == FAILED and "exited with 2" in stack.detail and not failing.ok
+    # and the failed deploy is recorded as failed, naming the step
+    conn = connect(live.settings.database)
+    try:
+        last = next(r for r in SqliteState(conn).runs(50) if r["kind"] == "deploy")
+    finally:
+        conn.close()
+    assert last["result"] == "failed" and last["steps"]["AWS stack"] == FAILED

@@ -206,6 +206,21 @@ def test_an_expired_hubspot_token_is_one_line_with_its_fix(hubdb: HubDBFake, tmp
     assert "HUBSPOT_ACCESS_TOKEN" in table.fix
 
 
+def test_an_unreachable_hubspot_is_named_as_such_and_stdout_stays_clean(
+        tmp_path: Path, clock: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    # given HubSpot's address answering nothing (a closed local port)
+    env = {"HUBSPOT_ACCESS_TOKEN": "pat-na1-x", "HUBSPOT_API_BASE": "http://127.0.0.1:9"}
+    # when
+    report = run_probes(doctor_probes(_settings(tmp_path, **env), clock=clock))
+    # then the fix is about the address, not the token, and the SDK printed nothing to
+    # stdout (where --json's one object goes)
+    check = _check(report, "hubspot", "credentials")
+    assert check.status == FAIL and "cannot reach 127.0.0.1:9" in check.detail
+    assert "HUBSPOT_API_BASE" in check.fix and "token is wrong" not in check.fix
+    assert "address" in _check(report, "hubspot", "HubDB table products").fix
+    assert capsys.readouterr().out == ""
+
+
 # --------------------------------------------------------------- warehouse
 
 
@@ -295,6 +310,25 @@ def test_dead_letters_and_a_disabled_nightly_schedule_fail(aws: Any, tmp_path: P
     assert "start-message-move-task" in dead.fix
     nightly = _check(report, "aws", "schedule hubshop-Nightly")
     assert nightly.status == FAIL and "--state ENABLED" in nightly.fix
+
+
+def test_a_firing_alarm_fails_with_its_reason(aws: Any, tmp_path: Path) -> None:
+    # given one of the stack's alarms (named as CloudFormation names them) in ALARM
+    cloudwatch = aws.client("cloudwatch")
+    cloudwatch.put_metric_alarm(
+        AlarmName="hubshop-ErrorsAlarm-Q1", Namespace="AWS/Lambda", MetricName="Errors",
+        Statistic="Sum", Period=300, EvaluationPeriods=1, Threshold=0,
+        ComparisonOperator="GreaterThanThreshold")
+    assert _check(run_probes(doctor_probes(_settings(tmp_path), stack="hubshop",
+                                           aws_session=aws)), "aws", "alarms").status == OK
+    cloudwatch.set_alarm_state(AlarmName="hubshop-ErrorsAlarm-Q1", StateValue="ALARM",
+                               StateReason="3 errors in 5 minutes")
+    # when
+    report = run_probes(doctor_probes(_settings(tmp_path), stack="hubshop", aws_session=aws))
+    # then
+    check = _check(report, "aws", "alarms")
+    assert check.status == FAIL and "hubshop-ErrorsAlarm-Q1: 3 errors in 5 minutes" in check.detail
+    assert "hubshop status" in check.fix
 
 
 def test_an_unknown_stack_is_named_with_its_fix(aws: Any, tmp_path: Path) -> None:

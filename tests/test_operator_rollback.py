@@ -199,3 +199,35 @@ def test_theme_rollback_without_history_is_a_named_error(source_code: Any,
 def test_theme_rollback_needs_hubspot() -> None:
     result = CliRunner().invoke(main, ["theme", "rollback", "--dry-run"])
     assert result.exit_code == 1 and "HUBSPOT_ACCESS_TOKEN" in result.output
+
+
+def test_a_catalog_rollback_is_the_catalogs_last_run(demo: str) -> None:
+    # given a change synced and published
+    _retitle(demo, "Renamed By Mistake")
+    _run("catalog", "sync")
+    # when
+    _run("catalog", "rollback", "--dry-run")
+    after_dry = json.loads(_run("status", "--json").stdout)["catalog"]["last_run"]
+    _run("catalog", "rollback")
+    run = json.loads(_run("status", "--json").stdout)["catalog"]["last_run"]
+    # then
+    assert after_dry["kind"] == "catalog_sync"
+    assert (run["kind"], run["result"]) == ("catalog_rollback", "ok")
+    assert run["counts"] == {"created": 0, "updated": 1, "deleted": 0,
+                             "unchanged": run["counts"]["unchanged"]}
+    assert set(run["api_calls"]) == {"hubspot"} and run["table"] == "products"
+
+
+def test_status_shows_a_draft_left_unpublished_as_pending(demo: str) -> None:
+    # given a change synced to the draft only
+    _retitle(demo, "Draft Only")
+    _run("catalog", "sync", "--no-publish")
+    # when
+    catalog = json.loads(_run("status", "--json").stdout)["catalog"]
+    # then the draft matches the shop (no drift) but waits to be published
+    assert catalog["drift"]["count"] == 0
+    assert catalog["pending"] == {"unpublished_draft": True}
+    # and once published nothing waits
+    _run("catalog", "sync")
+    assert json.loads(_run("status", "--json").stdout)["catalog"]["pending"] == {
+        "unpublished_draft": False}

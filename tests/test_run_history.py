@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from click.testing import CliRunner
 
 from sync.cli import main
 from sync.inventory.memory_state import MemoryState
-from sync.jobs.runs import last_runs, recorded_run
+from sync.jobs.runs import last_runs, latest_runs, recorded_run
 from sync.jobs.status import next_midnight
 from sync.plumbing.clock import VirtualClock
 from tests.fakes.hubdb_server import HubDBFake
@@ -54,6 +56,10 @@ def test_status_is_one_object_with_each_jobs_state(home: Path) -> None:
     assert view["catalog"]["drift"]["count"] == 0  # the demo synced the table
     assert view["inventory"]["paused"] is False and view["inventory"]["drift"]["count"] == 0
     assert view["nightly"]["last_run"]["kind"] == "nightly"  # the demo runs one nightly cycle
+    nightly = view["nightly"]["last_run"]
+    assert set(nightly) >= RUN_KEYS and nightly["result"] == "ok"
+    assert nightly["counts"]["import_created"] == 2 and nightly["start"] <= nightly["end"]
+    assert all(isinstance(v, int) for v in nightly["counts"].values())
     assert view["theme"]["last_run"] is None
 
 
@@ -79,19 +85,26 @@ def test_catalog_and_inventory_runs_are_recorded_and_dry_runs_are_not(home: Path
     assert stock["start"] <= stock["end"]
 
 
-def test_a_theme_upload_is_recorded(home: Path, tmp_path: Path,
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    # given HubSpot's Source Code API (the loopback fake)
-    theme = tmp_path / "theme"
-    shutil.copytree(THEME, theme)
+@contextmanager
+def _hubspot(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """HubSpot's Source Code API (the loopback fake) configured, then unset again."""
     with HubDBFake(clock=VirtualClock()) as server:
         add_source_code_routes(server)
         monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", server.token)
         monkeypatch.setenv("HUBSPOT_API_BASE", server.url)
         monkeypatch.setenv("HUBSPOT_ACCOUNT_ID", "1")
+        yield
+    monkeypatch.delenv("HUBSPOT_ACCESS_TOKEN")
+
+
+def test_a_theme_upload_is_recorded(home: Path, tmp_path: Path,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # given HubSpot's Source Code API (the loopback fake)
+    theme = tmp_path / "theme"
+    shutil.copytree(THEME, theme)
+    with _hubspot(monkeypatch):
         # when
         upload = _cli("theme", "upload", str(theme), "--json")
-    monkeypatch.delenv("HUBSPOT_ACCESS_TOKEN")
     view = _cli("status", "--json")
     # then the upload answers one object, and its run is the theme's last run
     assert upload["uploaded"] > 0 and upload["dry_run"] is False
@@ -135,3 +148,56 @@ def test_the_nightly_shows_its_next_run_once_a_feed_is_set(
     # then its next run is the next midnight in the store's time zone
     assert nightly["next_run"].endswith(":00") and "T00:00:00" in nightly["next_run"]
     assert nightly["schedule"]["feed"] == "products.csv"
+
+
+def test_a_products_import_is_recorded_and_a_refused_one_says_so(
+        home: Path, tmp_path: Path) -> None:
+    # given the nightly's feed format, one good and one with a bad price
+    good = Path(__file__).parent / "fixtures" / "import" / "shopify_export_legacy.csv"
+    bad = tmp_path / "bad.csv"
+    bad.write_text(good.read_text().replace("35.00", "35 EUR"))
+    # when
+    _cli("products", "import", str(good), "--force", "--json")  # far fewer than the demo's
+    imported = _cli("status", "--json")["nightly"]["last_run"]
+    CliRunner().invoke(main, ["products", "import", str(bad), "--force"])
+    refused = _cli("status", "--json")["nightly"]["last_run"]
+    # then the import is the nightly job's last run, by hand or at night
+    assert set(imported) >= RUN_KEYS and imported["kind"] == "products_import"
+    assert imported["result"] == "ok" and imported["counts"]["created"] == 3
+    assert imported["api_calls"] == {"shopify": 0}
+    assert refused["result"] == "refused" and "invalid" in refused["error"]
+
+
+def test_theme_rollback_is_the_themes_last_run(home: Path, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # given two uploads of a theme to HubSpot (the loopback fake), the second changed
+    theme = tmp_path / "theme"
+    shutil.copytree(THEME, theme)
+    with _hubspot(monkeypatch):
+        _cli("theme", "upload", str(theme), "--json")
+        page = theme / "templates" / "home.html"
+        page.write_text(page.read_text() + "\n{# v2 #}\n")
+        _cli("theme", "upload", str(theme), "--json")
+        # when
+        _cli("theme", "rollback", "--dry-run", "--json")
+        dry = _cli("status", "--json")["theme"]["last_run"]
+        rolled = _cli("theme", "rollback", "--json")
+    run = _cli("status", "--json")["theme"]["last_run"]
+    # then
+    assert dry["kind"] == "theme_upload"  # a dry run changed nothing
+    assert (run["kind"], run["result"]) == ("theme_rollback", "ok")
+    assert run["counts"] == {"uploaded": rolled["uploaded"], "deleted": rolled["deleted"]}
+    assert run["counts"]["uploaded"] == 1 and run["api_calls"]["hubspot"] >= 1
+
+
+def test_the_later_of_two_stores_runs_is_the_jobs_last_run() -> None:
+    # given a local catalog sync and a later one a stack recorded, and a nightly only local
+    local = {"catalog": {"kind": "catalog_sync", "end": "2026-12-01T09:00:00+00:00"},
+             "nightly": {"kind": "nightly", "end": "2026-12-01T00:01:00+00:00"}}
+    stack = {"catalog": {"kind": "catalog_sync", "end": "2026-12-01T11:00:00+01:00"},  # 10 UTC
+             "nightly": None}
+    # when
+    merged = latest_runs(local, stack)
+    # then
+    assert merged["catalog"] is stack["catalog"] and merged["nightly"] is local["nightly"]
+    assert merged["theme"] is None

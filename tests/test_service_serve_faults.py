@@ -292,14 +292,19 @@ def test_status_shows_how_long_each_key_has_been_in_use(
 
     def ages() -> dict[str, Any]:
         out = runner.invoke(main, ["inventory", "status", "--json"], catch_exceptions=False)
-        return json.loads(out.stdout)["keys"]["key_age_days"]
+        return json.loads(out.stdout)["keys"]
 
     # when status is asked, first now and again after a new push key
     first = ages()
     monkeypatch.setenv("HUBSHOP_PUSH_KEY", "push-key-two")
     second = ages()
-    # then each held key has an age (none for HubSpot, not configured), and no key appears
-    assert first == {"push_key": 0.0, "warehouse_api_key": 0.0, "hubspot_token": None}
-    assert second["push_key"] == 0.0
+    # then each held key has an age in whole days (none for HubSpot, not configured), none is
+    # rotated locally, and no key appears
+    assert {name: key["age_days"] for name, key in first.items()} == {
+        "push_key": 0, "shopify": None, "shopify_webhook_secret": None,
+        "warehouse_api_key": 0, "hubspot_token": None}
+    assert first["push_key"]["rotation"] == "not rotated locally"
+    assert first["push_key"]["next_rotation"] is None and not first["hubspot_token"]["set"]
+    assert second["push_key"]["age_days"] == 0
     text = runner.invoke(main, ["inventory", "status"], catch_exceptions=False).stdout
     assert "Key ages" in text and "push-key" not in text and "wms-key" not in text

@@ -239,18 +239,18 @@ def render_status(view: dict[str, Any]) -> None:
         click.echo(f"  offset {key}: {offset:+d}")
     for alarm in view.get("alarms") or []:
         click.echo(f"  alarm {alarm['name']}: {alarm['state']}")
-    ages = (view.get("keys") or {}).get("key_age_days") or {}
-    held = [f"{name} {age:g} d" for name, age in ages.items() if age is not None]
-    if held:
-        click.echo("  Key ages (since first seen): " + ", ".join(held))
+    keys = view.get("keys") or {}
+    if keys:
+        from sync.jobs.key_ages import key_lines
+
+        click.echo("  Key ages and rotation:")
+        for line in key_lines(keys):
+            click.echo(f"    {line}")
     queued = view.get("serve_queue")
     if queued and (queued["waiting"] or queued["dead_letters"]):
         click.echo(f"  hubshop serve: {queued['waiting']} message(s) queued (oldest "
                    f"{_age(queued['oldest_waiting_s'])}), {queued['dead_letters']} dead "
                    f"letter(s) (oldest {_age(queued['oldest_dead_letter_s'])})")
-    keys = (view.get("keys") or {}).get("push_key")
-    if keys:
-        click.echo(f"  push key rotated {keys['last_rotated']}; next {keys['next_rotation']}")
     click.echo(f"Last run: {describe_run(view.get('last_run'))}")
 
 

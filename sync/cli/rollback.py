@@ -61,20 +61,16 @@ def theme_rollback(app: AppContext, environment: str, dry_run: bool, as_json: bo
     Example:
       hubshop theme rollback --env published --dry-run
     """
-    from sync.hubspot.client import shared_client
-    from sync.hubspot.source_code import SourceCode
-    from sync.site.rollback import rollback_theme
-    from sync.site.upload import Manifest, manifest_path
+    from sync.jobs.inventory import open_state
+    from sync.jobs.theme import rollback_theme
 
     settings = app.settings()
     if not settings.hubspot.configured:
         raise click.ClickException("HubSpot is not configured: set "
                                    + ", ".join(settings.hubspot.missing()))
-    account = settings.hubspot.account_id or settings.hubspot.account_name or "default"
     app.announce(settings)
-    files_api = SourceCode(shared_client(settings.hubspot, clock=app.clock), environment)
-    manifest = Manifest(manifest_path(settings.home, account, environment))
-    report = rollback_theme(files_api, manifest, dry_run=dry_run)
+    report = rollback_theme(settings, environment=environment, dry_run=dry_run,
+                            clock=app.clock, state=open_state(app.connection()))
     if as_json:
         emit_json(report.as_dict())
         return

@@ -15,7 +15,8 @@ def status_command(app: AppContext, as_json: bool) -> None:
     """One view of production: catalog, inventory, nightly import and theme.
 
     For each job: the last run (when, result, counts, API calls), drift,
-    pending work, dead letters, pause, key ages and the next scheduled run.
+    pending work, dead letters, pause, each key's age with its last and
+    next rotation, and the next scheduled run.
     With --stack (or HUBSHOP_STACK) the inventory part is the deployed
     service's; else the local store's.
 
@@ -32,14 +33,25 @@ def status_command(app: AppContext, as_json: bool) -> None:
     if as_json:
         emit_json(view)
         return
+    from sync.jobs.key_ages import key_lines
+
     for job in ("catalog", "inventory", "nightly", "theme"):
         click.echo(_line(job, view[job]))
+        for line in key_lines(view[job].get("keys") or {}):
+            click.echo(f"           key {line}")
 
 
 def _line(job: str, state: dict[str, object]) -> str:
     last = state.get("last_run")
     if isinstance(last, dict):
-        ran = f"last run {last.get('end') or last.get('at')} {last.get('result', 'ok')}"
+        ran = (f"last run {last.get('kind')} {last.get('end') or last.get('at')} "
+               f"{last.get('result', 'ok')}")
+        counts = [f"{k.replace('_', ' ')} {v}" for k, v in (last.get("counts") or {}).items() if v]
+        calls = [f"{k} {v}" for k, v in (last.get("api_calls") or {}).items()]
+        if counts:
+            ran += f" ({', '.join(counts)})"
+        if calls:
+            ran += f", API calls {', '.join(calls)}"
     else:
         ran = "never run"
     parts = [f"{job:<10} {ran}"]
@@ -47,6 +59,11 @@ def _line(job: str, state: dict[str, object]) -> str:
         value = state.get(key)
         if value is not None:
             parts.append(f"{key.replace('_', ' ')} {_text(value)}")
+    alarms = state.get("alarms")
+    if isinstance(alarms, list):
+        firing = [a["name"] for a in alarms if a.get("state") == "ALARM"]
+        parts.append(f"alarms {len(firing)} of {len(alarms)} firing"
+                     + (f" ({', '.join(firing)})" if firing else ""))
     return "; ".join(parts)
 
 
@@ -57,5 +74,5 @@ def _text(value: object) -> str:
         for key in ("count", "depth"):  # drift's count, a queue's depth
             if key in value:
                 return str(value[key])
-        return ", ".join(f"{k} {v}" for k, v in value.items())
+        return ", ".join(f"{k.replace('_', ' ')} {_text(v)}" for k, v in value.items())
     return str(value)

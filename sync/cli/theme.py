@@ -226,13 +226,9 @@ def upload_command(app: AppContext, theme_dir: str | None, environment: str, des
     Example:
       hubshop theme upload --env published --prune --dry-run
     """
-    from sync.hubspot.client import shared_client
-    from sync.hubspot.source_code import SourceCode
     from sync.jobs.inventory import open_state
-    from sync.jobs.runs import recorded_run
+    from sync.jobs.theme import upload_theme
     from sync.paths import asset_dir
-    from sync.site.rollback import upload_keeping_history
-    from sync.site.upload import Manifest, manifest_path
 
     settings = app.settings()
     if not settings.hubspot.configured:
@@ -240,21 +236,11 @@ def upload_command(app: AppContext, theme_dir: str | None, environment: str, des
                                    + ", ".join(settings.hubspot.missing()))
     folder, modules = _resolve_theme(app, theme_dir)
     target = dest or ("hubshop" if folder == asset_dir("theme").resolve() else folder.name)
-    account = settings.hubspot.account_id or settings.hubspot.account_name or "default"
     app.announce(settings)
-    client = shared_client(settings.hubspot, clock=app.clock)
-    files_api = SourceCode(client, environment)
-    manifest = Manifest(manifest_path(settings.home, account, environment))
-    calls_before = client.stats.calls
-    with recorded_run(open_state(app.connection()), "theme_upload", app.clock,
-                      dry_run=dry_run) as run:
-        report = upload_keeping_history(folder, files_api, dest=target, manifest=manifest,
-                                        modules_dirs=modules, prune=prune, dry_run=dry_run)
-        plan = report.plan
-        run.counts = {"uploaded": len(plan.upload), "unchanged": len(plan.unchanged),
-                      "deleted": len(plan.delete)}
-        run.api_calls = {"hubspot": client.stats.calls - calls_before}
-        run.extra = {"environment": environment, "dest": target}
+    report, run = upload_theme(settings, folder, modules, environment=environment, dest=target,
+                               prune=prune, dry_run=dry_run, clock=app.clock,
+                               state=open_state(app.connection()))
+    plan = report.plan
     if as_json:
         emit_json({"environment": environment, "dest": target, "dry_run": dry_run,
                    **run.counts, "api_calls": run.api_calls,

@@ -162,6 +162,23 @@ class HubSpotClient:
                 api.api_client.configuration.access_token = token
 
 
+def _quiet_sdk_prints() -> None:
+    """The SDK ``print``s each connection error to stdout before raising it; send it to the log.
+
+    stdout is where ``--json`` prints its one object, and the error is retried
+    and then reported by :func:`sync.plumbing.retry.retry` anyway. Shadowing
+    ``print`` in that one SDK module is thread-safe, unlike redirecting stdout.
+    """
+    import logging
+
+    from hubspot.utils.requests import http_request_builder
+
+    log = logging.getLogger("hubspot.sdk")
+    http_request_builder.print = lambda *args, **_: log.debug(" ".join(map(str, args)))  # type: ignore[attr-defined]
+
+
+_quiet_sdk_prints()
+
 _SHARED: dict[tuple[str, str], HubSpotClient] = {}
 _SHARED_LOCK = threading.Lock()
 

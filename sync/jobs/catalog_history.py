@@ -45,15 +45,25 @@ def rollback_catalog(settings: Settings, *, target: str | None = None, table: st
         InputError: no snapshot is kept for this table yet (names the file).
     """
     from sync.catalog.rollback import apply_rollback, plan_rollback
+    from sync.jobs.catalog import _LazyConnection, _run_log
+    from sync.jobs.runs import recorded_run
 
-    with catalog_target(settings, target, table, clock=clock) as writer:
+    with ExitStack() as stack, catalog_target(settings, target, table, clock=clock) as writer:
         before = writer.calls
         snapshot = writer.snapshots.load()
-        plan = plan_rollback(snapshot, writer.draft_rows())
-        plan.dry_run = dry_run
-        if not dry_run:
-            apply_rollback(plan, writer)
-        plan.api_calls = {"hubspot": writer.calls - before}
+        with recorded_run(_run_log(_LazyConnection(settings, stack)), "catalog_rollback", clock,
+                          dry_run=dry_run) as run:
+            plan = plan_rollback(snapshot, writer.draft_rows())
+            plan.dry_run = dry_run
+            try:
+                if not dry_run:
+                    apply_rollback(plan, writer)
+            finally:
+                plan.api_calls = {"hubspot": writer.calls - before}
+                run.api_calls = plan.api_calls
+            run.counts = {"created": len(plan.create), "updated": len(plan.update),
+                          "deleted": len(plan.purge), "unchanged": plan.unchanged}
+            run.extra = {"table": plan.table, "restored": plan.taken_at}
         return plan
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from typing import Any
 
 from sync import env_names as E
@@ -21,6 +22,8 @@ def run_deploy(settings: Settings, *, stack: str = "hubshop", dry_run: bool = Fa
     import shutil
     import subprocess
 
+    from sync.jobs.catalog import _LazyConnection, _run_log
+    from sync.jobs.runs import recorded_run
     from sync.operator.deploy import DeployReport
 
     report = DeployReport(dry_run=dry_run, stack=stack)
@@ -31,17 +34,25 @@ def run_deploy(settings: Settings, *, stack: str = "hubshop", dry_run: bool = Fa
                             which or shutil.which),
         lambda: _webhooks_step(settings, stack, dry_run, clock, aws_session),
     )
-    for name, step in zip(("theme", "products table", "AWS stack", "webhooks"), steps,
-                          strict=True):
-        try:
-            report.steps.append(step())
-        except Exception as exc:  # noqa: BLE001 - a failed step is reported, the rest still run
-            from sync.errors import HubshopError
-            from sync.operator.deploy import FAILED, Step
-            from sync.plumbing.redact import redact
+    with ExitStack() as stack_of_files, recorded_run(
+            _run_log(_LazyConnection(settings, stack_of_files)), "deploy", clock,
+            dry_run=dry_run) as run:
+        for name, step in zip(("theme", "products table", "AWS stack", "webhooks"), steps,
+                              strict=True):
+            try:
+                report.steps.append(step())
+            except Exception as exc:  # noqa: BLE001 - a failed step is reported, the rest run
+                from sync.errors import HubshopError
+                from sync.operator.deploy import FAILED, Step
+                from sync.plumbing.redact import redact
 
-            text = str(exc) if isinstance(exc, HubshopError) else f"{type(exc).__name__}: {exc}"
-            report.steps.append(Step(name, FAILED, redact(" ".join(text.split()))[:600]))
+                text = (str(exc) if isinstance(exc, HubshopError)
+                        else f"{type(exc).__name__}: {exc}")
+                report.steps.append(Step(name, FAILED, redact(" ".join(text.split()))[:600]))
+        statuses = [s.status for s in report.steps]
+        run.counts = {status: statuses.count(status) for status in sorted(set(statuses))}
+        run.extra = {"stack": stack, "steps": {s.name: s.status for s in report.steps},
+                     **({} if report.ok else {"result": "failed"})}
     return report
 
 
@@ -60,18 +71,12 @@ def _theme_step(settings: Settings, dry_run: bool, environment: str, clock: Cloc
         return Step("theme", LEFT, "validated locally; to upload, set "
                     + ", ".join(settings.hubspot.missing()),
                     [f"hubshop theme upload --env {environment}"])
-    from sync.hubspot.client import shared_client
-    from sync.hubspot.source_code import SourceCode
+    from sync.jobs.theme import upload_theme
     from sync.paths import asset_dir
-    from sync.site.rollback import upload_keeping_history
-    from sync.site.upload import Manifest, manifest_path
 
     dest = "hubshop" if folder == asset_dir("theme").resolve() else folder.name
-    account = settings.hubspot.account_id or settings.hubspot.account_name or "default"
-    report = upload_keeping_history(
-        folder, SourceCode(shared_client(settings.hubspot, clock=clock), environment),
-        dest=dest, manifest=Manifest(manifest_path(settings.home, account, environment)),
-        modules_dirs=modules, dry_run=dry_run)
+    report, _ = upload_theme(settings, folder, tuple(modules), environment=environment,
+                             dest=dest, dry_run=dry_run, clock=clock)
     plan = report.plan
     verb = "would upload" if dry_run else "uploaded"
     return Step("theme", WOULD if dry_run else DONE,

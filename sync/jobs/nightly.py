@@ -82,6 +82,17 @@ class NightlyReport:
                 "seconds": round(self.seconds, 3), "api_calls": self.api_calls(),
                 "steps": [s.as_dict() for s in self.steps]}
 
+    def run_record(self, end: datetime) -> dict[str, Any]:
+        """The stored run: the shape every job records (kind, start, end, result, counts —
+        each step's, prefixed with its name — API calls), plus the steps in full."""
+        from sync.model.runs import run_summary
+
+        counts = {f"{s.name}_{k}": v for s in self.steps for k, v in (s.counts or {}).items()
+                  if isinstance(v, int) and not isinstance(v, bool)}
+        return {**self.as_dict(), **run_summary(
+            "nightly", self.started_at, end, result="ok" if self.ok else "failed",
+            counts=counts, api_calls=self.api_calls())}
+
     def line(self) -> str:
         if self.locked_out:
             return f"nightly not started: {self.locked_out}"
@@ -158,7 +169,7 @@ def run_nightly(settings: Settings, *, conn: sqlite3.Connection, clock: Clock,
         report.seconds = time.monotonic() - started
         if not dry_run:
             lock.release(report.run_id)
-            state.record_run(report.as_dict())
+            state.record_run(report.run_record(clock.now()))
         log.info("nightly %s", report.line(), extra={"nightly": report.as_dict()})
     return report
 

@@ -47,10 +47,24 @@ def import_products(
     ``deadline`` (a ``clock.monotonic()`` reading) stops waiting for Shopify's
     bulk operation in time (Lambda); the next run settles it.
     """
+    from sync.jobs.runs import recorded_run
+
     products = open_feed(feed, settings, s3=s3)
     current, writer = open_target(settings, conn, clock, deadline=deadline)
-    return run_import(products, current, writer, state or open_state(conn), rules(settings),
-                      dry_run=dry_run, skip_invalid=skip_invalid, force=force)
+    state = state or open_state(conn)
+    with recorded_run(state, "products_import", clock, dry_run=dry_run) as run:
+        report = run_import(products, current, writer, state, rules(settings),
+                            dry_run=dry_run, skip_invalid=skip_invalid, force=force)
+        counts = report.counts()
+        run.api_calls = counts.pop("api_calls")
+        run.counts = {k: v for k, v in counts.items() if isinstance(v, int)
+                      and not isinstance(v, bool)}
+        run.extra = {"source": report.source, "target": report.target}
+        if report.refused:
+            run.extra.update(result="refused", error=report.refused[:500])
+        elif report.failures:
+            run.extra.update(result="failed", error=f"{len(report.failures)} product(s) failed")
+    return report
 
 
 def rules(settings: Settings) -> ImportRules:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from sync.inventory.ports import StateStore
 from sync.model.runs import run_summary
@@ -19,10 +20,10 @@ from sync.plumbing.clock import Clock
 
 # the kinds hubshop status reads, per job
 JOB_KINDS: dict[str, tuple[str, ...]] = {
-    "catalog": ("catalog_sync",),
+    "catalog": ("catalog_sync", "catalog_rollback"),
     "inventory": ("reconcile", "resume", "poll", "stock"),
-    "nightly": ("nightly",),
-    "theme": ("theme_upload",),
+    "nightly": ("nightly", "products_import"),  # the nightly's import, also run by hand
+    "theme": ("theme_upload", "theme_rollback"),
 }
 
 
@@ -63,3 +64,22 @@ def last_runs(state: StateStore, *, scan: int = 200) -> dict[str, dict[str, obje
             if latest[job] is None and run.get("kind") in kinds:
                 latest[job] = run
     return latest
+
+
+def latest_runs(*views: dict[str, dict[str, object] | None]) -> dict[str, dict[str, object] | None]:
+    """Per job, the later of several stores' last runs (the local store's and a stack's)."""
+    merged: dict[str, dict[str, object] | None] = dict.fromkeys(JOB_KINDS)
+    for view in views:
+        for job, run in view.items():
+            if run is not None and (merged.get(job) is None or _ended(run) > _ended(merged[job])):
+                merged[job] = run
+    return merged
+
+
+def _ended(run: dict[str, object] | None) -> datetime:
+    text = str((run or {}).get("end") or (run or {}).get("at") or "")
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return datetime.min.replace(tzinfo=UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

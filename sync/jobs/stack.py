@@ -3,10 +3,11 @@
 With ``[service] stack`` (env ``HUBSHOP_STACK``, flag ``--stack``) the CLI
 reads and writes the service's own state — the DynamoDB table its Lambda
 functions use (:class:`sync.service.dynamo_state.DynamoState`), the events
-queue and its dead-letter queue, the CloudWatch alarms and the push key's
-rotation — instead of the local SQLite store, so there is one ledger, the
+queue and its dead-letter queue, the CloudWatch alarms and its keys' ages and
+rotations — instead of the local SQLite store, so there is one ledger, the
 service's. Resource names come from the stack's resources (logical ids as in
-``template.yaml``), never from a second setting.
+``template.yaml``), never from a second setting; every read of the stack goes
+through :class:`sync.aws.stack.StackReader`, so its errors read as doctor's do.
 """
 
 from __future__ import annotations
@@ -16,22 +17,30 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from sync.aws.stack import (
+    ALARM_TYPE,
+    DEAD_LETTER_ID,
+    QUEUE_ID,
+    STATE_TABLE_ID,
+    SecretRotation,
+    StackReader,
+    StackUnavailable,
+)
 from sync.config import Settings
-from sync.errors import ConfigError, RemoteError
+from sync.errors import ConfigError
 from sync.inventory.ports import StateStore
 from sync.plumbing.clock import Clock
 
 # logical ids in template.yaml
-STATE_TABLE = "StateTable"
-EVENTS_QUEUE = "EventsQueue"
-DEAD_LETTER_QUEUE = "EventsDeadLetterQueue"
+STATE_TABLE, EVENTS_QUEUE, DEAD_LETTER_QUEUE = STATE_TABLE_ID, QUEUE_ID, DEAD_LETTER_ID
 PUSH_KEY_SECRET = "PushKeySecret"  # noqa: S105 - a logical id, not a secret
-ALARM_TYPE = "AWS::CloudWatch::Alarm"
+# the stack's secrets by logical id -> the key's name in status (as in sync.jobs.key_ages)
+KEY_SECRETS = {"PushKeySecret": "push_key", "ShopifySecret": "shopify",
+               "ShopifyWebhookSecret": "shopify_webhook_secret",
+               "WarehouseSecret": "warehouse_api_key", "HubSpotSecret": "hubspot_token"}
 PEEK_LIMIT = 10  # SQS answers at most 10 messages a receive
 
-
-class StackUnavailable(RemoteError):
-    """The stack cannot be read (wrong name, region or credentials)."""
+__all__ = ["ALARM_TYPE", "DeployedService", "StackResources", "StackUnavailable", "open_service"]
 
 
 @dataclass(frozen=True)
@@ -63,60 +72,42 @@ class DeployedService:
     def __init__(self, settings: Settings, clock: Clock, *, session: Any = None) -> None:
         if not settings.service.stack:
             raise ConfigError("no stack: set [service] stack, HUBSHOP_STACK or --stack NAME")
-        if session is None:
-            import boto3
-
-            session = boto3.session.Session(region_name=settings.service.region)
-        self.session, self.clock, self.stack = session, clock, settings.service.stack
-        self._clients: dict[str, Any] = {}
+        self.aws = StackReader(settings.service.stack, session=session,
+                               region=settings.service.region)
+        self.session, self.clock, self.stack = self.aws.session, clock, settings.service.stack
         self.resources = self._resolve()
 
     @classmethod
-    def of(cls, resources: StackResources, clock: Clock, *, session: Any = None,
-           clients: dict[str, Any] | None = None) -> DeployedService:
-        """The service whose resources are already known: inside the stack, from a function's
-        environment (no CloudFormation call); ``clients`` are boto3 clients to share."""
-        if session is None:
-            import boto3
-
-            session = boto3.session.Session()
+    def from_resources(cls, resources: StackResources, clock: Clock, *,
+                       session: Any = None, region: str | None = None,
+                       clients: dict[str, Any] | None = None) -> DeployedService:
+        """The service whose resources are already known (no CloudFormation call), e.g.
+        from a function's environment inside the stack; ``clients`` are boto3 clients to
+        share with the caller's wiring."""
         service = cls.__new__(cls)
-        service.session, service.clock, service.stack = session, clock, resources.stack
-        service._clients = dict(clients or {})
+        service.aws = StackReader(resources.stack, session=session, region=region)
+        service.aws._clients.update(clients or {})
+        service.session, service.clock, service.stack = service.aws.session, clock, resources.stack
         service.resources = resources
         return service
 
     def client(self, service: str) -> Any:
-        if service not in self._clients:
-            self._clients[service] = self.session.client(service)
-        return self._clients[service]
+        return self.aws.client(service)
 
     # --- the stack -----------------------------------------------------------------
 
     def _resolve(self) -> StackResources:
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        try:
-            pages = self.client("cloudformation").get_paginator("list_stack_resources")
-            found = [r for page in pages.paginate(StackName=self.stack)
-                     for r in page["StackResourceSummaries"]]
-        except ClientError as exc:
-            raise StackUnavailable(f"stack {self.stack!r}: {_aws_words(exc)} (check the stack "
-                                   "name, AWS_REGION and the AWS credentials)") from None
-        except BotoCoreError as exc:
-            raise StackUnavailable(f"stack {self.stack!r}: {exc} (check AWS_REGION and the "
-                                   "AWS credentials)") from None
-        by_id = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in found}
+        by_id = self.aws.physical_ids()
         if STATE_TABLE not in by_id:
-            raise StackUnavailable(f"stack {self.stack!r} has no {STATE_TABLE}: is it hubshop's "
-                                   "inventory service (template.yaml)?")
+            raise StackUnavailable(f"stack {self.stack!r} in {self.aws.region} has no "
+                                   f"{STATE_TABLE}: is it hubshop's inventory service "
+                                   "(template.yaml)?")
         return StackResources(
             stack=self.stack, state_table=by_id[STATE_TABLE],
             events_queue_url=by_id.get(EVENTS_QUEUE),
             dead_letter_queue_url=by_id.get(DEAD_LETTER_QUEUE),
             push_key_secret=by_id.get(PUSH_KEY_SECRET),
-            alarms=tuple(sorted(r["PhysicalResourceId"] for r in found
-                                if r["ResourceType"] == ALARM_TYPE)))
+            alarms=tuple(self.aws.of_type(ALARM_TYPE)))
 
     # --- state ---------------------------------------------------------------------
 
@@ -138,10 +129,8 @@ class DeployedService:
         """
         if url is None:
             return None
-        attrs = self.client("sqs").get_queue_attributes(
-            QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages",
-                                          "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
-        depth = int(attrs.get("ApproximateNumberOfMessages", 0))
+        depths = self.aws.queue(url)
+        depth = depths.visible if depths else 0
         oldest = None
         if peek and depth:
             sent = [m.sent_at for m in self.dead_letters(PEEK_LIMIT) if m.sent_at]
@@ -150,17 +139,18 @@ class DeployedService:
                 oldest = int((self.clock.now() - first).total_seconds())
         elif depth:
             oldest = self._oldest_age(url)
-        return {"depth": depth, "in_flight": int(attrs.get(
-            "ApproximateNumberOfMessagesNotVisible", 0)), "oldest_age_seconds": oldest}
+        return {"depth": depth, "in_flight": depths.in_flight if depths else 0,
+                "oldest_age_seconds": oldest}
 
     def _oldest_age(self, url: str) -> int | None:
         name = url.rstrip("/").rsplit("/", 1)[-1]
         now = self.clock.now()
-        answer = self.client("cloudwatch").get_metric_statistics(
-            Namespace="AWS/SQS", MetricName="ApproximateAgeOfOldestMessage",
-            Dimensions=[{"Name": "QueueName", "Value": name}],
-            StartTime=datetime.fromtimestamp(now.timestamp() - 900, UTC), EndTime=now,
-            Period=300, Statistics=["Maximum"])
+        with self.aws.guard():
+            answer = self.client("cloudwatch").get_metric_statistics(
+                Namespace="AWS/SQS", MetricName="ApproximateAgeOfOldestMessage",
+                Dimensions=[{"Name": "QueueName", "Value": name}],
+                StartTime=datetime.fromtimestamp(now.timestamp() - 900, UTC), EndTime=now,
+                Period=300, Statistics=["Maximum"])
         points = sorted(answer.get("Datapoints", []), key=lambda p: p["Timestamp"])
         return int(points[-1]["Maximum"]) if points else None
 
@@ -172,9 +162,10 @@ class DeployedService:
         seen: dict[str, DeadLetter] = {}
         sqs = self.client("sqs")
         for _ in range(max(1, limit // PEEK_LIMIT + 1)):
-            answer = sqs.receive_message(
-                QueueUrl=url, MaxNumberOfMessages=min(PEEK_LIMIT, limit),
-                VisibilityTimeout=0, AttributeNames=["All"])
+            with self.aws.guard():
+                answer = sqs.receive_message(
+                    QueueUrl=url, MaxNumberOfMessages=min(PEEK_LIMIT, limit),
+                    VisibilityTimeout=0, AttributeNames=["All"])
             messages = answer.get("Messages", [])
             for message in messages:
                 seen.setdefault(message["MessageId"], _dead_letter(message))
@@ -196,16 +187,17 @@ class DeployedService:
         if dry_run:
             return len(self.dead_letters(limit))
         sqs, moved = self.client("sqs"), 0
-        while moved < limit:
-            answer = sqs.receive_message(QueueUrl=source, MaxNumberOfMessages=PEEK_LIMIT,
-                                         VisibilityTimeout=60)
-            messages = answer.get("Messages", [])
-            if not messages:
-                break
-            for message in messages:
-                sqs.send_message(QueueUrl=target, MessageBody=message["Body"])
-                sqs.delete_message(QueueUrl=source, ReceiptHandle=message["ReceiptHandle"])
-                moved += 1
+        with self.aws.guard():
+            while moved < limit:
+                answer = sqs.receive_message(QueueUrl=source, MaxNumberOfMessages=PEEK_LIMIT,
+                                             VisibilityTimeout=60)
+                messages = answer.get("Messages", [])
+                if not messages:
+                    break
+                for message in messages:
+                    sqs.send_message(QueueUrl=target, MessageBody=message["Body"])
+                    sqs.delete_message(QueueUrl=source, ReceiptHandle=message["ReceiptHandle"])
+                    moved += 1
         return moved
 
     def resume(self) -> int:
@@ -230,8 +222,9 @@ class DeployedService:
         for number, start in enumerate(range(0, len(records), RECORDS_PER_MESSAGE)):
             message = StockMessage(id=f"resume:{stamp}:{number}", source="resume",
                                    records=records[start:start + RECORDS_PER_MESSAGE])
-            self.client("sqs").send_message(QueueUrl=target,
-                                            MessageBody=json.dumps(encode(message)))
+            with self.aws.guard():
+                self.client("sqs").send_message(QueueUrl=target,
+                                                MessageBody=json.dumps(encode(message)))
         state.clear_pending()
         return len(records)
 
@@ -239,28 +232,34 @@ class DeployedService:
 
     def alarms(self) -> list[dict[str, str]]:
         """Each alarm of the stack: name, state (``OK``, ``ALARM``, ``INSUFFICIENT_DATA``)."""
-        cloudwatch = self.client("cloudwatch")
-        found = []
-        if self.resources.alarms:
-            found += cloudwatch.describe_alarms(
-                AlarmNames=list(self.resources.alarms)).get("MetricAlarms", [])
-        # alarms CloudFormation named itself start "<stack>-" (also where the stack's
-        # resource list leaves them out)
-        found += cloudwatch.describe_alarms(
-            AlarmNamePrefix=f"{self.stack}-").get("MetricAlarms", [])
-        unique = {a["AlarmName"]: a for a in found}
-        return [{"name": a["AlarmName"], "state": a["StateValue"],
-                 "reason": a.get("StateReason", "")} for _, a in sorted(unique.items())]
+        return self.aws.alarms()
 
-    def push_key(self) -> dict[str, str | None] | None:
+    def keys(self) -> dict[str, dict[str, Any]]:
+        """Each of the stack's keys: age, last and next rotation (never its value).
+
+        Keyed as :data:`KEY_SECRETS` names them; see :func:`key_view` for the fields.
+        """
+        now = self.clock.now()
+        secrets = self.aws.secrets()
+        return {name: key_view(self.aws.rotation(secrets[logical]), now)
+                for logical, name in KEY_SECRETS.items() if logical in secrets}
+
+    def push_key(self) -> dict[str, Any] | None:
         """The warehouse push key's last rotation and next rotation (never its value)."""
         if self.resources.push_key_secret is None:
             return None
-        info = self.client("secretsmanager").describe_secret(
-            SecretId=self.resources.push_key_secret)
-        last = info.get("LastRotatedDate") or info.get("CreatedDate")
-        return {"last_rotated": _iso(last), "next_rotation": _iso(info.get("NextRotationDate")),
-                "age_days": (self.clock.now() - last).days if last else None}
+        return key_view(self.aws.rotation(self.resources.push_key_secret), self.clock.now())
+
+
+def key_view(rotation: SecretRotation, now: datetime) -> dict[str, Any]:
+    """One of the stack's keys for status, in :func:`sync.jobs.key_ages.key_entry`'s shape."""
+    from sync.jobs.key_ages import key_entry
+
+    days = rotation.rotation_days
+    return key_entry(since=rotation.since, now=now, last_rotated=rotation.last_rotated,
+                     next_rotation=rotation.next_rotation, rotation_days=days,
+                     rotation=(f"every {days} days by Secrets Manager" if days else
+                               "not rotated automatically: put a new value in its secret"))
 
 
 def _dead_letter(message: dict[str, Any]) -> DeadLetter:
@@ -275,15 +274,6 @@ def _dead_letter(message: dict[str, Any]) -> DeadLetter:
         sent_at=(datetime.fromtimestamp(int(sent) / 1000, UTC).isoformat() if sent else None),
         receive_count=int(attrs.get("ApproximateReceiveCount", 0)),
         body=body if isinstance(body, dict) else {"raw": body})
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.astimezone(UTC).isoformat() if moment else None
-
-
-def _aws_words(exc: Any) -> str:
-    error = exc.response.get("Error", {})
-    return f"{error.get('Code', 'error')}: {error.get('Message', '')}".strip(": ")
 
 
 def open_service(settings: Settings, clock: Clock, *, session: Any = None) -> DeployedService:

@@ -18,7 +18,7 @@ from sync.config import Settings
 from sync.errors import HubshopError
 from sync.inventory import run as inventory
 from sync.inventory.report import StatusReport
-from sync.jobs.runs import last_runs
+from sync.jobs.runs import last_runs, latest_runs
 from sync.plumbing.clock import Clock
 
 JOBS = ("catalog", "inventory", "nightly", "theme")
@@ -29,11 +29,23 @@ def shop_status(settings: Settings, connect: Callable[[], sqlite3.Connection],
     """One object: for each job its last run, drift, pending work, dead letters, pause,
     key ages and next scheduled run (None where the job has no such thing or it is unknown)."""
     from sync.jobs.inventory import open_state
+    from sync.jobs.key_ages import by_job
 
-    local = last_runs(open_state(connect()))
-    view = {job: _blank(local[job]) for job in JOBS}
-    view["catalog"]["drift"] = _catalog_drift(settings, clock)
+    runs = last_runs(open_state(connect()))
+    if settings.service.stack:
+        # the stack's functions record their runs (the nightly's above all) in its table
+        from sync.jobs.stack import open_service
+
+        runs = latest_runs(runs, last_runs(open_service(settings, clock).state()))
+    view = {job: _blank(runs[job]) for job in JOBS}
+    drift = _catalog_drift(settings, clock)
+    stale = drift.pop("stale_draft", None)
+    view["catalog"]["drift"] = drift
+    if stale is not None:  # the draft holds changes the live table does not (--no-publish)
+        view["catalog"]["pending"] = {"unpublished_draft": stale}
     view["inventory"] = inventory_status(settings, connect, clock)
+    for job, keys in by_job(view["inventory"].pop("keys", None) or {}).items():
+        view[job]["keys"] = keys
     view["inventory"]["next_run"] = next_midnight(settings.inventory.timezone, clock.now())
     view["inventory"]["schedule"] = {"reconcile": f"00:00 {settings.inventory.timezone}",
                                      "poll_minutes": settings.inventory.poll_minutes}
@@ -43,7 +55,31 @@ def shop_status(settings: Settings, connect: Callable[[], sqlite3.Connection],
         view["nightly"]["next_run"] = next_midnight(settings.inventory.timezone, clock.now())
         view["nightly"]["schedule"] = {"import": f"00:00 {settings.inventory.timezone}",
                                        "feed": settings.imports.feed}
+        # the nightly's second step is a catalog sync
+        view["catalog"]["next_run"] = view["nightly"]["next_run"]
+        view["catalog"]["schedule"] = {"sync": "with the nightly"}
+    _switched_off(view, view["inventory"].get("schedules"))
     return view
+
+
+# the stack's schedules by the logical ids SAM gives them (function + event, template.yaml);
+# CloudFormation names each "<stack>-<logical id>-<suffix>"
+SCHEDULED = {"inventory": "schedulefunctionnightly", "nightly": "nightlyfunctionnightly"}
+
+
+def _switched_off(view: dict[str, dict[str, object]], schedules: object) -> None:
+    """A job whose stack schedule is disabled has no next run (catalog: with the nightly's)."""
+    if not isinstance(schedules, dict):
+        return
+    for job, logical in SCHEDULED.items():
+        states = [state for name, state in schedules.items() if logical in name.lower()]
+        if states and "ENABLED" not in states:
+            view[job]["next_run"] = None
+            schedule = view[job].get("schedule")
+            view[job]["schedule"] = {**(schedule if isinstance(schedule, dict) else {}),
+                                     "state": "DISABLED"}
+            if job == "nightly" and view["catalog"].get("schedule"):
+                view["catalog"]["next_run"] = None
 
 
 def _blank(last: dict[str, object] | None) -> dict[str, object]:
@@ -62,7 +98,8 @@ def _catalog_drift(settings: Settings, clock: Clock) -> dict[str, object]:
     counts = report.counts()
     return {"count": counts["created"] + counts["updated"] + counts["deleted"],
             "created": counts["created"], "updated": counts["updated"],
-            "deleted": counts["deleted"], "api_calls": counts["api_calls"]}
+            "deleted": counts["deleted"], "api_calls": counts["api_calls"],
+            "stale_draft": report.plan.stale_draft}
 
 
 def inventory_status(settings: Settings, connect: Callable[[], sqlite3.Connection],
@@ -71,7 +108,7 @@ def inventory_status(settings: Settings, connect: Callable[[], sqlite3.Connectio
     if settings.service.stack:
         return deployed_status(settings, clock)
     from sync.jobs.inventory import open_ports
-    from sync.jobs.key_ages import key_ages
+    from sync.jobs.key_ages import local_keys
 
     ports = open_ports(settings, connect(), clock)
     depths = serve_queue(settings, clock)
@@ -82,7 +119,7 @@ def inventory_status(settings: Settings, connect: Callable[[], sqlite3.Connectio
     return {**_report_view(report, last_runs(ports.state)["inventory"]),
             "where": "local", "dead_letters": dead,
             "serve_queue": depths.as_dict() if depths else None,
-            "keys": {"key_age_days": key_ages(settings, ports.state, clock.now())}}
+            "keys": local_keys(settings, ports.state, clock.now())}
 
 
 def serve_queue(settings: Settings, clock: Clock) -> object | None:
@@ -131,7 +168,7 @@ def deployed_status(settings: Settings, clock: Clock, *,
         view["drift"] = None
     view.update(where=f"stack {service.stack}", dead_letters=dlq,
                 queue=service.queue(service.resources.events_queue_url),
-                alarms=service.alarms(), keys={"push_key": service.push_key()})
+                alarms=service.alarms(), keys=service.keys(), schedules=service.aws.schedules())
     return view
 
 

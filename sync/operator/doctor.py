@@ -80,11 +80,22 @@ def run_probes(probes: Iterable[Probe]) -> DoctorReport:
             report.checks.extend(probe.run())
         except HubshopError as exc:
             report.checks.append(Check(probe.area, probe.name, FAIL, redact(_one_line(exc)),
-                                       probe.fix))
+                                       UNREACHABLE_FIX if _unreachable(exc) else probe.fix))
         except Exception as exc:  # noqa: BLE001 - the doctor reports, it never crashes
             detail = f"{type(exc).__name__}: {redact(_one_line(exc))}"
             report.checks.append(Check(probe.area, probe.name, FAIL, detail, probe.fix))
     return report
+
+
+UNREACHABLE_FIX = ("nothing answered: check the address (SHOPIFY_STORE, HUBSPOT_API_BASE, "
+                   "WAREHOUSE_URL), the network or proxy, and that the service is up")
+
+
+def _unreachable(exc: HubshopError) -> bool:
+    """The service never answered (so the probe's fix, about credentials, does not apply)."""
+    from sync.plumbing.retry import RetriesExhausted
+
+    return isinstance(exc, RetriesExhausted) and exc.last_reason.startswith("cannot reach")
 
 
 def _one_line(exc: BaseException) -> str:

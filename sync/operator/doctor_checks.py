@@ -115,9 +115,9 @@ def stack_checks(facts: Any) -> list[Check]:
     elif facts.dead_letters.visible:
         checks.append(Check(
             "aws", "dead-letter queue", FAIL, f"{facts.dead_letters.visible} dead letter(s)",
-            "read them (aws sqs receive-message --queue-url "
-            f"{facts.dead_letters.url}), fix the cause, then move them back with "
-            "aws sqs start-message-move-task (replaying is safe)"))
+            f"read them (hubshop --stack {facts.name} inventory dead-letters list), fix the "
+            f"cause, then move them back with hubshop --stack {facts.name} inventory "
+            "dead-letters retry (or aws sqs start-message-move-task; replaying is safe)"))
     else:
         checks.append(Check("aws", "dead-letter queue", OK, "empty"))
     nightly = {n: s for n, s in facts.schedules.items() if "nightly" in n.lower()}
@@ -133,7 +133,19 @@ def stack_checks(facts: Any) -> list[Check]:
         else:
             checks.append(Check("aws", f"schedule {name}", OK if enabled else INFO,
                                 state if enabled else f"{state} (the warehouse pushes instead)"))
+    checks.append(_alarms_check(getattr(facts, "alarms", [])))
     return checks
+
+
+def _alarms_check(alarms: list[dict[str, str]]) -> Check:
+    """The stack's CloudWatch alarms: a firing one fails, naming its reason."""
+    firing = [a for a in alarms if a.get("state") == "ALARM"]
+    if not firing:
+        return Check("aws", "alarms", OK, f"{len(alarms)} alarm(s), none firing")
+    named = "; ".join(f"{a['name']}: {a.get('reason') or 'ALARM'}" for a in firing)
+    return Check("aws", "alarms", FAIL, f"{len(firing)} of {len(alarms)} firing — {named}",
+                 "hubshop status shows the service's queues, dead letters and drift; fix the "
+                 "cause and the alarm clears itself")
 
 
 def feature_settings_checks(settings: Any) -> list[Check]:

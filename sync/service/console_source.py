@@ -147,8 +147,8 @@ def deployed_service(wiring: AwsWiring) -> DeployedService:
         state_table=wiring.need(E.STATE_TABLE),
         events_queue_url=env.get(E.EVENTS_QUEUE_URL) or None,
         dead_letter_queue_url=env.get(E.DEAD_LETTER_QUEUE_URL) or None)
-    return DeployedService.of(resources, wiring.clock,
-                              clients={"dynamodb": wiring.dynamodb, "sqs": wiring.sqs})
+    return DeployedService.from_resources(resources, wiring.clock,
+                                          clients={"dynamodb": wiring.dynamodb, "sqs": wiring.sqs})
 
 
 def session_keys(settings: Any) -> SessionKeys:
