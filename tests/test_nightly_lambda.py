@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +77,28 @@ def test_the_handler_imports_syncs_and_hands_the_reconcile_over(aws, shopify_fak
     assert shopify_fake.shop.get_product("trail-cap-2").title == "Trail Cap 2"
     assert {s["name"]: s for s in again["steps"]}["import"]["counts"]["unchanged"] == 3
     assert result["api_calls"]["shopify"] > 0
+
+
+def test_every_step_records_its_run_where_the_nightly_does(aws, tmp_path):
+    # given the state table the stack's status reads
+    from sync.jobs.runs import last_runs
+    from sync.service.dynamo_state import DynamoState
+
+    handler, _ = aws
+    # when the nightly runs in AWS
+    handler.handler({"kind": "nightly"}, LambdaContext())
+    # then the catalog's and the import's runs are in DynamoDB beside the nightly's,
+    # and nothing went to the function's throwaway SQLite file
+    state = DynamoState(os.environ[E.STATE_TABLE], client=aws_client("dynamodb"))
+    kinds = [run["kind"] for run in state.runs(20)]
+    assert {"nightly", "catalog_sync", "products_import"} <= set(kinds)
+    assert last_runs(state)["catalog"]["kind"] == "catalog_sync"
+    local = tmp_path / "home" / "hubshop.sqlite3"  # the local HubDB stand-in's file here
+    if local.exists():
+        from sync.local.db import connect
+        from sync.local.ledger import SqliteState
+
+        assert SqliteState(connect(local)).runs(20) == []
 
 
 def test_a_refused_feed_fails_the_invocation_so_the_alarm_fires(aws, tmp_path):

@@ -93,6 +93,19 @@ def test_the_poll_applies_only_what_changed_since_the_last_poll(world: World) ->
     assert state.flag(POLLED_FLAG) == world.clock.now().isoformat()
 
 
+def test_the_scheduled_reconcile_records_its_run_in_dynamodb(scheduled: Any,
+                                                             world: World) -> None:
+    # given the stack's state table
+    from sync.jobs.runs import last_runs
+
+    # when the scheduler's nightly reconcile runs
+    scheduled("scheduler_nightly_reconcile")
+    # then the inventory's last run, as hubshop --stack status reads it, is that reconcile
+    state = DynamoState("hubshop-state", client=world.dynamodb, clock=world.clock)
+    run = last_runs(state)["inventory"]
+    assert run is not None and run["kind"] == "reconcile" and run["counts"]["written"] == 2
+
+
 def test_the_nightly_run_reports_the_dead_letter_depth(
     scheduled: Any, world: World, capsys: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture

@@ -57,6 +57,20 @@ def test_marked_products_get_their_rows_and_the_marks_are_used_up(
                             target=table, clock=world.clock) == {"products": 0}
 
 
+def test_the_refresh_records_its_catalog_run_in_the_state_store(
+    world: World, table: LocalProductTable, tmp_path: Path
+) -> None:
+    # given a marked product, and the stack's state table the status reads
+    state = DynamoState("hubshop-state", client=world.dynamodb, clock=world.clock)
+    state.mark_products([p.id for p in world.shop.list_products()][:1])
+    # when the function runs
+    refresh_products(state, load_settings(env={}, cwd=tmp_path),
+                     source=LocalSource(world.shop), target=table, clock=world.clock)
+    # then its catalog sync is the catalog's last run in DynamoDB
+    [run] = [r for r in state.runs(10) if r["kind"] == "catalog_sync"]
+    assert run["result"] == "ok" and run["counts"]["created"] == 1
+
+
 def test_a_failed_sync_puts_the_marks_back(world: World, tmp_path: Path) -> None:
     # given a marked product and a HubDB that fails
     state = DynamoState("hubshop-state", client=world.dynamodb, clock=world.clock)

@@ -105,6 +105,29 @@ def test_alarms_go_to_the_sns_topic(template: dict[str, Any]) -> None:
         assert props["AlarmActions"] == [{"Ref": "AlarmTopic"}]
 
 
+def test_every_function_has_an_errors_alarm(template: dict[str, Any]) -> None:
+    # given the Lambda Errors alarms and the functions they watch
+    watched = {d["Value"]["Ref"] for r in template["Resources"].values()
+               if r["Type"] == "AWS::CloudWatch::Alarm"
+               and r["Properties"]["Namespace"] == "AWS/Lambda"
+               and r["Properties"]["MetricName"] == "Errors"
+               for d in r["Properties"]["Dimensions"] if d["Name"] == "FunctionName"}
+    # then no function fails unheard (the console's page included)
+    assert watched == set(functions_of(template))
+
+
+def test_functions_that_record_runs_may_write_run_items(template: dict[str, Any]) -> None:
+    # given the site-freshness function, whose catalog syncs hubshop status shows
+    function = functions_of(template)["SiteRefreshFunction"]
+    statements = [s for p in function["Policies"] if isinstance(p, dict)
+                  for s in p.get("Statement", [])]
+    (state,) = [s for s in statements if s["Resource"] == {"GetAtt": "StateTable.Arn"}]
+    # then it may put "run" items as well as take its "product" marks
+    assert "dynamodb:PutItem" in state["Action"]
+    keys = state["Condition"]["ForAllValues:StringEquals"]["dynamodb:LeadingKeys"]
+    assert set(keys) == {"product", "run"}
+
+
 def test_the_two_functions_ship_separate_packages(template: dict[str, Any]) -> None:
     # the inventory functions use the global CodeUri; the site function has its own
     assert template["Globals"]["Function"]["CodeUri"] == "build/lambda/inventory"

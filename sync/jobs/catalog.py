@@ -189,6 +189,7 @@ def sync_catalog(
     clock: Clock = SYSTEM_CLOCK,
     show_progress: bool | None = False,
     publish: bool = True,
+    runs: StateStore | None = None,
 ) -> SyncReport:
     """Open the source and target ``settings`` and the arguments name, then run the sync.
 
@@ -201,6 +202,9 @@ def sync_catalog(
         rebuild_text: sanitise every description anew (see :func:`run_sync`).
         dry_run: plan only.
         publish: False leaves the changes in the draft.
+        runs: the state store the run is recorded in (default: the local store). A
+            Lambda passes the stack's DynamoDB state: its SQLite file is thrown away,
+            and ``hubshop --stack NAME status`` reads the stack's.
 
     Raises:
         MissingCredentials, UnknownKind, InputError, CatalogWriteError.
@@ -218,7 +222,7 @@ def sync_catalog(
         else:
             writer, target_name = open_target(target, settings, name, clock=clock,
                                               connection=conn)
-        with recorded_run(_run_log(conn), "catalog_sync", clock, dry_run=dry_run) as run:
+        with recorded_run(runs or _run_log(conn), "catalog_sync", clock, dry_run=dry_run) as run:
             report = run_sync(reader, writer, settings.catalog, target=target_name, table=name,
                               products=products, since=since, rebuild_text=rebuild_text,
                               dry_run=dry_run, clock=clock, show_progress=show_progress,

@@ -216,7 +216,8 @@ def default_steps(settings: Settings, *, conn: sqlite3.Connection, clock: Clock,
     def do_catalog() -> StepResult:
         from sync.jobs.catalog import sync_catalog
 
-        report = sync_catalog(settings, dry_run=dry_run, clock=clock, show_progress=False)
+        report = sync_catalog(settings, dry_run=dry_run, clock=clock, show_progress=False,
+                              runs=state)
         counts = report.counts()
         line = (f"{counts['created']} created, {counts['updated']} updated, "
                 f"{counts['deleted']} deleted, {counts['unchanged']} unchanged")

@@ -26,6 +26,8 @@ class ProductMarks(Protocol):
 
     def mark_products(self, product_ids: list[str]) -> None: ...
 
+    def record_run(self, summary: dict[str, object]) -> None: ...
+
 
 def refresh_products(
     marks: ProductMarks,
@@ -39,7 +41,9 @@ def refresh_products(
     """Sync the HubDB rows of the marked products; returns the sync's counts.
 
     Args:
-        marks: where the inventory side marks products (DynamoDB or SQLite state).
+        marks: where the inventory side marks products (DynamoDB or SQLite state);
+            the catalog sync's run is recorded there too (the function's own
+            SQLite file would be thrown away with it).
         settings: hubshop Settings (Shopify and HubSpot credentials, ``[catalog]``).
         source / target: as :func:`sync.jobs.catalog.sync_catalog` takes them
             (default: Shopify and HubDB when configured, else the local stand-ins).
@@ -54,7 +58,8 @@ def refresh_products(
     if later:
         marks.mark_products(later)
     try:
-        report = sync_catalog(settings, source=source, target=target, products=now, clock=clock)
+        report = sync_catalog(settings, source=source, target=target, products=now, clock=clock,
+                              runs=marks)
     except Exception:
         marks.mark_products(now)  # nothing lost: the next run tries these again
         log.exception("site refresh failed; %d product(s) marked again", len(now))
