@@ -252,6 +252,40 @@ def test_status_shows_the_runs_the_stacks_functions_recorded(stack: dict[str, An
     assert view["catalog"]["next_run"] == view["nightly"]["next_run"]
 
 
+def test_status_against_a_stack_reads_it_within_its_call_budget(
+        stack: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    # given every AWS call counted, by service and operation
+    from collections import Counter
+
+    from botocore.client import BaseClient
+
+    calls: Counter[str] = Counter()
+    real = BaseClient._make_api_call
+
+    def counted(client: Any, operation: str, params: Any) -> Any:
+        calls[f"{client.meta.service_model.service_name}:{operation}"] += 1
+        return real(client, operation, params)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", counted)
+    # when
+    result = _cli("status", "--json")
+    # then the stack's resources are listed once, and the whole view costs a fixed budget
+    assert result.exit_code == 0, result.output
+    cloudformation = {k: v for k, v in calls.items() if k.startswith("cloudformation:")}
+    assert cloudformation == {"cloudformation:ListStackResources": 1}, dict(calls)
+    assert dict(calls) == STATUS_CALL_BUDGET
+
+
+# hubshop --stack NAME status --json over a stack with no keys, schedules or runs; DynamoDB:
+# the runs (every job's, then the inventory's), the ledger's 8 shards, the pending queue
+# and the paused flag (drift needs Shopify settings: not read here)
+STATUS_CALL_BUDGET = {
+    "cloudformation:ListStackResources": 1, "dynamodb:Query": 11, "dynamodb:GetItem": 1,
+    "sqs:GetQueueAttributes": 2, "cloudwatch:DescribeAlarms": 1,
+    "secretsmanager:ListSecrets": 1, "scheduler:ListSchedules": 1,
+}
+
+
 def test_a_service_whose_resources_are_known_makes_no_cloudformation_call(
         stack: dict[str, Any]) -> None:
     # given the resources as a function inside the stack knows them

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sync.config import Settings
@@ -20,6 +21,9 @@ from sync.inventory import run as inventory
 from sync.inventory.report import StatusReport
 from sync.jobs.runs import last_runs, latest_runs
 from sync.plumbing.clock import Clock
+
+if TYPE_CHECKING:
+    from sync.jobs.stack import DeployedService
 
 JOBS = ("catalog", "inventory", "nightly", "theme")
 
@@ -32,18 +36,21 @@ def shop_status(settings: Settings, connect: Callable[[], sqlite3.Connection],
     from sync.jobs.key_ages import by_job
 
     runs = last_runs(open_state(connect()))
+    service = None
     if settings.service.stack:
-        # the stack's functions record their runs (the nightly's above all) in its table
+        # the stack's functions record their runs (the nightly's above all) in its table;
+        # the service is opened once (one listing of the stack's resources) for the view
         from sync.jobs.stack import open_service
 
-        runs = latest_runs(runs, last_runs(open_service(settings, clock).state()))
+        service = open_service(settings, clock)
+        runs = latest_runs(runs, last_runs(service.state()))
     view = {job: _blank(runs[job]) for job in JOBS}
     drift = _catalog_drift(settings, clock)
     stale = drift.pop("stale_draft", None)
     view["catalog"]["drift"] = drift
     if stale is not None:  # the draft holds changes the live table does not (--no-publish)
         view["catalog"]["pending"] = {"unpublished_draft": stale}
-    view["inventory"] = inventory_status(settings, connect, clock)
+    view["inventory"] = inventory_status(settings, connect, clock, service=service)
     for job, keys in by_job(view["inventory"].pop("keys", None) or {}).items():
         view[job]["keys"] = keys
     view["inventory"]["next_run"] = next_midnight(settings.inventory.timezone, clock.now())
@@ -103,10 +110,15 @@ def _catalog_drift(settings: Settings, clock: Clock) -> dict[str, object]:
 
 
 def inventory_status(settings: Settings, connect: Callable[[], sqlite3.Connection],
-                     clock: Clock) -> dict[str, object]:
-    """The inventory job's state: the deployed service's with a stack, else the local store's."""
+                     clock: Clock, *, service: DeployedService | None = None
+                     ) -> dict[str, object]:
+    """The inventory job's state: the deployed service's with a stack, else the local store's.
+
+    ``service``: the stack's service when the caller opened it already (each opening
+    lists the stack's resources again).
+    """
     if settings.service.stack:
-        return deployed_status(settings, clock)
+        return deployed_status(settings, clock, service=service)
     from sync.jobs.inventory import open_ports
     from sync.jobs.key_ages import local_keys
 
@@ -136,8 +148,8 @@ def serve_queue(settings: Settings, clock: Clock) -> object | None:
         queue.close()
 
 
-def deployed_status(settings: Settings, clock: Clock, *,
-                    session: object = None) -> dict[str, object]:
+def deployed_status(settings: Settings, clock: Clock, *, session: object = None,
+                    service: DeployedService | None = None) -> dict[str, object]:
     """The deployed service: its state table, queues, alarms and push key.
 
     Drift needs Shopify and the warehouse: it is computed (a dry run over the
@@ -145,7 +157,7 @@ def deployed_status(settings: Settings, clock: Clock, *,
     """
     from sync.jobs.stack import open_service
 
-    service = open_service(settings, clock, session=session)
+    service = service or open_service(settings, clock, session=session)
     state = service.state()
     report = None
     if settings.shopify.configured:
