@@ -259,8 +259,19 @@ TEMPLATE = {
         "WebhookUrl": {"Value": "https://abc.execute-api.eu-west-1.amazonaws.com/webhooks/shopify"},
         "StockPushUrl": {"Value": "https://abc.execute-api.eu-west-1.amazonaws.com/warehouse/stock"},
         "DeadLetterQueueUrl": {"Value": {"Ref": "EventsDeadLetterQueue"}},
+        "ConsoleUrl": {"Value": "https://abc.execute-api.eu-west-1.amazonaws.com/console"},
     },
 }
+APP_KEYS = {"access_token": "shpat_x", "client_id": "id-1", "client_secret": "shpss_never_shown"}
+
+
+def _shopify_secret(session: Any, stack: str, fields: dict[str, str]) -> str:
+    """The stack's Shopify secret as CloudFormation makes it (tagged; moto's CloudFormation
+    makes no secrets, so the test puts it as the stack would)."""
+    return session.client("secretsmanager").create_secret(
+        Name=f"{stack}-ShopifySecret-AbC123", SecretString=json.dumps(fields),
+        Tags=[{"Key": "aws:cloudformation:stack-name", "Value": stack},
+              {"Key": "aws:cloudformation:logical-id", "Value": "ShopifySecret"}])["ARN"]
 
 
 @pytest.fixture
@@ -279,6 +290,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
                 FlexibleTimeWindow={"Mode": "OFF"},
                 Target={"Arn": f"arn:aws:lambda:{REGION}:123456789012:function:x",
                         "RoleArn": "arn:aws:iam::123456789012:role/x"})
+        _shopify_secret(session, "hubshop", APP_KEYS)
         yield session
 
 
@@ -289,7 +301,39 @@ def test_a_healthy_stack_passes(aws: Any, tmp_path: Path) -> None:
     assert _check(report, "aws", "dead-letter queue").detail == "empty"
     assert _check(report, "aws", "schedule hubshop-Nightly").status == OK
     assert _check(report, "aws", "schedule hubshop-Poll").status == INFO
+    assert _check(report, "aws", "console").status == OK
     assert report.ok, report.lines()
+
+
+def test_a_console_without_its_url_or_app_keys_is_named_with_the_fix(aws: Any,
+                                                                      tmp_path: Path) -> None:
+    # given a stack deployed before the console (no ConsoleUrl output), whose Shopify
+    # secret holds only the access token
+    template = {**TEMPLATE, "Outputs": {k: v for k, v in TEMPLATE["Outputs"].items()
+                                        if k != "ConsoleUrl"}}
+    aws.client("cloudformation").create_stack(StackName="older", TemplateBody=json.dumps(
+        template))
+    arn = _shopify_secret(aws, "older", {"access_token": "shpat_secret_value"})
+    # when
+    report = run_probes(doctor_probes(_settings(tmp_path), stack="older", aws_session=aws))
+    # then the missing output and the missing app keys each fail with their fix
+    outputs = _check(report, "aws", "stack outputs")
+    assert outputs.status == FAIL and "ConsoleUrl" in outputs.detail
+    console = _check(report, "aws", "console")
+    assert console.status == FAIL
+    assert "client_id" in console.detail and "client_secret" in console.detail
+    assert arn in console.fix and "put-secret-value" in console.fix
+    assert "shpat_secret_value" not in json.dumps(report.as_dict())  # values never shown
+
+
+def test_a_stack_without_a_shopify_secret_fails_the_console_check(aws: Any,
+                                                                  tmp_path: Path) -> None:
+    aws.client("cloudformation").create_stack(StackName="bare",
+                                              TemplateBody=json.dumps(TEMPLATE))
+    report = run_probes(doctor_probes(_settings(tmp_path), stack="bare", aws_session=aws))
+    console = _check(report, "aws", "console")
+    assert console.status == FAIL and "ShopifySecret" in console.detail
+    assert "deploy" in console.fix
 
 
 def test_dead_letters_and_a_disabled_nightly_schedule_fail(aws: Any, tmp_path: Path) -> None:

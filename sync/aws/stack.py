@@ -23,6 +23,7 @@ from sync.errors import ConfigError, RemoteError
 STATE_TABLE_ID = "StateTable"
 QUEUE_ID = "EventsQueue"
 DEAD_LETTER_ID = "EventsDeadLetterQueue"
+SHOPIFY_SECRET_ID = "ShopifySecret"  # noqa: S105 - a logical id, not a secret
 SCHEDULE_TYPE = "AWS::Scheduler::Schedule"
 ALARM_TYPE = "AWS::CloudWatch::Alarm"
 SECRET_TYPE = "AWS::SecretsManager::Secret"  # noqa: S105 - a resource type, not a secret
@@ -72,6 +73,9 @@ class StackFacts:
     dead_letters: Queue | None = None
     schedules: dict[str, str] = field(default_factory=dict)
     alarms: list[dict[str, str]] = field(default_factory=list)
+    shopify_secret: str | None = None  # its ARN (None: the stack has none)
+    shopify_secret_fields: frozenset[str] | None = None  # filled-in fields (None: unread)
+    shopify_secret_error: str | None = None  # why the fields could not be read
 
 
 class StackReader:
@@ -226,6 +230,21 @@ class StackReader:
                     found.setdefault(tags[LOGICAL_ID_TAG], secret["ARN"])
         return found
 
+    def secret_fields(self, secret_id: str) -> frozenset[str]:
+        """The names of a JSON secret's filled-in fields; the values are dropped unread
+        (what the doctor needs to know is which keys the functions will find)."""
+        import json
+
+        with self.guard():
+            text = self.client("secretsmanager").get_secret_value(
+                SecretId=secret_id).get("SecretString") or ""
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return frozenset()
+        return frozenset(k for k, v in data.items() if v) if isinstance(data, dict) \
+            else frozenset()
+
     def rotation(self, secret_id: str) -> SecretRotation:
         """The secret's dates and rotation rule, read without its value."""
         manager = self.client("secretsmanager")
@@ -270,9 +289,16 @@ def read_stack(name: str, *, session: Any = None, region: str | None = None) -> 
     """
     stack = StackReader(name, session=session, region=region)
     outputs, resources = stack.outputs(), stack.physical_ids()
-    return StackFacts(
+    facts = StackFacts(
         name=name, region=stack.region, status=stack.status, outputs=outputs,
         resources=resources, queue=stack.queue(resources.get(QUEUE_ID)),
         dead_letters=stack.queue(outputs.get("DeadLetterQueueUrl")
                                  or resources.get(DEAD_LETTER_ID)),
         schedules=stack.schedules(), alarms=stack.alarms())
+    facts.shopify_secret = stack.secrets().get(SHOPIFY_SECRET_ID)
+    if facts.shopify_secret:
+        try:  # the operator may list the stack yet not read its secrets: a finding, not a stop
+            facts.shopify_secret_fields = stack.secret_fields(facts.shopify_secret)
+        except (ConfigError, RemoteError) as exc:
+            facts.shopify_secret_error = str(exc)
+    return facts

@@ -6,13 +6,17 @@ Nothing here opens a connection; ``sync/jobs/doctor.py`` hands in adapters
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any, Protocol
 
 from sync.operator.doctor import FAIL, INFO, OK, Check
 from sync.operator.scopes import HUBSPOT_FEATURE_SCOPES, SHOPIFY_FEATURE_SCOPES, missing_scopes
 
-STACK_OUTPUTS = ("WebhookUrl", "StockPushUrl", "DeadLetterQueueUrl")
+STACK_OUTPUTS = ("WebhookUrl", "StockPushUrl", "DeadLetterQueueUrl", "ConsoleUrl")
+# what the console function needs in the stack's Shopify secret: App Bridge signs session
+# tokens with the app's client secret, for the client id as audience
+CONSOLE_SECRET_FIELDS = ("client_id", "client_secret")
 
 
 class HubSpotFacts(Protocol):
@@ -134,7 +138,35 @@ def stack_checks(facts: Any) -> list[Check]:
             checks.append(Check("aws", f"schedule {name}", OK if enabled else INFO,
                                 state if enabled else f"{state} (the warehouse pushes instead)"))
     checks.append(_alarms_check(getattr(facts, "alarms", [])))
+    checks.append(console_check(facts, redeploy))
     return checks
+
+
+def console_check(facts: Any, redeploy: str) -> Check:
+    """The app's page works: its URL is an output, and the Shopify secret holds the app's
+    client id and secret (without them no session token can be verified: every page 401s)."""
+    secret = getattr(facts, "shopify_secret", None)
+    if not secret:
+        return Check("aws", "console", FAIL, "the stack has no ShopifySecret", redeploy)
+    fields = getattr(facts, "shopify_secret_fields", None)
+    if fields is None:
+        return Check("aws", "console", INFO,
+                     f"could not read the Shopify secret: {facts.shopify_secret_error}; the "
+                     f"console needs {' and '.join(CONSOLE_SECRET_FIELDS)} in it",
+                     "")
+    missing = [f for f in CONSOLE_SECRET_FIELDS if f not in fields]
+    url = facts.outputs.get("ConsoleUrl")
+    if missing:
+        shape = {**dict.fromkeys(sorted(fields), "…"), **dict.fromkeys(CONSOLE_SECRET_FIELDS, "…")}
+        return Check(
+            "aws", "console", FAIL,
+            f"the Shopify secret lacks {', '.join(missing)}: session tokens cannot be "
+            "verified, so the app's page answers 401",
+            "put the app's client id and secret (Dev Dashboard > the app > Settings) in it, "
+            f"keeping its other fields: aws secretsmanager put-secret-value --secret-id "
+            f"{secret} --secret-string '{json.dumps(shape, ensure_ascii=False)}'")
+    return Check("aws", "console", OK, f"{url or 'the page'}: the app's client id and secret "
+                 "are in the Shopify secret")
 
 
 def _alarms_check(alarms: list[dict[str, str]]) -> Check:
