@@ -24,6 +24,7 @@ from tests.fakes.hubspot_source_code import add_source_code_routes
 
 REGION = "eu-west-1"
 WEBHOOK_URL = "https://abc123.execute-api.eu-west-1.amazonaws.com/webhooks/shopify"
+CONSOLE_URL = "https://abc123.execute-api.eu-west-1.amazonaws.com/console"
 
 
 class Commands:
@@ -48,7 +49,7 @@ def test_a_dry_run_on_the_embedded_default_says_what_is_left() -> None:
     # then
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["dry_run"] is True and data["ok"] is True
+    assert data["dry_run"] is True and data["ok"] is True and data["app_url"] is None
     assert {s["name"]: s["status"] for s in data["steps"]} == {
         "theme": LEFT, "products table": WOULD, "AWS stack": LEFT, "webhooks": LEFT}
     assert any(c.startswith("sam deploy --stack-name hubshop") for c in data["left"])
@@ -88,7 +89,8 @@ def live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         w.source_code = add_source_code_routes(w.hubdb)
         w.aws = boto3.session.Session(region_name=REGION)
         template = {"Resources": {"Q": {"Type": "AWS::SQS::Queue", "Properties": {}}},
-                    "Outputs": {"WebhookUrl": {"Value": WEBHOOK_URL}}}
+                    "Outputs": {"WebhookUrl": {"Value": WEBHOOK_URL},
+                                "ConsoleUrl": {"Value": CONSOLE_URL}}}
         w.aws.client("cloudformation").create_stack(StackName="hubshop",
                                                     TemplateBody=json.dumps(template))
         yield w
@@ -115,6 +117,12 @@ def test_a_full_deploy_does_every_step_and_a_second_changes_nothing(live: Any) -
     second = run_deploy(live.settings, clock=live.clock, run_command=commands,
                         which=lambda _: "/usr/local/bin/sam", aws_session=live.aws)
     steps = {s.name: s for s in second.steps}
+    # and the app's URL is information, not a step left: the second deploy leaves nothing
+    for report in (first, second):
+        assert report.app_url == CONSOLE_URL and report.as_dict()["app_url"] == CONSOLE_URL
+        assert report.as_dict()["left"] == []
+        assert any(CONSOLE_URL in line and "App URL" in line for line in report.lines())
+    assert second.lines()[-1] == "Nothing left to do."
     assert steps["theme"].counts["uploaded"] == 0
     assert steps["products table"].counts["created"] == 0
     assert steps["webhooks"].counts == {"created": 0, "existing": len(WEBHOOK_TOPICS)}
@@ -144,6 +152,7 @@ def test_a_dry_run_against_live_services_writes_nothing(live: Any) -> None:
     assert commands.ran == [] and live.source_code.files.get("published", {}) == {}
     assert live.shopify.state.webhooks == {}
     assert report.as_dict()["dry_run"] is True
+    assert report.app_url is None  # a dry run reads no stack outputs
 
 
 def test_without_sam_the_commands_are_printed_and_a_failing_sam_is_named(live: Any) -> None:

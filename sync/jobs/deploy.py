@@ -27,12 +27,13 @@ def run_deploy(settings: Settings, *, stack: str = "hubshop", dry_run: bool = Fa
     from sync.operator.deploy import DeployReport
 
     report = DeployReport(dry_run=dry_run, stack=stack)
+    outputs = StackOutputs(stack, aws_session)
     steps = (
         lambda: _theme_step(settings, dry_run, theme_env, clock),
         lambda: _table_step(settings, dry_run, clock),
         lambda: _stack_step(settings, stack, dry_run, run_command or subprocess.run,
                             which or shutil.which),
-        lambda: _webhooks_step(settings, stack, dry_run, clock, aws_session),
+        lambda: _webhooks_step(settings, dry_run, clock, outputs),
     )
     with ExitStack() as stack_of_files, recorded_run(
             _run_log(_LazyConnection(settings, stack_of_files)), "deploy", clock,
@@ -49,6 +50,8 @@ def run_deploy(settings: Settings, *, stack: str = "hubshop", dry_run: bool = Fa
                 text = (str(exc) if isinstance(exc, HubshopError)
                         else f"{type(exc).__name__}: {exc}")
                 report.steps.append(Step(name, FAILED, redact(" ".join(text.split()))[:600]))
+        if not dry_run and settings.shopify.store:  # a stack needs the store (ShopDomain)
+            report.app_url = outputs.get("ConsoleUrl")
         statuses = [s.status for s in report.steps]
         run.counts = {status: statuses.count(status) for status in sorted(set(statuses))}
         run.extra = {"stack": stack, "steps": {s.name: s.status for s in report.steps},
@@ -130,23 +133,56 @@ def _stack_step(settings: Settings, stack: str, dry_run: bool, run_command: Any,
                 "credentials in its secrets (sync/service/README.md, 'Deploying to AWS')")
 
 
-def _webhooks_step(settings: Settings, stack: str, dry_run: bool, clock: Clock,
-                   session: Any) -> Any:
+class StackOutputs:
+    """The stack's outputs, read once (one ``DescribeStacks``) when a step first needs one,
+    after ``sam deploy`` ran; an unreadable stack is remembered as such."""
+
+    def __init__(self, stack: str, session: Any) -> None:
+        self.stack, self.session = stack, session
+        self._outputs: dict[str, str] | None = None
+        self._error: Exception | None = None
+
+    def read(self) -> dict[str, str]:
+        """Every output. Raises the reader's ConfigError/RemoteError (no stack, no access)."""
+        if self._error is not None:
+            raise self._error
+        if self._outputs is None:
+            from sync.aws.stack import StackReader
+            from sync.errors import HubshopError
+
+            try:
+                self._outputs = StackReader(self.stack, session=self.session).outputs()
+            except HubshopError as exc:
+                self._error = exc
+                raise
+        return self._outputs
+
+    def get(self, name: str) -> str | None:
+        """One output, or None when the stack or the output is not there."""
+        from sync.errors import HubshopError
+
+        try:
+            return self.read().get(name)
+        except HubshopError:
+            return None
+
+
+def _webhooks_step(settings: Settings, dry_run: bool, clock: Clock,
+                   outputs: StackOutputs) -> Any:
     from sync.operator.deploy import DONE, LEFT, WOULD, Step
 
     later = ["hubshop webhooks subscribe --address <the stack's WebhookUrl output>"]
     if not settings.shopify.configured:
         return Step("webhooks", LEFT, "to subscribe, set " + ", ".join(settings.shopify.missing()),
                     later)
-    from sync.aws.stack import read_stack
     from sync.errors import HubshopError
 
     try:
-        address = read_stack(stack, session=session).outputs.get("WebhookUrl")
+        address = outputs.read().get("WebhookUrl")
     except HubshopError as exc:
         return Step("webhooks", LEFT, f"the stack's WebhookUrl is not known yet ({exc})", later)
     if not address:
-        return Step("webhooks", LEFT, f"stack {stack} has no WebhookUrl output", later)
+        return Step("webhooks", LEFT, f"stack {outputs.stack} has no WebhookUrl output", later)
     from sync.inventory.events import WEBHOOK_TOPICS
     from sync.shopify.client import ShopifyClient
     from sync.shopify.webhooks import subscribe

@@ -40,6 +40,7 @@ class DeployReport:
     dry_run: bool
     stack: str
     steps: list[Step] = field(default_factory=list)
+    app_url: str | None = None  # the stack's ConsoleUrl: the app's URL in its settings
 
     @property
     def ok(self) -> bool:
@@ -48,7 +49,8 @@ class DeployReport:
     def as_dict(self) -> dict[str, Any]:
         return {"dry_run": self.dry_run, "stack": self.stack, "ok": self.ok,
                 "steps": [asdict(s) for s in self.steps],
-                "left": [c for s in self.steps if s.status == LEFT for c in s.commands]}
+                "left": [c for s in self.steps if s.status == LEFT for c in s.commands],
+                "app_url": self.app_url}
 
     def lines(self) -> list[str]:
         marks = {DONE: "done", WOULD: "would", SKIPPED: "skip", LEFT: "left", FAILED: "FAIL"}
@@ -56,6 +58,9 @@ class DeployReport:
         for step in self.steps:
             out.append(f"{marks.get(step.status, step.status):<5} {step.name}: {step.detail}")
             out += [f"        $ {c}" for c in step.commands]
+        if self.app_url:  # information, not a step: it is set once in the Dev Dashboard
+            out.append(f"App URL (the app's settings in the Dev Dashboard, embedded): "
+                       f"{self.app_url}")
         left = [s for s in self.steps if s.status in (LEFT, FAILED)]
         if self.dry_run:
             out.append("Dry run: nothing was changed.")
