@@ -313,3 +313,22 @@ def test_an_order_seen_by_the_reconcile_marks_the_product(world):
     # then the site still learns the total moved
     assert report.written == 0
     assert report.products == [_product_of(world, "TEE-L")]
+
+
+def test_the_state_alone_tells_pause_pending_offsets_and_the_last_run():
+    # given a paused state with an offset, an unconfirmed write, a queued record and a run
+    from sync.inventory.memory_state import MemoryState
+    from sync.inventory.ports import LedgerEntry, StockRecord
+
+    state = MemoryState()
+    state.put([LedgerEntry("TEE-S", "main", offset=2), LedgerEntry("TEE-M", "main", pending=4)])
+    state.enqueue([StockRecord("TEE-L", "main", 7)])
+    state.record_run({"kind": "reconcile", "result": "ok"})
+    run.pause(state)
+    # when the warehouse and Shopify are out of reach (the state is all there is)
+    report = run.state_status(state, clock=VirtualClock())
+    # then
+    assert report.paused is True and report.pending == 2
+    assert report.offsets == {"TEE-S@main": 2}
+    assert report.last_run == {"kind": "reconcile", "result": "ok"}
+    assert report.drift == [] and report.unexplained == 0  # not computed: no warehouse read

@@ -161,17 +161,33 @@ def status(state: StateStore, store: InventoryStore, warehouse: Warehouse, polic
     clock = clock or SYSTEM_CLOCK
     plan = run(warehouse.snapshot().records, store, warehouse, state, policy, full=True,
                dry_run=True, clock=clock)
+    report = state_status(state, dead_letters=dead_letters, paused=paused, clock=clock)
+    report.drift = [Drift(w.sku, w.location, w.change_from, w.quantity) for w in plan.writes]
+    report.unexplained = sum(1 for x in plan.problems if x.code == "unexplained")
+    return report
+
+
+def state_status(state: StateStore, *, dead_letters: int | None, paused: bool,
+                 clock: Clock | None, with_last_run: bool = True) -> StatusReport:
+    """What the state alone tells (pending changes, offsets, the last run), with no drift.
+
+    The part of :func:`status` that needs neither the warehouse nor Shopify: what
+    a deployed status or the console shows when those cannot be read.
+    ``with_last_run=False`` leaves ``last_run`` None, for a caller that picks the
+    job's own last run (one read of the runs fewer).
+    """
+    from sync.plumbing.clock import SYSTEM_CLOCK
+
     entries = state.items()
-    runs = state.runs(1)
+    runs = state.runs(1) if with_last_run else []
     return StatusReport(
         paused=paused,
         pending=len(state.pending()) + sum(1 for e in entries if e.pending is not None),
         offsets={f"{e.sku}@{e.location}": e.offset for e in entries if e.offset},
-        drift=[Drift(w.sku, w.location, w.change_from, w.quantity) for w in plan.writes],
-        unexplained=sum(1 for x in plan.problems if x.code == "unexplained"),
+        drift=[], unexplained=0,
         last_run=runs[0] if runs else None,
         dead_letters=dead_letters,
-        checked_at=clock.now(),
+        checked_at=(clock or SYSTEM_CLOCK).now(),
     )
 
 

@@ -180,6 +180,14 @@ def inventory_run(kind: str, start: datetime, end: datetime,
                        api_calls={"shopify": report.api_calls}, dry_run=report.dry_run)
 
 
+def state_status(state: StateStore, *, dead_letters: int | None = None,
+                 clock: Clock | None = None, with_last_run: bool = True) -> StatusReport:
+    """:func:`status` without drift: pending changes, offsets, pause and the last run from
+    the state alone (when the warehouse or Shopify cannot be read, or are not configured)."""
+    return engine.state_status(state, dead_letters=dead_letters, paused=is_paused(state),
+                               clock=clock, with_last_run=with_last_run)
+
+
 def is_paused(state: StateStore) -> bool:
     """True while ``hubshop inventory pause`` holds writes."""
     return state.flag(PAUSED) == "1"

@@ -168,12 +168,8 @@ def deployed_status(settings: Settings, clock: Clock, *, session: object = None,
                                                                         embedded=False),
                                   clock=clock)
     if report is None:
-        entries = state.items()
-        report = StatusReport(
-            paused=inventory.is_paused(state),
-            pending=len(state.pending()) + sum(1 for e in entries if e.pending is not None),
-            offsets={f"{e.sku}@{e.location}": e.offset for e in entries if e.offset},
-            drift=[], unexplained=0, last_run=None, checked_at=clock.now())
+        # the inventory's own last run is picked from the runs below
+        report = inventory.state_status(state, clock=clock, with_last_run=False)
     dlq = service.queue(service.resources.dead_letter_queue_url, peek=True)
     view = _report_view(report, last_runs(state)["inventory"])
     if not settings.shopify.configured:

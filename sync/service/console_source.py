@@ -99,14 +99,9 @@ class DeployedConsoleSource:
         except Exception as exc:  # noqa: BLE001 - botocore's errors (the S3 feed): shown, not raised
             log.warning("console: drift unavailable: %s", type(exc).__name__)
             reason = f"the warehouse or Shopify could not be read ({type(exc).__name__})"
-        state = self.service.state()
-        entries = state.items()
-        runs = state.runs(1)
-        return {"paused": inventory.is_paused(state),
-                "pending": len(state.pending()) + sum(1 for e in entries if e.pending is not None),
-                "offsets": {f"{e.sku}@{e.location}": e.offset for e in entries if e.offset},
-                "drift": None, "drift_count": None, "drift_error": reason, "unexplained": None,
-                "last_run": runs[0] if runs else None}
+        view = inventory.state_status(self.service.state(), clock=self.wiring.clock).as_dict()
+        view.update(drift=None, drift_count=None, drift_error=reason, unexplained=None)
+        return view
 
     def payouts(self) -> PayoutsSummary:
         """Shopify Payments through the function's own Shopify client (read-only)."""
