@@ -45,3 +45,14 @@ def test_each_job_shows_the_keys_it_uses_and_the_text_names_them(tmp_path: Path)
     assert set(jobs["nightly"]) == {"shopify", "warehouse_api_key"}
     assert lines == ["warehouse_api_key: 0 day(s) old, not rotated locally", "not set: shopify"]
     assert all("wms" not in line for line in lines)
+
+
+def test_a_key_put_a_moment_ahead_of_this_clock_is_zero_days_old() -> None:
+    # given AWS's clock a second ahead of this machine's (a secret put just now)
+    from sync.jobs.key_ages import key_entry
+
+    now = VirtualClock().now()
+    # when
+    entry = key_entry(since=now + timedelta(seconds=1), now=now, rotation="not rotated")
+    # then its age is 0 days, never -1
+    assert entry["age_days"] == 0

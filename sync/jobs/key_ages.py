@@ -45,8 +45,12 @@ def held_keys(settings: Settings) -> dict[str, Secret | None]:
 def key_entry(*, since: datetime | None, now: datetime, last_rotated: datetime | None = None,
               next_rotation: datetime | None = None, rotation_days: int | None = None,
               rotation: str, is_set: bool = True) -> dict[str, Any]:
-    """One key in status: whole days of age and ISO dates (the CLI contract), never the key."""
-    return {"set": is_set, "age_days": (now - since).days if since else None,
+    """One key in status: whole days of age and ISO dates (the CLI contract), never the key.
+
+    A key put a moment "after" ``now`` (AWS's clock a little ahead of this one) is 0
+    days old, not -1.
+    """
+    return {"set": is_set, "age_days": max(0, (now - since).days) if since else None,
             "since": _iso(since), "last_rotated": _iso(last_rotated),
             "next_rotation": _iso(next_rotation), "rotation_days": rotation_days,
             "rotation": rotation}
