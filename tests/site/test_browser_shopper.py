@@ -156,6 +156,31 @@ def test_facet_counts_chips_and_pages_agree_with_the_rows(browser: Any, site: st
         context.close()
 
 
+def test_facet_values_keep_the_shoppers_order_once_the_script_counts_them(browser: Any, site: str):
+    # given the listing, its counts filled in by the script from the rows (or the snapshot)
+    context, page = open_tab(browser, "desktop")
+    try:
+        page.goto(site + "/products/")
+        settled(page, "")
+        groups = page.eval_on_selector_all("[data-facet=option]", """facets => Object.fromEntries(
+            facets.map(f => [f.querySelector('h2').textContent,
+                [...f.querySelectorAll('li:not([hidden]) [data-facet-value]')]
+                    .map(a => a.firstChild.textContent.trim())]))""")
+        # then sizes read by size, amounts and weights by value, as the server wrote them
+        assert groups["Size"] == ["XS", "S", "M", "L", "XL", *(str(n) for n in range(38, 46))]
+        assert groups["Amount"] == ["€25", "€50", "€100"]
+        assert groups["Weight"] == ["180 g", "320 g"]
+        # and after a filter, the values left keep that order
+        press(facet(page, "category", "Boots"), "desktop")
+        settled(page, "?category=Boots")
+        sizes = page.eval_on_selector_all(
+            "[data-facet=option] li:not([hidden]) [data-facet-value^='Size: ']",
+            "links => links.map(a => a.dataset.facetValue.slice(6))")
+        assert sizes == sorted(sizes, key=int) and len(sizes) > 3
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("width", list(WIDTHS))
 def test_the_grid_shows_the_sale_price_beside_the_old_one(browser: Any, site: str, width: str):
     # given a product on sale in the CSV

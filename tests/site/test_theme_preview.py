@@ -195,3 +195,22 @@ def test_the_synced_product_table_is_public_so_the_grid_can_read_it(site: Previe
     # given the product table the catalog sync created; when / then
     status, _, _ = get(site, "/cms/v3/hubdb/tables/products/rows?limit=1")
     assert status == 200
+
+
+def test_facet_values_read_in_the_order_shoppers_expect(site: PreviewSite):
+    # when the listing renders its facets (no JavaScript)
+    _, _, html = get(site, "/products/")
+    page = BeautifulSoup(html.decode(), "html.parser")
+    groups = {
+        f.select_one(".product-grid__facet-title").get_text(strip=True):
+            [a["data-facet-value"].split(": ", 1)[-1] for a in f.select("[data-facet-value]")]
+        for f in page.select("[data-facet=option]")}
+    # then sizes go by size, then shoe sizes by number; amounts by value; weights apart
+    assert groups["Size"] == ["XS", "S", "M", "L", "XL", *(str(n) for n in range(38, 46))]
+    assert groups["Amount"] == ["€25", "€50", "€100"]
+    assert groups["Weight"] == ["180 g", "320 g"]
+    assert groups["Colour"] == sorted(groups["Colour"])
+    # and Size comes first, the choice most shoppers make before any other
+    assert next(iter(groups)) == "Size"
+    categories = [a["data-facet-value"] for a in page.select("[data-facet=category] a")]
+    assert categories == sorted(categories, key=str.casefold)
