@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 
 from sync.paths import REPO_DIR
+from sync.site.brand import load_brand
 from tests.site.browser_support import ConsoleLog
 from tests.site.theme_fixtures import (
+    THEME,
     built_site,
     demo_products_by_csv,
     preview_url,
@@ -197,6 +199,24 @@ def test_the_grid_shows_the_sale_price_beside_the_old_one(browser: Any, site: st
         assert card.locator("s.product-card__was").is_visible()
         price = card.locator("[data-card-price]").inner_text()
         assert price == f"€{csv[on_sale[0]]['price_min']:.2f}"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_the_about_image_has_the_home_heros_corners(browser: Any, site: str, width: str):
+    # given the brand's one radius for images in page content
+    radius = load_brand(THEME / "brand.yml").radius["image"]
+    context, page = open_tab(browser, width)
+    corners = {}
+    try:
+        # when the home hero and the about page's image are drawn
+        for path, image in (("/", ".hero__image"), ("/about/", "main img")):
+            page.goto(site + path)
+            corners[path] = page.eval_on_selector(
+                image, "i => getComputedStyle(i).borderTopLeftRadius")
+        # then both have that radius
+        assert corners == {"/": radius, "/about/": radius} and radius != "0px"
     finally:
         context.close()
 
