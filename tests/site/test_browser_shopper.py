@@ -222,6 +222,28 @@ def test_the_about_image_has_the_home_heros_corners(browser: Any, site: str, wid
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))
+def test_the_about_panel_and_the_contact_form_sit_evenly(browser: Any, site: str, width: str):
+    # given the about page's closing panel and the contact page's form
+    context, page = open_tab(browser, width)
+    try:
+        page.goto(site + "/about/")
+        # when its padding is measured from what it holds
+        top, bottom = page.eval_on_selector(".panel", """p => {
+            const box = p.getBoundingClientRect();
+            return [p.firstElementChild.getBoundingClientRect().top - box.top,
+                    box.bottom - p.lastElementChild.getBoundingClientRect().bottom]; }""")
+        # then as much space sits below the button as above the heading
+        assert abs(top - bottom) <= 1, (top, bottom)
+        # and the form's title is as large as the page's other h2
+        page.goto(site + "/contact/")
+        sizes = page.evaluate("""() => [".form-title", "main h2"].map(
+            s => getComputedStyle(document.querySelector(s)).fontSize)""")
+        assert sizes[0] == sizes[1]
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
 def test_every_page_has_its_own_title_fits_the_screen_and_is_photographed(
         browser: Any, site: str, width: str, request: pytest.FixtureRequest):
     # given every page of the shop at this width

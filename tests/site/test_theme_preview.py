@@ -214,3 +214,21 @@ def test_facet_values_read_in_the_order_shoppers_expect(site: PreviewSite):
     assert next(iter(groups)) == "Size"
     categories = [a["data-facet-value"] for a in page.select("[data-facet=category] a")]
     assert categories == sorted(categories, key=str.casefold)
+
+
+def test_contact_details_are_links_a_phone_can_follow(site: PreviewSite):
+    # when
+    _, _, html = get(site, "/contact/")
+    page = BeautifulSoup(html.decode(), "html.parser")
+    # then the email and the phone number open the mail app and the dialler
+    hrefs = [a["href"] for a in page.select(".contact-list a")]
+    assert hrefs == ["mailto:hello@fernhill.example", "tel:+442079460000"]
+
+
+def test_the_product_page_asks_for_the_size_first(site: PreviewSite):
+    # when a product with sizes and colours renders
+    _, _, html = get(site, "/products/willow-overshirt/")
+    page = BeautifulSoup(html.decode(), "html.parser")
+    # then its choices start with Size, as the listing's facets do
+    groups = [g["data-option-name"] for g in page.select("[data-option-name]")]
+    assert groups[0] == "Size" and "Colour" in groups
