@@ -184,6 +184,31 @@ def test_facet_values_keep_the_shoppers_order_once_the_script_counts_them(browse
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))
+def test_nothing_matching_and_past_the_end_say_what_to_do(browser: Any, site: str, width: str):
+    # given a link to boots in XS, which the shop does not make
+    context, page = open_tab(browser, width)
+    console = ConsoleLog(page)
+    try:
+        page.goto(site + "/products/?category=Boots&option=Size%3A%20XS")
+        settled(page, "?category=Boots&option=Size%3A%20XS")
+        # then where the cards would be, a panel says what to do
+        assert shown(page) == set() and page.is_visible("[data-product-grid-empty]")
+        # when the shopper follows its link, every product is back and the panel gone
+        press(page.locator("[data-product-grid-clear]"), width)
+        settled(page, "")
+        assert len(shown(page)) == 24 and page.is_hidden("[data-product-grid-empty]")
+        # and past the last page, the pages offer only the way back
+        page.goto(site + "/products/?page=99")
+        settled(page, "?page=99")
+        last = -(-len(demo_products_by_csv()) // 24)
+        assert page.inner_text("[data-product-grid-pages]").strip() == f"Back to page {last}"
+        assert page.is_hidden("[data-product-grid-empty]")
+        assert console.errors == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
 def test_the_grid_shows_the_sale_price_beside_the_old_one(browser: Any, site: str, width: str):
     # given a product on sale in the CSV
     csv = demo_products_by_csv()

@@ -232,3 +232,26 @@ def test_the_product_page_asks_for_the_size_first(site: PreviewSite):
     # then its choices start with Size, as the listing's facets do
     groups = [g["data-option-name"] for g in page.select("[data-option-name]")]
     assert groups[0] == "Size" and "Colour" in groups
+
+
+def test_nothing_matching_says_what_to_do_where_the_cards_would_be(site: PreviewSite):
+    # when no product matches both filters
+    _, _, html = get(site, "/products/?category=Boots&option=Size%3A%20XS")
+    page = BeautifulSoup(html.decode(), "html.parser")
+    empty = page.select_one("[data-product-grid-empty]")
+    # then a panel says so and links to every product
+    assert not empty.has_attr("hidden") and cards(html) == []
+    assert empty.select_one("a")["href"] == "/products/"
+    # and a listing that has products shows no such panel
+    _, _, html = get(site, "/products/?category=Boots")
+    assert BeautifulSoup(html.decode(), "html.parser").select_one(
+        "[data-product-grid-empty]").has_attr("hidden")
+
+
+def test_past_the_last_page_there_is_no_page_nine_of_seven(site: PreviewSite):
+    # when
+    _, _, html = get(site, "/products/?page=99")
+    nav = BeautifulSoup(html.decode(), "html.parser").select_one("[data-product-grid-pages]")
+    # then the pages say only the way back, naming the last page
+    last = -(-len(demo_products_by_csv()) // 24)
+    assert nav.get_text(" ", strip=True) == f"Back to page {last}"
