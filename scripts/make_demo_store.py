@@ -191,7 +191,8 @@ def make_category(rng: random.Random, category: Category) -> list[Product]:
         if len(colours) > 1 or category.sizes:
             options.append(Option("Colour", tuple(colours)))
         if category.code == "HM" and rng.random() < 0.5:
-            options = [Option("Size", ("180 g", "320 g"))]
+            # a candle comes in weights, as Shopify candle shops name it (never under Size)
+            options = [Option("Weight", ("180 g", "320 g"))]
         product = Product(
             handle=handle, title=title, vendor=vendor, product_type=category.product_type,
             category=category.path, tags=tags,
@@ -207,7 +208,7 @@ def make_category(rng: random.Random, category: Category) -> list[Product]:
             combos = [{**c, option.name: v} for c in combos for v in option.values]
         for position, combo in enumerate(combos, start=1):
             colour = combo.get("Colour", colours[0])
-            extra = Decimal("6.00") if combo.get("Size") == "320 g" else Decimal(0)
+            extra = Decimal("6.00") if combo.get("Weight") == "320 g" else Decimal(0)
             sku = "-".join(["FH", category.code, f"{number:03d}"]
                            + [v.replace(" ", "").upper()[:3] for v in combo.values()])
             product.variants.append(Variant(

@@ -54,6 +54,21 @@ def test_variants_by_size_and_colour_and_some_single_variants(products):
     assert len(singles) >= 5
 
 
+def test_size_holds_only_sizes_and_candles_come_in_weights(products):
+    # given the option values of each product, by option name
+    values: dict[str, set[str]] = defaultdict(set)
+    for product in products:
+        for option in product.options:
+            values[option.name].update(option.values)
+    candles = [p for p in products if p.product_type == "Candles" and len(p.variants) > 1]
+    # then Size is clothing and shoe sizes only: a weight never reads as a size
+    assert not any(value.endswith((" g", " kg", "ml")) for value in values["Size"])
+    # and the candles that come in two weights name the option Weight
+    assert candles
+    assert all([o.name for o in c.options] == ["Weight"] for c in candles)
+    assert values["Weight"] == {"180 g", "320 g"}
+
+
 def test_compare_at_prices_on_about_a_fifth(products):
     share = sum(p.on_sale for p in products) / len(products)
     assert 0.1 <= share <= 0.3

@@ -295,7 +295,9 @@
       anchor.href = self.url(self.with(state, { page: String(number) }));
       nav.appendChild(anchor);
     }
-    if (page > 1) { link(Math.min(page - 1, pages), 'prev', 'Previous page'); }
+    // past the last page there is no "Page 9 of 7": only the way back to the last one
+    if (page > pages) { link(pages, 'prev', 'Back to page ' + pages); return; }
+    if (page > 1) { link(page - 1, 'prev', 'Previous page'); }
     var label = document.createElement('span');
     label.className = 'product-grid__page-number';
     label.textContent = 'Page ' + page + ' of ' + pages;
@@ -316,6 +318,7 @@
     list.textContent = '';
     list.appendChild(fragment);
     this.el.querySelector('[data-product-grid-status]').textContent = this.status(first, shown.length, matched.length, page, pages);
+    this.el.querySelector('[data-product-grid-empty]').hidden = matched.length > 0;
     var heading = this.el.querySelector('[data-product-grid-heading]');
     if (heading) {
       heading.textContent = state.category || this.data.title;
@@ -374,7 +377,7 @@
       }, function () { window.location.href = link.href; });
     }
     this.el.addEventListener('click', function (event) {
-      var anchor = event.target.closest('[data-facet-value], [data-chip], [data-product-grid-pages] a');
+      var anchor = event.target.closest('[data-facet-value], [data-chip], [data-product-grid-clear], [data-product-grid-pages] a');
       if (!anchor || event.ctrlKey || event.metaKey || event.shiftKey) { return; }
       event.preventDefault();
       follow(anchor.href, !!anchor.closest('[data-product-grid-pages]'));

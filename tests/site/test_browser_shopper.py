@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 
 from sync.paths import REPO_DIR
+from sync.site.brand import load_brand
 from tests.site.browser_support import ConsoleLog
 from tests.site.theme_fixtures import (
+    THEME,
     built_site,
     demo_products_by_csv,
     preview_url,
@@ -156,6 +158,56 @@ def test_facet_counts_chips_and_pages_agree_with_the_rows(browser: Any, site: st
         context.close()
 
 
+def test_facet_values_keep_the_shoppers_order_once_the_script_counts_them(browser: Any, site: str):
+    # given the listing, its counts filled in by the script from the rows (or the snapshot)
+    context, page = open_tab(browser, "desktop")
+    try:
+        page.goto(site + "/products/")
+        settled(page, "")
+        groups = page.eval_on_selector_all("[data-facet=option]", """facets => Object.fromEntries(
+            facets.map(f => [f.querySelector('h2').textContent,
+                [...f.querySelectorAll('li:not([hidden]) [data-facet-value]')]
+                    .map(a => a.firstChild.textContent.trim())]))""")
+        # then sizes read by size, amounts and weights by value, as the server wrote them
+        assert groups["Size"] == ["XS", "S", "M", "L", "XL", *(str(n) for n in range(38, 46))]
+        assert groups["Amount"] == ["€25", "€50", "€100"]
+        assert groups["Weight"] == ["180 g", "320 g"]
+        # and after a filter, the values left keep that order
+        press(facet(page, "category", "Boots"), "desktop")
+        settled(page, "?category=Boots")
+        sizes = page.eval_on_selector_all(
+            "[data-facet=option] li:not([hidden]) [data-facet-value^='Size: ']",
+            "links => links.map(a => a.dataset.facetValue.slice(6))")
+        assert sizes == sorted(sizes, key=int) and len(sizes) > 3
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_nothing_matching_and_past_the_end_say_what_to_do(browser: Any, site: str, width: str):
+    # given a link to boots in XS, which the shop does not make
+    context, page = open_tab(browser, width)
+    console = ConsoleLog(page)
+    try:
+        page.goto(site + "/products/?category=Boots&option=Size%3A%20XS")
+        settled(page, "?category=Boots&option=Size%3A%20XS")
+        # then where the cards would be, a panel says what to do
+        assert shown(page) == set() and page.is_visible("[data-product-grid-empty]")
+        # when the shopper follows its link, every product is back and the panel gone
+        press(page.locator("[data-product-grid-clear]"), width)
+        settled(page, "")
+        assert len(shown(page)) == 24 and page.is_hidden("[data-product-grid-empty]")
+        # and past the last page, the pages offer only the way back
+        page.goto(site + "/products/?page=99")
+        settled(page, "?page=99")
+        last = -(-len(demo_products_by_csv()) // 24)
+        assert page.inner_text("[data-product-grid-pages]").strip() == f"Back to page {last}"
+        assert page.is_hidden("[data-product-grid-empty]")
+        assert console.errors == []
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("width", list(WIDTHS))
 def test_the_grid_shows_the_sale_price_beside_the_old_one(browser: Any, site: str, width: str):
     # given a product on sale in the CSV
@@ -172,6 +224,46 @@ def test_the_grid_shows_the_sale_price_beside_the_old_one(browser: Any, site: st
         assert card.locator("s.product-card__was").is_visible()
         price = card.locator("[data-card-price]").inner_text()
         assert price == f"€{csv[on_sale[0]]['price_min']:.2f}"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_the_about_image_has_the_home_heros_corners(browser: Any, site: str, width: str):
+    # given the brand's one radius for images in page content
+    radius = load_brand(THEME / "brand.yml").radius["image"]
+    context, page = open_tab(browser, width)
+    corners = {}
+    try:
+        # when the home hero and the about page's image are drawn
+        for path, image in (("/", ".hero__image"), ("/about/", "main img")):
+            page.goto(site + path)
+            corners[path] = page.eval_on_selector(
+                image, "i => getComputedStyle(i).borderTopLeftRadius")
+        # then both have that radius
+        assert corners == {"/": radius, "/about/": radius} and radius != "0px"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_the_about_panel_and_the_contact_form_sit_evenly(browser: Any, site: str, width: str):
+    # given the about page's closing panel and the contact page's form
+    context, page = open_tab(browser, width)
+    try:
+        page.goto(site + "/about/")
+        # when its padding is measured from what it holds
+        top, bottom = page.eval_on_selector(".panel", """p => {
+            const box = p.getBoundingClientRect();
+            return [p.firstElementChild.getBoundingClientRect().top - box.top,
+                    box.bottom - p.lastElementChild.getBoundingClientRect().bottom]; }""")
+        # then as much space sits below the button as above the heading
+        assert abs(top - bottom) <= 1, (top, bottom)
+        # and the form's title is as large as the page's other h2
+        page.goto(site + "/contact/")
+        sizes = page.evaluate("""() => [".form-title", "main h2"].map(
+            s => getComputedStyle(document.querySelector(s)).fontSize)""")
+        assert sizes[0] == sizes[1]
     finally:
         context.close()
 

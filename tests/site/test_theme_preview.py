@@ -195,3 +195,63 @@ def test_the_synced_product_table_is_public_so_the_grid_can_read_it(site: Previe
     # given the product table the catalog sync created; when / then
     status, _, _ = get(site, "/cms/v3/hubdb/tables/products/rows?limit=1")
     assert status == 200
+
+
+def test_facet_values_read_in_the_order_shoppers_expect(site: PreviewSite):
+    # when the listing renders its facets (no JavaScript)
+    _, _, html = get(site, "/products/")
+    page = BeautifulSoup(html.decode(), "html.parser")
+    groups = {
+        f.select_one(".product-grid__facet-title").get_text(strip=True):
+            [a["data-facet-value"].split(": ", 1)[-1] for a in f.select("[data-facet-value]")]
+        for f in page.select("[data-facet=option]")}
+    # then sizes go by size, then shoe sizes by number; amounts by value; weights apart
+    assert groups["Size"] == ["XS", "S", "M", "L", "XL", *(str(n) for n in range(38, 46))]
+    assert groups["Amount"] == ["€25", "€50", "€100"]
+    assert groups["Weight"] == ["180 g", "320 g"]
+    assert groups["Colour"] == sorted(groups["Colour"])
+    # and Size comes first, the choice most shoppers make before any other
+    assert next(iter(groups)) == "Size"
+    categories = [a["data-facet-value"] for a in page.select("[data-facet=category] a")]
+    assert categories == sorted(categories, key=str.casefold)
+
+
+def test_contact_details_are_links_a_phone_can_follow(site: PreviewSite):
+    # when
+    _, _, html = get(site, "/contact/")
+    page = BeautifulSoup(html.decode(), "html.parser")
+    # then the email and the phone number open the mail app and the dialler
+    hrefs = [a["href"] for a in page.select(".contact-list a")]
+    assert hrefs == ["mailto:hello@fernhill.example", "tel:+442079460000"]
+
+
+def test_the_product_page_asks_for_the_size_first(site: PreviewSite):
+    # when a product with sizes and colours renders
+    _, _, html = get(site, "/products/willow-overshirt/")
+    page = BeautifulSoup(html.decode(), "html.parser")
+    # then its choices start with Size, as the listing's facets do
+    groups = [g["data-option-name"] for g in page.select("[data-option-name]")]
+    assert groups[0] == "Size" and "Colour" in groups
+
+
+def test_nothing_matching_says_what_to_do_where_the_cards_would_be(site: PreviewSite):
+    # when no product matches both filters
+    _, _, html = get(site, "/products/?category=Boots&option=Size%3A%20XS")
+    page = BeautifulSoup(html.decode(), "html.parser")
+    empty = page.select_one("[data-product-grid-empty]")
+    # then a panel says so and links to every product
+    assert not empty.has_attr("hidden") and cards(html) == []
+    assert empty.select_one("a")["href"] == "/products/"
+    # and a listing that has products shows no such panel
+    _, _, html = get(site, "/products/?category=Boots")
+    assert BeautifulSoup(html.decode(), "html.parser").select_one(
+        "[data-product-grid-empty]").has_attr("hidden")
+
+
+def test_past_the_last_page_there_is_no_page_nine_of_seven(site: PreviewSite):
+    # when
+    _, _, html = get(site, "/products/?page=99")
+    nav = BeautifulSoup(html.decode(), "html.parser").select_one("[data-product-grid-pages]")
+    # then the pages say only the way back, naming the last page
+    last = -(-len(demo_products_by_csv()) // 24)
+    assert nav.get_text(" ", strip=True) == f"Back to page {last}"
