@@ -111,7 +111,7 @@ def _stack_step(settings: Settings, stack: str, dry_run: bool, run_command: Any,
     from sync.paths import REPO_DIR
 
     params = sam_parameters(settings)
-    commands = sam_commands(stack, params)
+    commands = sam_commands(stack, params, settings.service.region)
     printed = [shell_line(c) for c in commands]
     if "ShopDomain" not in params:
         return Step("AWS stack", LEFT, f"the stack needs the store's domain: set "
@@ -142,7 +142,8 @@ def _webhooks_step(settings: Settings, stack: str, dry_run: bool, clock: Clock,
     from sync.errors import HubshopError
 
     try:
-        address = read_stack(stack, session=session).outputs.get("WebhookUrl")
+        address = read_stack(stack, session=session,
+                             region=settings.service.region).outputs.get("WebhookUrl")
     except HubshopError as exc:
         return Step("webhooks", LEFT, f"the stack's WebhookUrl is not known yet ({exc})", later)
     if not address:

@@ -28,8 +28,8 @@ HUBSPOT_FIX = ("the token is wrong, expired or rotated: copy the private app's c
                "into HUBSPOT_ACCESS_TOKEN (or renew the personal access key)")
 WAREHOUSE_FIX = ("check WAREHOUSE_URL and WAREHOUSE_API_KEY (a 401/403 means the key was "
                  "refused), or WAREHOUSE_FEED for a file feed")
-AWS_FIX = ("check the stack name (--stack / HUBSHOP_STACK), the AWS region (AWS_REGION) and "
-           "credentials, or deploy it: hubshop deploy")
+AWS_FIX = ("check the stack name (--stack / HUBSHOP_STACK), the AWS region ([service] region, "
+           "AWS_REGION or AWS_DEFAULT_REGION) and credentials, or deploy it: hubshop deploy")
 
 
 def doctor_probes(settings: Settings, *, stack: str | None = None, aws_session: Any = None,
@@ -44,7 +44,7 @@ def doctor_probes(settings: Settings, *, stack: str | None = None, aws_session: 
     probes += _shopify_probes(settings, clock)
     probes += _hubspot_probes(settings, clock)
     probes += _warehouse_probes(settings)
-    probes.append(_aws_probe(stack, aws_session))
+    probes.append(_aws_probe(stack, aws_session, settings.service.region))
     return probes
 
 
@@ -158,6 +158,12 @@ def _warehouse_probes(settings: Settings) -> list[Probe]:
         return [_fixed(Check("warehouse", "settings", FAIL,
                              '[warehouse] kind = "rest" but WAREHOUSE_URL is not set',
                              "set WAREHOUSE_URL and WAREHOUSE_API_KEY"))]
+    if wh.kind == "csv" and wh.url:
+        return [_fixed(Check("warehouse", "settings", FAIL,
+                             f'{E.WAREHOUSE_URL} is set but [warehouse] kind = "csv", so it is '
+                             "ignored and the file feed is read instead",
+                             'set [warehouse] kind = "rest" in hubshop.toml to use the REST '
+                             f"warehouse (or unset {E.WAREHOUSE_URL} to keep the file feed)"))]
     where = wh.url if wh.kind == "rest" else (wh.feed or "the demo feed")
     def count() -> int:
         return len(open_warehouse(settings).snapshot().records)
@@ -171,7 +177,7 @@ def _warehouse_probes(settings: Settings) -> list[Probe]:
     return probes
 
 
-def _aws_probe(stack: str | None, session: Any) -> Probe:
+def _aws_probe(stack: str | None, session: Any, region: str | None) -> Probe:
     if not stack:
         return _fixed(Check("aws", "stack", INFO, "no stack named: give --stack NAME (or set "
                             f"{E.HUBSHOP_STACK}) to check the deployed service"))
@@ -179,6 +185,6 @@ def _aws_probe(stack: str | None, session: Any) -> Probe:
     def run() -> list[Check]:
         from sync.aws.stack import read_stack
 
-        return stack_checks(read_stack(stack, session=session))
+        return stack_checks(read_stack(stack, session=session, region=region))
 
     return Probe("aws", "stack", run, AWS_FIX)

@@ -1,0 +1,129 @@
+"""Defects a fresh-clone newcomer met in doctor, deploy, payouts and the CLI contract."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from moto import mock_aws
+
+from sync.cli import main
+from sync.config import load_settings
+from sync.errors import ConfigError
+
+
+def _toml(tmp_path: Path, text: str) -> None:
+    (tmp_path / "hubshop.toml").write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch):
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    with mock_aws():
+        yield
+
+
+# ------------------------------------------------------------ 1: WAREHOUSE_URL
+
+
+def test_warehouse_url_makes_the_kind_rest_when_the_project_file_does_not_say(
+        tmp_path: Path) -> None:
+    # given
+    _toml(tmp_path, "[warehouse]\nfields = { sku = \"sku\" }\n")
+    # when
+    settings = load_settings(env={"WAREHOUSE_URL": "https://wh.example.invalid"}, cwd=tmp_path)
+    # then
+    assert settings.warehouse.kind == "rest"
+
+
+def test_doctor_names_kind_rest_when_the_file_says_csv_beside_a_warehouse_url(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # given
+    _toml(tmp_path, '[warehouse]\nkind = "csv"\n')
+    monkeypatch.setenv("WAREHOUSE_URL", "https://wh.example.invalid")
+    monkeypatch.setenv("WAREHOUSE_API_KEY", "wh-key-123")
+    # when
+    result = CliRunner().invoke(main, ["doctor"])
+    # then
+    assert result.exit_code == 1, result.output
+    assert 'set [warehouse] kind = "rest" in hubshop.toml' in result.stdout
+    assert "not configured" not in result.stdout.split("warehouse", 1)[1]
+    assert "wh-key-123" not in result.output
+
+
+def test_the_committed_project_file_lets_warehouse_url_choose_rest() -> None:
+    # given the repository's own hubshop.toml
+    repo = Path(__file__).resolve().parents[1]
+    # when
+    settings = load_settings(env={"WAREHOUSE_URL": "https://wh.example.invalid"}, cwd=repo)
+    # then
+    assert settings.warehouse.kind == "rest"
+
+
+# ------------------------------------------------------------ 2/3: one AWS region
+
+
+def test_region_comes_from_the_file_then_aws_region_then_aws_default_region(
+        tmp_path: Path) -> None:
+    assert load_settings(env={"AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "us-east-1"},
+                         cwd=tmp_path).service.region == "eu-west-1"
+    assert load_settings(env={"AWS_DEFAULT_REGION": "us-east-1"},
+                         cwd=tmp_path).service.region == "us-east-1"
+    _toml(tmp_path, '[service]\nregion = "eu-central-1"\n')
+    assert load_settings(env={"AWS_REGION": "eu-west-1"},
+                         cwd=tmp_path).service.region == "eu-central-1"
+
+
+def test_a_non_string_region_is_a_bad_setting_naming_file_and_line(tmp_path: Path) -> None:
+    # given
+    _toml(tmp_path, '[service]\nstack = "x"\nregion = 5\n')
+    # when / then
+    with pytest.raises(ConfigError, match=r"hubshop.toml:3: \[service\].region = 5"):
+        load_settings(env={}, cwd=tmp_path)
+
+
+def test_doctor_reads_the_stack_in_the_configured_region(tmp_path: Path, aws: None) -> None:
+    # given
+    _toml(tmp_path, '[service]\nstack = "x"\nregion = "eu-west-1"\n')
+    # when
+    result = CliRunner().invoke(main, ["doctor"])
+    # then
+    assert "no stack named 'x' in eu-west-1" in result.stdout, result.output
+    assert "no region" not in result.stdout
+
+
+def test_doctor_honours_aws_region_which_botocore_ignores(
+        tmp_path: Path, aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    # given
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    # when
+    result = CliRunner().invoke(main, ["doctor", "--stack", "x"])
+    # then
+    assert "in eu-west-1" in result.stdout, result.output
+
+
+def test_deploy_dry_run_passes_the_region_to_sam_deploy(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # given
+    _toml(tmp_path, '[service]\nstack = "x"\nregion = "eu-west-1"\n')
+    monkeypatch.setenv("SHOPIFY_STORE", "fernhill.myshopify.com")
+    monkeypatch.setenv("SHOPIFY_ACCESS_TOKEN", "shpat_x")
+    # when
+    result = CliRunner().invoke(main, ["deploy", "--dry-run", "--json"])
+    # then
+    text = json.dumps(json.loads(result.stdout))
+    assert "sam deploy --stack-name x --region eu-west-1" in text, text
+
+
+# ------------------------------------------------------------ 17: deploy --help
+
+
+def test_deploy_help_has_no_stray_spaces() -> None:
+    result = CliRunner().invoke(main, ["deploy", "--help"])
+    assert "  is not installed" not in result.stdout.replace("\n     is", "")
+    assert "CLI    is" not in result.stdout and "CLI  is" not in result.stdout
