@@ -87,6 +87,12 @@ class ShopifySettings:
     def graphql_url(self) -> str:
         return f"{self.base_url}/admin/api/{self.api_version}/graphql.json"
 
+    @property
+    def partial(self) -> bool:
+        """Some Shopify setting is given but not enough to call: neither live nor the demo."""
+        given = (self.store, self.access_token, self.client_id, self.client_secret)
+        return not self.configured and any(v is not None for v in given)
+
     def missing(self) -> list[str]:
         """The settings a live Shopify call still needs, by env name."""
         gaps = [] if self.store else [E.SHOPIFY_STORE]

@@ -127,3 +127,61 @@ def test_deploy_help_has_no_stray_spaces() -> None:
     result = CliRunner().invoke(main, ["deploy", "--help"])
     assert "  is not installed" not in result.stdout.replace("\n     is", "")
     assert "CLI    is" not in result.stdout and "CLI  is" not in result.stdout
+
+
+# ------------------------------------------------------------ 18: pause, resume, payouts
+
+
+def test_pause_dry_run_changes_nothing_and_json_carries_dry_run() -> None:
+    # when
+    dry = CliRunner().invoke(main, ["inventory", "pause", "--dry-run", "--json"])
+    # then
+    assert dry.exit_code == 0, dry.output
+    assert json.loads(dry.stdout) == {"paused": True, "was_paused": False,
+                                      "where": "local store", "dry_run": True}
+    status = json.loads(CliRunner().invoke(main, ["inventory", "status", "--json"]).stdout)
+    assert status["paused"] is False
+
+
+def test_pause_then_resume_json_carry_dry_run_false() -> None:
+    paused = CliRunner().invoke(main, ["inventory", "pause", "--json"])
+    assert json.loads(paused.stdout)["dry_run"] is False
+    dry = CliRunner().invoke(main, ["inventory", "resume", "--dry-run", "--json"])
+    assert json.loads(dry.stdout) == {"paused": True, "where": "local store", "queued": 0,
+                                      "dry_run": True}
+    resumed = CliRunner().invoke(main, ["inventory", "resume", "--json"])
+    assert resumed.exit_code == 0, resumed.output
+    assert json.loads(resumed.stdout)["dry_run"] is False
+
+
+def test_resume_when_not_paused_says_nothing_to_resume() -> None:
+    # when
+    result = CliRunner().invoke(main, ["inventory", "resume"])
+    # then
+    assert result.exit_code == 0, result.output
+    assert "not paused; nothing to resume" in result.stdout.replace(" (local store)", "")
+    assert "Resumed" not in result.stdout
+
+
+def test_payouts_json_and_csv_together_is_a_usage_error() -> None:
+    result = CliRunner().invoke(main, ["payouts", "--json", "--csv"])
+    assert result.exit_code == 2, result.output
+    assert "--csv" in result.output and "--json" in result.output
+
+
+# ------------------------------------------------------------ 4: payouts, half-configured
+
+
+def test_payouts_refuse_a_half_configured_shop_naming_what_is_missing(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # given a store but no token
+    monkeypatch.setenv("SHOPIFY_STORE", "bogus-store.myshopify.com")
+    # when
+    result = CliRunner().invoke(main, ["payouts"])
+    as_json = CliRunner().invoke(main, ["payouts", "--json"])
+    # then
+    assert result.exit_code == 1, result.output
+    assert "SHOPIFY_ACCESS_TOKEN" in result.output and "demo" in result.output
+    assert "Balance" not in result.stdout
+    error = json.loads(as_json.stdout)["error"]
+    assert error["kind"] == "config" and "SHOPIFY_ACCESS_TOKEN" in error["message"]
