@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -185,3 +190,58 @@ def test_payouts_refuse_a_half_configured_shop_naming_what_is_missing(
     assert "Balance" not in result.stdout
     error = json.loads(as_json.stdout)["error"]
     assert error["kind"] == "config" and "SHOPIFY_ACCESS_TOKEN" in error["message"]
+
+
+# ------------------------------------------------------------ 14/15: interrupts and pipes
+
+
+def _hubshop(*args: str, **popen: Any) -> subprocess.Popen[str]:
+    code = "from sync.cli import main; main(prog_name='hubshop')"
+    return subprocess.Popen([sys.executable, "-c", code, *args], text=True, **popen)
+
+
+def _interrupt_after(proc: subprocess.Popen[str], stream: Any, marker: str) -> tuple[int, str]:
+    """Wait for ``marker`` on ``stream``, send SIGINT, return the exit code and stderr."""
+    deadline = time.monotonic() + 60
+    seen = ""
+    while marker not in seen and time.monotonic() < deadline:
+        line = stream.readline()
+        if not line:
+            break
+        seen += line
+    assert marker in seen, seen
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    return proc.returncode, (err or "") + (seen if stream is proc.stderr else "")
+
+
+def test_console_exits_130_on_ctrl_c() -> None:
+    # given
+    proc = _hubshop("console", "--port", "0", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # when
+    code, err = _interrupt_after(proc, proc.stdout, "hubshop console on")
+    # then
+    assert code == 130, err
+    assert "Traceback" not in err and "Aborted!" not in err
+
+
+def test_nightly_at_interrupted_exits_130_without_aborted_noise() -> None:
+    # given
+    proc = _hubshop("nightly", "--at", "03:00", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # when
+    code, err = _interrupt_after(proc, proc.stderr, "Ctrl-C stops")
+    # then
+    assert code == 130, err
+    assert "Aborted!" not in err and "Traceback" not in err
+
+
+def test_a_closed_stdout_pipe_ends_quietly_with_141() -> None:
+    # given a reader that goes away before hubshop writes (`hubshop payouts | head -0`)
+    proc = _hubshop("payouts", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None
+    proc.stdout.close()
+    # when
+    _, err = proc.communicate(timeout=60)
+    # then
+    assert proc.returncode == 141, err
+    assert "Broken pipe" not in err and "Error" not in err and "Exception" not in err

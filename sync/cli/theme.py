@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from sync.cli.context import AppContext, pass_app
+from sync.cli.errors import EXIT_INTERRUPTED
 from sync.cli.options import dry_run_option, emit_json, json_option
 from sync.errors import InputError
 
@@ -202,6 +203,7 @@ def preview_command(app: AppContext, theme_dir: str | None, port: int | None, ho
         server.serve_forever()
     except KeyboardInterrupt:
         click.echo("Stopped.")
+        raise SystemExit(EXIT_INTERRUPTED) from None  # README "Exit codes": 130 interrupted
     finally:
         server.server_close()
 
