@@ -245,3 +245,48 @@ def test_a_closed_stdout_pipe_ends_quietly_with_141() -> None:
     # then
     assert proc.returncode == 141, err
     assert "Broken pipe" not in err and "Error" not in err and "Exception" not in err
+
+
+# ------------------------------------------------------------ 16: doctor offline
+
+
+def test_doctor_names_an_unreachable_hubspot_quickly_with_hubspots_settings_only(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # given a token and an address where nothing listens
+    monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", "pat-na1-bogus")
+    monkeypatch.setenv("HUBSPOT_API_BASE", "http://127.0.0.1:9")
+    # when
+    started = time.monotonic()
+    result = CliRunner().invoke(main, ["doctor", "--json"])
+    seconds = time.monotonic() - started
+    # then
+    assert result.exit_code == 1, result.output
+    checks = {c["name"]: c for c in json.loads(result.stdout)["checks"] if c["area"] == "hubspot"}
+    token = checks["credentials"]
+    assert token["status"] == "fail" and "2 attempt(s)" in token["detail"]
+    assert "HUBSPOT_API_BASE" in token["fix"] and "network" in token["fix"]
+    assert "SHOPIFY_STORE" not in token["fix"] and "WAREHOUSE_URL" not in token["fix"]
+    table = checks["HubDB table products"]
+    assert table["status"] == "info" and "not checked" in table["detail"]
+    assert seconds < 5, seconds
+
+
+# ------------------------------------------------------------ 8: error kinds
+
+
+@pytest.mark.parametrize("args", [["theme", "upload", "--dry-run", "--json"],
+                                  ["theme", "rollback", "--json"]])
+def test_missing_hubspot_credentials_are_a_config_error_with_a_hint(args: list[str]) -> None:
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    error = json.loads(result.stdout)["error"]
+    assert error["kind"] == "config" and "HUBSPOT_ACCESS_TOKEN" in error["hint"]
+
+
+def test_theme_coverage_without_the_catalogue_is_a_config_error_with_a_hint(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("HUBSHOP_CONTRACTS", str(tmp_path / "nowhere"))
+    result = CliRunner().invoke(main, ["theme", "coverage", "--json"])
+    assert result.exit_code == 1, result.output
+    error = json.loads(result.stdout)["error"]
+    assert error["kind"] == "config" and "HUBSHOP_CONTRACTS" in error["hint"]

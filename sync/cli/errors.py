@@ -18,7 +18,14 @@ from typing import Any
 
 import click
 
-from sync.errors import ConfigError, HubshopError, InputError, InputErrors, RemoteError
+from sync.errors import (
+    ConfigError,
+    HubshopError,
+    InputError,
+    InputErrors,
+    RemoteError,
+    Unreachable,
+)
 
 JSON_FLAG = "hubshop.json"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -74,6 +81,8 @@ def kind_of(exc: BaseException) -> tuple[str, str]:
         return "input", "fix every place listed"
     if isinstance(exc, RetriesExhausted) and exc.last_reason.startswith("cannot reach"):
         return "unreachable", UNREACHABLE_HINT
+    if isinstance(exc, Unreachable):
+        return "unreachable", exc.fix or UNREACHABLE_HINT
     if isinstance(exc, RemoteError):
         return "remote", "check the service named, its credentials and the network"
     if isinstance(exc, OSError):

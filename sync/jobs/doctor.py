@@ -21,6 +21,16 @@ from sync.operator.doctor_checks import (
     warehouse_checks,
 )
 from sync.plumbing.clock import SYSTEM_CLOCK, Clock
+from sync.plumbing.retry import RetryPolicy
+
+PROBE_BUDGET = 5.0
+"""Seconds one doctor probe may spend waiting: a check, not a sync, so a service that does
+not answer is named within seconds rather than retried for a minute."""
+
+
+def probe_policy() -> RetryPolicy:
+    """Two tries, short backoff: one blip forgiven, a dead DNS name or port not retried on."""
+    return RetryPolicy(max_attempts=2, base=0.25, cap=1.0)
 
 SHOPIFY_FIX = ("check SHOPIFY_STORE and SHOPIFY_ACCESS_TOKEN (or SHOPIFY_CLIENT_ID + "
                "SHOPIFY_CLIENT_SECRET), and that the app is installed on the store")
@@ -88,7 +98,8 @@ def _shopify_probes(settings: Settings, clock: Clock) -> list[Probe]:
         from sync.shopify.scopes import granted_scopes
 
         def run() -> list[Check]:
-            client = ShopifyClient(shopify, clock=clock)
+            client = ShopifyClient(shopify, clock=clock, policy=probe_policy(),
+                                   budget=PROBE_BUDGET)
             return shopify_checks(granted_scopes(client), str(shopify.store))
 
         return [Probe("shopify", "credentials", run, SHOPIFY_FIX)]
@@ -109,18 +120,36 @@ def _hubspot_probes(settings: Settings, clock: Clock) -> list[Probe]:
         from sync.hubspot.client import HubSpotClient
 
         account: list[HubSpotAccount] = []
+        silent: list[Exception] = []  # set when the token check found HubSpot unreachable
 
         def opened() -> HubSpotAccount:
             if not account:
-                account.append(HubSpotAccount(HubSpotClient(hubspot, clock=clock)))
+                account.append(HubSpotAccount(HubSpotClient(
+                    hubspot, clock=clock, policy=probe_policy(), budget=PROBE_BUDGET)))
             return account[0]
+
+        def credentials() -> list[Check]:
+            from sync.errors import HubshopError
+            from sync.operator.doctor import is_unreachable
+
+            try:
+                return hubspot_credential_checks(opened(), expected)
+            except HubshopError as exc:
+                if is_unreachable(exc):
+                    silent.append(exc)
+                raise
+
+        def table_probe() -> list[Check]:
+            if silent:  # the same host, just found unreachable: do not wait on it again
+                return [Check("hubspot", f"HubDB table {table}", INFO,
+                              "not checked: HubSpot did not answer the check above")]
+            return _table_probe(opened(), table)
 
         expected = settings.site.portal_id or hubspot.account_id
         table = settings.catalog.table
         return [
-            Probe("hubspot", "credentials",
-                  lambda: hubspot_credential_checks(opened(), expected), HUBSPOT_FIX),
-            Probe("hubspot", f"HubDB table {table}", lambda: _table_probe(opened(), table),
+            Probe("hubspot", "credentials", credentials, HUBSPOT_FIX),
+            Probe("hubspot", f"HubDB table {table}", table_probe,
                   "hubshop deploy (creates and publishes the table)"),
         ]
     if hubspot.account_id:
@@ -166,7 +195,10 @@ def _warehouse_probes(settings: Settings) -> list[Probe]:
                              f"warehouse (or unset {E.WAREHOUSE_URL} to keep the file feed)"))]
     where = wh.url if wh.kind == "rest" else (wh.feed or "the demo feed")
     def count() -> int:
-        return len(open_warehouse(settings).snapshot().records)
+        warehouse: Any = open_warehouse(settings)
+        if hasattr(warehouse, "policy"):  # a REST warehouse: ask once, briefly
+            warehouse.policy, warehouse.budget = probe_policy(), PROBE_BUDGET
+        return len(warehouse.snapshot().records)
 
     probes = [Probe("warehouse", "reachable", lambda: warehouse_checks(count, str(where)),
                     WAREHOUSE_FIX)]
