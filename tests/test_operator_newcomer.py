@@ -290,3 +290,28 @@ def test_theme_coverage_without_the_catalogue_is_a_config_error_with_a_hint(
     assert result.exit_code == 1, result.output
     error = json.loads(result.stdout)["error"]
     assert error["kind"] == "config" and "HUBSHOP_CONTRACTS" in error["hint"]
+
+
+# ------------------------------------------------------------ 19: nightly counts
+
+
+def _only_integers(counts: dict[str, Any]) -> bool:
+    return all(isinstance(v, int) and not isinstance(v, bool) for v in counts.values())
+
+
+def test_nightly_step_counts_are_integers_and_api_calls_stand_apart() -> None:
+    # given a nightly run on the embedded default
+    ran = CliRunner().invoke(main, ["nightly", "--json"])
+    assert ran.exit_code == 0, ran.output
+    # when
+    status = json.loads(CliRunner().invoke(main, ["status", "--json"]).stdout)
+    # then
+    last = status["nightly"]["last_run"]
+    for report in (json.loads(ran.stdout), last):
+        steps = {s["name"]: s for s in report["steps"]}
+        assert "catalog" in steps and steps["catalog"]["api_calls"]
+        for step in steps.values():
+            assert _only_integers(step["counts"]), step
+            assert "api_calls" not in step["counts"] and "dry_run" not in step["counts"]
+            assert _only_integers(step["api_calls"])
+    assert _only_integers(last["counts"])
