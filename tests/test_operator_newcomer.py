@@ -315,3 +315,11 @@ def test_nightly_step_counts_are_integers_and_api_calls_stand_apart() -> None:
             assert "api_calls" not in step["counts"] and "dry_run" not in step["counts"]
             assert _only_integers(step["api_calls"])
     assert _only_integers(last["counts"])
+
+
+def test_a_named_target_without_credentials_hints_the_settings_to_set() -> None:
+    result = CliRunner().invoke(main, ["catalog", "sync", "--target", "hubdb", "--dry-run",
+                                       "--json"])
+    assert result.exit_code == 1, result.output
+    error = json.loads(result.stdout)["error"]
+    assert error["kind"] == "config" and error["hint"].startswith("set HUBSPOT_ACCESS_TOKEN")

@@ -74,6 +74,10 @@ def kind_of(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, click.UsageError):
         return "usage", "see the command's --help"
     if isinstance(exc, ConfigError):
+        missing = getattr(exc, "missing", None)  # MissingCredentials names what to set
+        if missing:
+            return "config", (f"set {', '.join(missing)} (README: 'Configuration for real "
+                              "services')")
         return "config", "fix the setting named (README: 'Configuration for real services')"
     if isinstance(exc, InputError):
         return "input", exc.fix or "fix the input at the place named"
