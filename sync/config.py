@@ -87,6 +87,12 @@ class ShopifySettings:
     def graphql_url(self) -> str:
         return f"{self.base_url}/admin/api/{self.api_version}/graphql.json"
 
+    @property
+    def partial(self) -> bool:
+        """Some Shopify setting is given but not enough to call: neither live nor the demo."""
+        given = (self.store, self.access_token, self.client_id, self.client_secret)
+        return not self.configured and any(v is not None for v in given)
+
     def missing(self) -> list[str]:
         """The settings a live Shopify call still needs, by env name."""
         gaps = [] if self.store else [E.SHOPIFY_STORE]
@@ -180,7 +186,12 @@ class ImportSettings:
 @dataclass(frozen=True)
 class ServiceSettings:
     """Where the inventory service is deployed: a CloudFormation stack (``[service] stack``,
-    env ``HUBSHOP_STACK``, flag ``--stack``). Unset, the CLI works on the local store."""
+    env ``HUBSHOP_STACK``, flag ``--stack``). Unset, the CLI works on the local store.
+
+    ``region`` is the one answer every AWS caller uses (doctor, deploy's ``sam deploy
+    --region``, status, inventory, dead letters): ``[service] region``, else
+    ``AWS_REGION``, else ``AWS_DEFAULT_REGION`` (botocore alone reads only the last, so
+    a person who set ``AWS_REGION`` would otherwise be told "no region")."""
 
     stack: str | None = None
     region: str | None = None
@@ -492,8 +503,13 @@ def read_hubspot_config(path: Path, account: str | None = None) -> HubSpotSettin
 
 
 def _warehouse(values: dict[str, Any], environ: Mapping[str, str], where: str) -> WarehouseSettings:
+    """``[warehouse]`` with the env over the file; ``WAREHOUSE_URL`` names a REST warehouse,
+    so with no ``kind`` in the file the kind follows it (an explicit ``kind = "csv"`` beside
+    a URL is a conflict ``hubshop doctor`` names)."""
     plain = {k: v for k, v in values.items() if k != "api_key"}
     built = _build(WarehouseSettings, plain, "warehouse", where)
+    if "kind" not in plain and environ.get(E.WAREHOUSE_URL):
+        built = replace(built, kind="rest")
     return replace(
         built,
         feed=environ.get(E.WAREHOUSE_FEED) or built.feed,
@@ -505,9 +521,16 @@ def _warehouse(values: dict[str, Any], environ: Mapping[str, str], where: str) -
 def _service(values: dict[str, Any], environ: Mapping[str, str], where: str) -> ServiceSettings:
     """``[service]`` with ``HUBSHOP_STACK`` over the file (a ``--stack`` flag is over both)."""
     flagged = values.pop("__flag_stack__", None)
+    region = values.get("region")
+    if region is not None and (not isinstance(region, str) or not region.strip()):
+        text = Path(where).read_text(encoding="utf-8") if Path(where).exists() else ""
+        raise ConfigError(f"{where}:{_line_of(text, 'service', 'region')}: [service].region = "
+                          f"{region!r} is not an AWS region name like \"eu-west-1\"")
     built = _build(ServiceSettings, values, "service", where)
     stack = flagged or environ.get(E.HUBSHOP_STACK) or built.stack
-    return replace(built, stack=stack or None)
+    region = (built.region or environ.get(E.AWS_REGION, "").strip()
+              or environ.get(E.AWS_DEFAULT_REGION, "").strip() or None)
+    return replace(built, stack=stack or None, region=region)
 
 
 def _check(settings: Settings, where: str, text: str) -> None:

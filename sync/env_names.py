@@ -30,6 +30,8 @@ HUBSHOP_PUSH_KEY = "HUBSHOP_PUSH_KEY"  # secret; the key `hubshop serve` wants o
 HUBSHOP_CONFIG = "HUBSHOP_CONFIG"  # path of hubshop.toml, default ./hubshop.toml
 HUBSPOT_CONFIG = "HUBSPOT_CONFIG"  # path of hubspot.config.yml, default ./hubspot.config.yml
 HUBSHOP_STACK = "HUBSHOP_STACK"  # the deployed CloudFormation stack (doctor, deploy, console)
+AWS_REGION = "AWS_REGION"  # the stack's region when [service] region is unset (read by hubshop)
+AWS_DEFAULT_REGION = "AWS_DEFAULT_REGION"  # botocore's own; hubshop falls back to it last
 
 # --- set by template.yaml on the Lambda functions (only those each function reads) ----------
 STATE_TABLE = "HUBSHOP_STATE_TABLE"  # DynamoDB table of the inventory StateStore

@@ -40,3 +40,12 @@ class InputErrors(HubshopError):
 
 class RemoteError(HubshopError):
     """A service answered with an error that retrying will not fix."""
+
+
+class Unreachable(RemoteError):
+    """Nothing answered (DNS, refused, timed out): the network or the address, not the
+    credentials, is what to check; ``fix`` says where, for the service that failed."""
+
+    def __init__(self, message: str, fix: str = "") -> None:
+        super().__init__(message)
+        self.fix = fix

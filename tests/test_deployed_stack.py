@@ -67,7 +67,8 @@ def test_pause_against_a_deployed_stack_pauses_the_service(stack: dict[str, Any]
     paused = _cli("inventory", "pause", "--json")
     # then the flag the Lambda functions read is set in the stack's table
     assert paused.exit_code == 0, paused.output
-    assert json.loads(paused.stdout) == {"paused": True, "where": f"stack {STACK}"}
+    assert json.loads(paused.stdout) == {"paused": True, "was_paused": False,
+                                         "where": f"stack {STACK}", "dry_run": False}
     assert is_paused(_state(stack))
     # and resume lifts it there
 
@@ -82,7 +83,7 @@ def test_resume_hands_what_queued_to_the_services_consumer(stack: dict[str, Any]
     # then the flag is lifted, the records travel as one stock message, none stay pending
     assert resumed.exit_code == 0, resumed.output
     assert json.loads(resumed.stdout) == {"paused": False, "where": f"stack {STACK}",
-                                          "queued": 2}
+                                          "queued": 2, "dry_run": False}
     assert not is_paused(_state(stack)) and _state(stack).pending() == []
     body = boto3.client("sqs").receive_message(QueueUrl=stack["EventsQueue"])["Messages"][0]
     message = decode(json.loads(body["Body"]))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sync.errors import ConfigError, RemoteError
+from sync.errors import ConfigError, RemoteError, Unreachable
 
 # logical ids in template.yaml
 STATE_TABLE_ID = "StateTable"
@@ -33,7 +33,10 @@ CURRENT = "AWSCURRENT"
 REFUSED_CREDENTIALS = frozenset({"ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId",
                                  "UnrecognizedClientException", "SignatureDoesNotMatch",
                                  "InvalidSignatureException"})
-CHECK_STACK = "check the stack name (--stack / HUBSHOP_STACK), AWS_REGION and the AWS credentials"
+CHECK_STACK = ("check the stack name (--stack / HUBSHOP_STACK), the region ([service] region, "
+               "AWS_REGION or AWS_DEFAULT_REGION) and the AWS credentials")
+UNREACHABLE_FIX = ("AWS did not answer: check the network or proxy, and the endpoint "
+                   "(the region's name, or AWS_ENDPOINT_URL if set)")
 
 
 class StackUnavailable(RemoteError):
@@ -111,6 +114,7 @@ class StackReader:
             NoCredentialsError,
             NoRegionError,
         )
+        from botocore.exceptions import ConnectionError as BotoCoreConnectionError
 
         where = f"stack {self.name!r} in {self.region}"
         try:
@@ -129,8 +133,11 @@ class StackReader:
                                   "AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN)") from None
             raise RemoteError(f"{where}: AWS {exc.operation_name}: {code}: {message} "
                               f"({CHECK_STACK})") from None
+        except BotoCoreConnectionError as exc:
+            raise Unreachable(f"{where}: AWS unreachable: {exc} ({UNREACHABLE_FIX})",
+                              UNREACHABLE_FIX) from None
         except BotoCoreError as exc:
-            raise RemoteError(f"{where}: AWS unreachable: {exc} ({CHECK_STACK})") from None
+            raise RemoteError(f"{where}: AWS: {exc} ({CHECK_STACK})") from None
 
     # --- the stack itself ----------------------------------------------------------
 

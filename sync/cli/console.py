@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from sync.cli.context import AppContext, pass_app
+from sync.cli.errors import EXIT_INTERRUPTED
 
 LOCAL_TOKEN_SECONDS = 12 * 3600
 
@@ -49,5 +50,6 @@ def console(app: AppContext, port: int) -> None:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         click.echo("stopping")
+        raise SystemExit(EXIT_INTERRUPTED) from None  # README "Exit codes": 130 interrupted
     finally:
         server.server_close()

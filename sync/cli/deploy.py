@@ -23,11 +23,13 @@ def deploy(ctx: click.Context, app: AppContext, stack: str | None, theme_env: st
            as_json: bool) -> None:
     """Deploy everything, then say what is left: theme, table, stack, webhooks.
 
+    \b
     1. validate and upload the theme and modules (unchanged files skipped);
     2. sync the HubDB products table, creating it if needed, and publish it;
     3. build and `sam deploy` the inventory service (printed when the SAM CLI
        is not installed, or when the store's domain is not set);
     4. subscribe Shopify's webhooks at the stack's WebhookUrl.
+
     Steps whose service is not configured are listed as left to do, with the
     command. Exit 1 if a step failed.
 

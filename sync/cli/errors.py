@@ -3,12 +3,14 @@
 Exit codes (README "Exit codes"): 0 done; 1 the job failed or found problems
 (bad setting, bad input, a service refused or could not be reached, a check
 failed); 2 the command line itself is wrong (click's usage errors); 130
-interrupted. With ``--json`` the error object goes to stdout, so a script that
-reads stdout always gets one JSON object.
+interrupted (quietly: no click ``Aborted!``); 141 stdout was closed early (``| head``):
+output stops quietly, as for any tool killed by SIGPIPE. With ``--json`` the error object
+goes to stdout, so a script that reads stdout always gets one JSON object.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,10 +18,18 @@ from typing import Any
 
 import click
 
-from sync.errors import ConfigError, HubshopError, InputError, InputErrors, RemoteError
+from sync.errors import (
+    ConfigError,
+    HubshopError,
+    InputError,
+    InputErrors,
+    RemoteError,
+    Unreachable,
+)
 
 JSON_FLAG = "hubshop.json"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_PIPE = 141  # 128 + SIGPIPE: what a shell reports for `yes | head -1`'s writer
 
 
 class CliFailure(click.ClickException):
@@ -64,6 +74,10 @@ def kind_of(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, click.UsageError):
         return "usage", "see the command's --help"
     if isinstance(exc, ConfigError):
+        missing = getattr(exc, "missing", None)  # MissingCredentials names what to set
+        if missing:
+            return "config", (f"set {', '.join(missing)} (README: 'Configuration for real "
+                              "services')")
         return "config", "fix the setting named (README: 'Configuration for real services')"
     if isinstance(exc, InputError):
         return "input", exc.fix or "fix the input at the place named"
@@ -71,6 +85,8 @@ def kind_of(exc: BaseException) -> tuple[str, str]:
         return "input", "fix every place listed"
     if isinstance(exc, RetriesExhausted) and exc.last_reason.startswith("cannot reach"):
         return "unreachable", UNREACHABLE_HINT
+    if isinstance(exc, Unreachable):
+        return "unreachable", exc.fix or UNREACHABLE_HINT
     if isinstance(exc, RemoteError):
         return "remote", "check the service named, its credentials and the network"
     if isinstance(exc, OSError):
@@ -89,6 +105,8 @@ def converted(ctx: click.Context) -> Iterator[None]:
         yield
     except CliFailure:
         raise
+    except BrokenPipeError:
+        raise click.exceptions.Exit(pipe_closed()) from None
     except HubshopError as exc:
         kind, hint = kind_of(exc)
         raise CliFailure(redact(words(exc)), kind=kind, hint=hint) from None
@@ -98,6 +116,21 @@ def converted(ctx: click.Context) -> Iterator[None]:
     except click.ClickException as exc:
         exc.message = redact(exc.message)
         raise
+
+
+def pipe_closed() -> int:
+    """The reader of stdout went away (``| head``): stop quietly, as Unix tools do.
+
+    Later writes and the interpreter's final flush go to /dev/null instead of raising
+    again, so no "Broken pipe" line or "Exception ignored" noise reaches the terminal.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # stdout without a file (a test runner's)
+        pass
+    return EXIT_PIPE
 
 
 def _os_words(exc: OSError) -> str:
@@ -115,6 +148,9 @@ def fail_json(run: Callable[..., Any], args: Any = None, prog_name: Any = None,
     as_json = "--json" in argv
     try:
         code = run(argv, prog_name, complete_var, standalone_mode=False, **extra)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        sys.exit(pipe_closed())
     except click.ClickException as exc:
         if as_json:
             kind, hint = kind_of(exc)
@@ -122,10 +158,12 @@ def fail_json(run: Callable[..., Any], args: Any = None, prog_name: Any = None,
         else:
             exc.show()
         sys.exit(exc.exit_code)
-    except (click.Abort, KeyboardInterrupt, EOFError):
+    except (click.Abort, KeyboardInterrupt, EOFError) as exc:
+        interrupted = isinstance(exc, KeyboardInterrupt | EOFError) or isinstance(
+            exc.__cause__, KeyboardInterrupt | EOFError)
         if as_json:
             emit_error("interrupted", "interrupted", "")
-        else:
+        elif not interrupted:  # a declined confirmation; Ctrl-C speaks for itself
             click.echo("Aborted!", err=True)
         sys.exit(EXIT_INTERRUPTED)
     sys.exit(code if isinstance(code, int) else EXIT_OK)

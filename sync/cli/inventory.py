@@ -121,9 +121,10 @@ def status_command(app: AppContext, as_json: bool) -> None:
 
 
 @inventory_group.command("pause")
+@dry_run_option
 @json_option
 @pass_app
-def pause_command(app: AppContext, as_json: bool) -> None:
+def pause_command(app: AppContext, dry_run: bool, as_json: bool) -> None:
     """Hold every stock write (e.g. during a stocktake); warehouse changes queue up.
 
     With --stack (or HUBSHOP_STACK) this pauses the deployed service: the flag
@@ -131,16 +132,24 @@ def pause_command(app: AppContext, as_json: bool) -> None:
 
     \b
     Example:
-      hubshop inventory pause
+      hubshop inventory pause --dry-run
       hubshop --stack hubshop-prod inventory pause
     """
     state = _deployed(app) or _ports(app).state
-    inventory.pause(state)
+    was_paused = inventory.is_paused(state)
+    if not dry_run and not was_paused:
+        inventory.pause(state)
     if as_json:
-        emit_json({"paused": True, "where": _where(app)})
+        emit_json({"paused": True, "was_paused": was_paused, "where": _where(app),
+                   "dry_run": dry_run})
         return
-    click.echo(f"Inventory writes paused ({_where(app)}); warehouse changes will queue until "
-               "`hubshop inventory resume`.")
+    if was_paused:
+        click.echo(f"Inventory writes are already paused ({_where(app)}); nothing to do.")
+    elif dry_run:
+        click.echo(f"Would pause inventory writes ({_where(app)}); nothing changed.")
+    else:
+        click.echo(f"Inventory writes paused ({_where(app)}); warehouse changes will queue "
+                   "until `hubshop inventory resume`.")
 
 
 def _where(app: AppContext) -> str:
@@ -149,35 +158,58 @@ def _where(app: AppContext) -> str:
 
 
 @inventory_group.command("resume")
+@dry_run_option
 @json_option
 @pass_app
-def resume_command(app: AppContext, as_json: bool) -> None:
+def resume_command(app: AppContext, dry_run: bool, as_json: bool) -> None:
     """Lift the pause and apply what queued meanwhile.
 
     \b
     Example:
+      hubshop inventory resume --dry-run
       hubshop inventory resume
     """
     settings = app.settings()
-    if settings.service.stack:
+    deployed = _deployed(app)
+    ports = None if deployed is not None else _ports(app)
+    state = deployed if deployed is not None else ports.state  # type: ignore[union-attr]
+    if not inventory.is_paused(state) or dry_run:
+        _resume_answer(app, state, dry_run, as_json)
+        return
+    if deployed is not None:
         # the service applies what queued: its flag is lifted, its consumer gets the records
         from sync.jobs.stack import open_service
 
         queued = open_service(settings, app.clock).resume()
         if as_json:
-            emit_json({"paused": False, "where": _where(app), "queued": queued})
+            emit_json({"paused": False, "where": _where(app), "queued": queued,
+                       "dry_run": False})
             return
         click.echo(f"Resumed ({_where(app)}); {queued} queued change(s) sent to the "
                    "service's consumer.")
         return
-    ports = _ports(app)
+    assert ports is not None
     report = inventory.resume(ports.store, ports.warehouse, ports.state, ports.policy,
                               clock=app.clock)
     if as_json:
-        emit_json(run_json(report))
+        emit_json({**run_json(report), "where": _where(app)})
         return
     click.echo(f"Resumed; {report.queued} queued change(s) applied.")
     render_run(report)
+
+
+def _resume_answer(app: AppContext, state: StateStore, dry_run: bool, as_json: bool) -> None:
+    """Resume when nothing is paused, or a dry run: say so, change nothing."""
+    paused = inventory.is_paused(state)
+    queued = len(state.pending()) if paused else 0
+    if as_json:
+        emit_json({"paused": paused, "where": _where(app), "queued": queued,
+                   "dry_run": dry_run})
+    elif not paused:
+        click.echo(f"Inventory writes ({_where(app)}) are not paused; nothing to resume.")
+    else:
+        click.echo(f"Would resume inventory writes ({_where(app)}) and apply {queued} queued "
+                   "change(s); nothing changed.")
 
 
 def render_run(report: RunReport) -> None:

@@ -29,6 +29,8 @@ def payouts(app: AppContext, limit: int, as_csv: bool, as_json: bool) -> None:
     """
     from sync.jobs.payouts import open_payouts
 
+    if as_json and as_csv:
+        raise click.UsageError("--json and --csv are two answers to one question: give one")
     settings = app.settings()
     summary = open_payouts(settings, clock=app.clock).read(limit)
     if as_json:

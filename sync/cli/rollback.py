@@ -66,8 +66,11 @@ def theme_rollback(app: AppContext, environment: str, dry_run: bool, as_json: bo
 
     settings = app.settings()
     if not settings.hubspot.configured:
-        raise click.ClickException("HubSpot is not configured: set "
-                                   + ", ".join(settings.hubspot.missing()))
+        from sync.cli.errors import CliFailure
+
+        missing = ", ".join(settings.hubspot.missing())
+        raise CliFailure(f"HubSpot is not configured: set {missing}", kind="config",
+                         hint=f"set {missing} (README: 'Configuration for real services')")
     app.announce(settings)
     report = rollback_theme(settings, environment=environment, dry_run=dry_run,
                             clock=app.clock, state=open_state(app.connection()))

@@ -9,6 +9,7 @@ import threading
 import click
 
 from sync.cli.context import AppContext, pass_app
+from sync.cli.errors import EXIT_INTERRUPTED
 from sync.service.settings import LOCAL_PUSH_KEY, ROUTE_STOCK, ROUTE_WEBHOOKS, SERVE_PORT
 
 SWITCH_INTERVAL_S = 0.001
@@ -58,5 +59,6 @@ def serve(app: AppContext, port: int, host: str, push_key: str | None, no_schedu
         threading.Event().wait()
     except KeyboardInterrupt:
         click.echo("stopping")
+        raise SystemExit(EXIT_INTERRUPTED) from None  # README "Exit codes": 130 interrupted
     finally:
         service.stop()

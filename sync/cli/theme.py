@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from sync.cli.context import AppContext, pass_app
+from sync.cli.errors import EXIT_INTERRUPTED
 from sync.cli.options import dry_run_option, emit_json, json_option
 from sync.errors import InputError
 
@@ -202,6 +203,7 @@ def preview_command(app: AppContext, theme_dir: str | None, port: int | None, ho
         server.serve_forever()
     except KeyboardInterrupt:
         click.echo("Stopped.")
+        raise SystemExit(EXIT_INTERRUPTED) from None  # README "Exit codes": 130 interrupted
     finally:
         server.server_close()
 
@@ -232,8 +234,11 @@ def upload_command(app: AppContext, theme_dir: str | None, environment: str, des
 
     settings = app.settings()
     if not settings.hubspot.configured:
-        raise click.ClickException("HubSpot is not configured: set "
-                                   + ", ".join(settings.hubspot.missing()))
+        from sync.cli.errors import CliFailure
+
+        missing = ", ".join(settings.hubspot.missing())
+        raise CliFailure(f"HubSpot is not configured: set {missing}", kind="config",
+                         hint=f"set {missing} (README: 'Configuration for real services')")
     folder, modules = _resolve_theme(app, theme_dir)
     target = dest or ("hubshop" if folder == asset_dir("theme").resolve() else folder.name)
     app.announce(settings)
@@ -276,7 +281,10 @@ def coverage_command(theme_dir: str | None, as_json: bool) -> None:
     try:
         rows = coverage_report()
     except FileNotFoundError as exc:
-        raise click.ClickException(str(exc)) from None
+        from sync.cli.errors import CliFailure
+
+        raise CliFailure(str(exc), kind="config", hint="set HUBSHOP_CONTRACTS to the folder "
+                         "that holds the contracts' hubl/ catalogue") from None
     if theme_dir:
         used = theme_usage(Path(theme_dir), rows)
         if as_json:

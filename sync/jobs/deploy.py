@@ -27,7 +27,7 @@ def run_deploy(settings: Settings, *, stack: str = "hubshop", dry_run: bool = Fa
     from sync.operator.deploy import DeployReport
 
     report = DeployReport(dry_run=dry_run, stack=stack)
-    outputs = StackOutputs(stack, aws_session)
+    outputs = StackOutputs(stack, aws_session, region=settings.service.region)
     steps = (
         lambda: _theme_step(settings, dry_run, theme_env, clock),
         lambda: _table_step(settings, dry_run, clock),
@@ -114,7 +114,7 @@ def _stack_step(settings: Settings, stack: str, dry_run: bool, run_command: Any,
     from sync.paths import REPO_DIR
 
     params = sam_parameters(settings)
-    commands = sam_commands(stack, params)
+    commands = sam_commands(stack, params, settings.service.region)
     printed = [shell_line(c) for c in commands]
     if "ShopDomain" not in params:
         return Step("AWS stack", LEFT, f"the stack needs the store's domain: set "
@@ -137,8 +137,8 @@ class StackOutputs:
     """The stack's outputs, read once (one ``DescribeStacks``) when a step first needs one,
     after ``sam deploy`` ran; an unreadable stack is remembered as such."""
 
-    def __init__(self, stack: str, session: Any) -> None:
-        self.stack, self.session = stack, session
+    def __init__(self, stack: str, session: Any, *, region: str | None = None) -> None:
+        self.stack, self.session, self.region = stack, session, region
         self._outputs: dict[str, str] | None = None
         self._error: Exception | None = None
 
@@ -151,7 +151,8 @@ class StackOutputs:
             from sync.errors import HubshopError
 
             try:
-                self._outputs = StackReader(self.stack, session=self.session).outputs()
+                self._outputs = StackReader(self.stack, session=self.session,
+                                            region=self.region).outputs()
             except HubshopError as exc:
                 self._error = exc
                 raise

@@ -21,6 +21,16 @@ from sync.operator.doctor_checks import (
     warehouse_checks,
 )
 from sync.plumbing.clock import SYSTEM_CLOCK, Clock
+from sync.plumbing.retry import RetryPolicy
+
+PROBE_BUDGET = 5.0
+"""Seconds one doctor probe may spend waiting: a check, not a sync, so a service that does
+not answer is named within seconds rather than retried for a minute."""
+
+
+def probe_policy() -> RetryPolicy:
+    """Two tries, short backoff: one blip forgiven, a dead DNS name or port not retried on."""
+    return RetryPolicy(max_attempts=2, base=0.25, cap=1.0)
 
 SHOPIFY_FIX = ("check SHOPIFY_STORE and SHOPIFY_ACCESS_TOKEN (or SHOPIFY_CLIENT_ID + "
                "SHOPIFY_CLIENT_SECRET), and that the app is installed on the store")
@@ -28,8 +38,8 @@ HUBSPOT_FIX = ("the token is wrong, expired or rotated: copy the private app's c
                "into HUBSPOT_ACCESS_TOKEN (or renew the personal access key)")
 WAREHOUSE_FIX = ("check WAREHOUSE_URL and WAREHOUSE_API_KEY (a 401/403 means the key was "
                  "refused), or WAREHOUSE_FEED for a file feed")
-AWS_FIX = ("check the stack name (--stack / HUBSHOP_STACK), the AWS region (AWS_REGION) and "
-           "credentials, or deploy it: hubshop deploy")
+AWS_FIX = ("check the stack name (--stack / HUBSHOP_STACK), the AWS region ([service] region, "
+           "AWS_REGION or AWS_DEFAULT_REGION) and credentials, or deploy it: hubshop deploy")
 
 
 def doctor_probes(settings: Settings, *, stack: str | None = None, aws_session: Any = None,
@@ -44,7 +54,7 @@ def doctor_probes(settings: Settings, *, stack: str | None = None, aws_session: 
     probes += _shopify_probes(settings, clock)
     probes += _hubspot_probes(settings, clock)
     probes += _warehouse_probes(settings)
-    probes.append(_aws_probe(stack, aws_session))
+    probes.append(_aws_probe(stack, aws_session, settings.service.region))
     return probes
 
 
@@ -88,7 +98,8 @@ def _shopify_probes(settings: Settings, clock: Clock) -> list[Probe]:
         from sync.shopify.scopes import granted_scopes
 
         def run() -> list[Check]:
-            client = ShopifyClient(shopify, clock=clock)
+            client = ShopifyClient(shopify, clock=clock, policy=probe_policy(),
+                                   budget=PROBE_BUDGET)
             return shopify_checks(granted_scopes(client), str(shopify.store))
 
         return [Probe("shopify", "credentials", run, SHOPIFY_FIX)]
@@ -109,18 +120,36 @@ def _hubspot_probes(settings: Settings, clock: Clock) -> list[Probe]:
         from sync.hubspot.client import HubSpotClient
 
         account: list[HubSpotAccount] = []
+        silent: list[Exception] = []  # set when the token check found HubSpot unreachable
 
         def opened() -> HubSpotAccount:
             if not account:
-                account.append(HubSpotAccount(HubSpotClient(hubspot, clock=clock)))
+                account.append(HubSpotAccount(HubSpotClient(
+                    hubspot, clock=clock, policy=probe_policy(), budget=PROBE_BUDGET)))
             return account[0]
+
+        def credentials() -> list[Check]:
+            from sync.errors import HubshopError
+            from sync.operator.doctor import is_unreachable
+
+            try:
+                return hubspot_credential_checks(opened(), expected)
+            except HubshopError as exc:
+                if is_unreachable(exc):
+                    silent.append(exc)
+                raise
+
+        def table_probe() -> list[Check]:
+            if silent:  # the same host, just found unreachable: do not wait on it again
+                return [Check("hubspot", f"HubDB table {table}", INFO,
+                              "not checked: HubSpot did not answer the check above")]
+            return _table_probe(opened(), table)
 
         expected = settings.site.portal_id or hubspot.account_id
         table = settings.catalog.table
         return [
-            Probe("hubspot", "credentials",
-                  lambda: hubspot_credential_checks(opened(), expected), HUBSPOT_FIX),
-            Probe("hubspot", f"HubDB table {table}", lambda: _table_probe(opened(), table),
+            Probe("hubspot", "credentials", credentials, HUBSPOT_FIX),
+            Probe("hubspot", f"HubDB table {table}", table_probe,
                   "hubshop deploy (creates and publishes the table)"),
         ]
     if hubspot.account_id:
@@ -158,9 +187,18 @@ def _warehouse_probes(settings: Settings) -> list[Probe]:
         return [_fixed(Check("warehouse", "settings", FAIL,
                              '[warehouse] kind = "rest" but WAREHOUSE_URL is not set',
                              "set WAREHOUSE_URL and WAREHOUSE_API_KEY"))]
+    if wh.kind == "csv" and wh.url:
+        return [_fixed(Check("warehouse", "settings", FAIL,
+                             f'{E.WAREHOUSE_URL} is set but [warehouse] kind = "csv", so it is '
+                             "ignored and the file feed is read instead",
+                             'set [warehouse] kind = "rest" in hubshop.toml to use the REST '
+                             f"warehouse (or unset {E.WAREHOUSE_URL} to keep the file feed)"))]
     where = wh.url if wh.kind == "rest" else (wh.feed or "the demo feed")
     def count() -> int:
-        return len(open_warehouse(settings).snapshot().records)
+        warehouse: Any = open_warehouse(settings)
+        if hasattr(warehouse, "policy"):  # a REST warehouse: ask once, briefly
+            warehouse.policy, warehouse.budget = probe_policy(), PROBE_BUDGET
+        return len(warehouse.snapshot().records)
 
     probes = [Probe("warehouse", "reachable", lambda: warehouse_checks(count, str(where)),
                     WAREHOUSE_FIX)]
@@ -171,7 +209,7 @@ def _warehouse_probes(settings: Settings) -> list[Probe]:
     return probes
 
 
-def _aws_probe(stack: str | None, session: Any) -> Probe:
+def _aws_probe(stack: str | None, session: Any, region: str | None) -> Probe:
     if not stack:
         return _fixed(Check("aws", "stack", INFO, "no stack named: give --stack NAME (or set "
                             f"{E.HUBSHOP_STACK}) to check the deployed service"))
@@ -179,6 +217,6 @@ def _aws_probe(stack: str | None, session: Any) -> Probe:
     def run() -> list[Check]:
         from sync.aws.stack import read_stack
 
-        return stack_checks(read_stack(stack, session=session))
+        return stack_checks(read_stack(stack, session=session, region=region))
 
     return Probe("aws", "stack", run, AWS_FIX)

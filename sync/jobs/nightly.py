@@ -48,9 +48,16 @@ class StepResult:
     skipped: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "ok": self.ok, "line": self.line, "counts": self.counts,
+        return {"name": self.name, "ok": self.ok, "line": self.line,
+                "counts": integer_counts(self.counts),
                 "failures": self.failures, "api_calls": self.api_calls,
                 "seconds": round(self.seconds, 3), "error": self.error, "skipped": self.skipped}
+
+
+def integer_counts(counts: dict[str, Any]) -> dict[str, int]:
+    """The CLI contract's counts: integers only. A step's report may carry its API calls
+    (an object, kept apart as ``api_calls``) and flags such as ``dry_run`` beside them."""
+    return {k: v for k, v in counts.items() if isinstance(v, int) and not isinstance(v, bool)}
 
 
 @dataclass
@@ -87,8 +94,8 @@ class NightlyReport:
         each step's, prefixed with its name — API calls), plus the steps in full."""
         from sync.model.runs import run_summary
 
-        counts = {f"{s.name}_{k}": v for s in self.steps for k, v in (s.counts or {}).items()
-                  if isinstance(v, int) and not isinstance(v, bool)}
+        counts = {f"{s.name}_{k}": v for s in self.steps
+                  for k, v in integer_counts(s.counts or {}).items()}
         return {**self.as_dict(), **run_summary(
             "nightly", self.started_at, end, result="ok" if self.ok else "failed",
             counts=counts, api_calls=self.api_calls())}

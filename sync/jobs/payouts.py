@@ -13,8 +13,14 @@ def open_payouts(settings: Settings, *, source: str | None = None,
     """Shopify Payments when Shopify is configured (or ``source="shopify"``), else the demo.
 
     Raises:
-        ConfigError: ``source="shopify"`` without Shopify credentials (names what is missing).
+        ConfigError: ``source="shopify"`` without Shopify credentials, or Shopify partly
+            configured (names what is missing).
     """
+    if source is None and settings.shopify.partial:
+        # demo money for a half-configured shop would pass for the real balance
+        missing = ", ".join(settings.shopify.missing())
+        raise ConfigError(f"Shopify is partly configured: missing {missing}; set it, or unset "
+                          "the other Shopify settings to see the demo figures")
     kind = source or ("shopify" if settings.shopify.configured else "local")
     if kind == "shopify":
         if not settings.shopify.configured:

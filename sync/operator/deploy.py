@@ -85,16 +85,18 @@ def sam_parameters(settings: Settings) -> dict[str, str]:
     return params
 
 
-def sam_commands(stack: str, params: dict[str, str]) -> list[list[str]]:
+def sam_commands(stack: str, params: dict[str, str],
+                 region: str | None = None) -> list[list[str]]:
     """``scripts/build_lambda.sh all --install`` and a non-interactive ``sam deploy``.
 
     No ``sam build``: it would rebuild the packages and strip the 3.12 bytecode the
     build script compiles (the template's CodeUri points at the built folders).
     """
     overrides = [f"{k}={v}" for k, v in sorted(params.items())]
+    where = ["--region", region] if region else []
     return [
         ["scripts/build_lambda.sh", "all", "--install"],
-        ["sam", "deploy", "--stack-name", stack, "--resolve-s3", "--capabilities",
+        ["sam", "deploy", "--stack-name", stack, *where, "--resolve-s3", "--capabilities",
          *CAPABILITIES, "--no-confirm-changeset", "--no-fail-on-empty-changeset",
          "--parameter-overrides", *overrides],
     ]

@@ -79,23 +79,43 @@ def run_probes(probes: Iterable[Probe]) -> DoctorReport:
         try:
             report.checks.extend(probe.run())
         except HubshopError as exc:
+            fix = _unreachable_fix(probe.area, exc) if is_unreachable(exc) else probe.fix
             report.checks.append(Check(probe.area, probe.name, FAIL, redact(_one_line(exc)),
-                                       UNREACHABLE_FIX if _unreachable(exc) else probe.fix))
+                                       fix))
         except Exception as exc:  # noqa: BLE001 - the doctor reports, it never crashes
             detail = f"{type(exc).__name__}: {redact(_one_line(exc))}"
             report.checks.append(Check(probe.area, probe.name, FAIL, detail, probe.fix))
     return report
 
 
-UNREACHABLE_FIX = ("nothing answered: check the address (SHOPIFY_STORE, HUBSPOT_API_BASE, "
-                   "WAREHOUSE_URL), the network or proxy, and that the service is up")
+UNREACHABLE_FIX = ("nothing answered: check the address, the network or proxy, and that the "
+                   "service is up")
+ADDRESS_SETTINGS = {"shopify": "SHOPIFY_STORE (and SHOPIFY_ADMIN_URL, if set)",
+                    "hubspot": "HUBSPOT_API_BASE (default https://api.hubapi.com)",
+                    "warehouse": "WAREHOUSE_URL"}
 
 
-def _unreachable(exc: HubshopError) -> bool:
+def is_unreachable(exc: HubshopError) -> bool:
     """The service never answered (so the probe's fix, about credentials, does not apply)."""
-    from sync.plumbing.retry import RetriesExhausted
+    from sync.errors import Unreachable
+    from sync.plumbing.retry import BudgetExceeded, RetriesExhausted
 
-    return isinstance(exc, RetriesExhausted) and exc.last_reason.startswith("cannot reach")
+    if isinstance(exc, Unreachable):
+        return True
+    if isinstance(exc, RetriesExhausted):
+        return exc.last_reason.startswith("cannot reach")
+    return isinstance(exc, BudgetExceeded) and exc.reason.startswith("cannot reach")
+
+
+def _unreachable_fix(area: str, exc: HubshopError) -> str:
+    """The fix for a service that never answered, naming only that service's settings."""
+    fix = getattr(exc, "fix", "")
+    if fix:
+        return str(fix)
+    if area in ADDRESS_SETTINGS:
+        return (f"nothing answered: check {ADDRESS_SETTINGS[area]}, the network or proxy, "
+                "and that the service is up")
+    return UNREACHABLE_FIX
 
 
 def _one_line(exc: BaseException) -> str:
