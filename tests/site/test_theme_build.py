@@ -79,7 +79,7 @@ def test_product_page_has_json_ld_offer_and_canonical(built_site: BuildResult):
     data = json.loads(page.find("script", type="application/ld+json").string)
     canonical = page.find("link", rel="canonical")["href"]
     # then
-    assert canonical == "http://localhost/products/willow-overshirt"
+    assert canonical == "http://localhost:8000/products/willow-overshirt"
     assert data["@type"] == "Product" and data["name"] == expected["title"]
     assert data["offers"]["price"] == f"{expected['price_min']:.2f}"
     assert data["offers"]["priceCurrency"] == "EUR"
@@ -99,7 +99,7 @@ def test_buy_button_has_reserved_slot_and_a_cart_link_fallback(built_site: Build
 
 def test_listing_page_points_its_canonical_at_itself(built_site: BuildResult):
     page = soup(built_site.out_dir / "product-listing" / "index.html")
-    assert page.find("link", rel="canonical")["href"] == "http://localhost/product-listing/"
+    assert page.find("link", rel="canonical")["href"] == "http://localhost:8000/product-listing/"
 
 
 def test_pages_have_one_h1_a_skip_link_and_landmarks(built_site: BuildResult):

@@ -48,7 +48,7 @@ def test_listing_filters_server_side_from_the_query_string(site: PreviewSite):
     page = BeautifulSoup(html.decode(), "html.parser")
     assert page.select_one("[data-facet=category] [aria-current]")["data-facet-value"] == "Shirts"
     assert page.find("input", attrs={"name": "min"})["value"] == "40"
-    assert page.find("link", rel="canonical")["href"] == "http://127.0.0.1/products"
+    assert page.find("link", rel="canonical")["href"] == "http://127.0.0.1:8000/products"
 
 
 def test_the_listing_names_the_filter_in_one_h1_and_its_title(site: PreviewSite):
