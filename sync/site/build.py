@@ -94,7 +94,8 @@ class SiteOptions:
 
 
 # Links hubshop's own theme shows for the menu its header reads, before HubSpot hosts one.
-SHOP_SAMPLE_MENU = (("Home", "/"), ("Shop", "/products"))
+SHOP_SAMPLE_MENU = (("Home", "/"), ("Shop", "/products"), ("About", "/about"),
+                    ("Contact", "/contact"))
 
 
 def make_environment(theme_dir: Path, options: SiteOptions) -> HublEnvironment:

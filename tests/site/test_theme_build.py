@@ -272,3 +272,30 @@ def test_every_page_template_including_the_404_has_a_dnd_area_for_marketers(
     assert area is not None, "404 has no rendered dnd section"
     assert "We could not find that page" in area.get_text()
     assert area.find("a", class_="button")["href"] == "/products"
+
+
+def test_the_text_summary_counts_placeholders_per_template_with_pages_behind_verbose(
+        built_site: BuildResult):
+    from sync.site.build_summary import summary_lines
+
+    # when the build is summarised as text, plainly and verbosely
+    plain = [line for line in summary_lines(built_site) if "placeholders" in line]
+    verbose = [line for line in summary_lines(built_site, verbose=True) if "placeholders" in line]
+    # then one line per template, counting its pages; the per-page list only with -v
+    product_lines = [line for line in plain if "templates/product.html" in line]
+    rows = sum(1 for page in built_site.rendered if page.startswith("products/")
+               and page.count("/") == 2)
+    assert len(product_lines) == 1
+    assert f"menu()×{rows + 1} on {rows + 1} page(s)" in product_lines[0]
+    assert not any("[willow-tote]" in line for line in plain)
+    assert any("templates/product.html [willow-tote]: menu()×1" in line for line in verbose)
+
+
+def test_the_header_menu_has_about_and_contact(built_site: BuildResult):
+    # when the home page's header nav is read
+    page = soup(built_site.out_dir / "index.html")
+    links = [(a.get_text(strip=True), a["href"])
+             for a in page.select(".header__nav a")]
+    # then the demo's header menu carries the pages the footer links to
+    assert [label for label, _ in links] == ["Home", "Shop", "About", "Contact"]
+    assert dict(links)["About"] == "/about" and dict(links)["Contact"] == "/contact"
