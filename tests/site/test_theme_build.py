@@ -39,9 +39,9 @@ def test_every_page_template_and_every_product_row_is_rendered(built_site: Build
     assert built_site.failed == []
     pages = set(built_site.rendered)
     assert {"index.html", "about/index.html", "contact/index.html", "collection/index.html",
-            "product-listing/index.html", "products/index.html", "404.html"} <= pages
+            "products/index.html", "404.html"} <= pages
     assert {f"products/{h}/index.html" for h in handles} <= pages
-    assert len(pages) == 7 + len(handles)
+    assert len(pages) == 6 + len(handles)
 
 
 def test_assets_are_copied_with_css_rendered_and_modules_merged(built_site: BuildResult):
@@ -98,8 +98,35 @@ def test_buy_button_has_reserved_slot_and_a_cart_link_fallback(built_site: Build
 
 
 def test_listing_page_points_its_canonical_at_itself(built_site: BuildResult):
-    page = soup(built_site.out_dir / "product-listing" / "index.html")
-    assert page.find("link", rel="canonical")["href"] == "http://localhost:8000/product-listing/"
+    page = soup(built_site.out_dir / "products" / "index.html")
+    assert page.find("link", rel="canonical")["href"] == "http://localhost:8000/products"
+
+
+def test_the_shop_has_one_listing_page(built_site: BuildResult):
+    # when every built page's title is read
+    titles = [soup(built_site.out_dir / name).title.get_text() for name in built_site.rendered]
+    # then one page is the listing: the dynamic page's own URL, no second copy elsewhere
+    assert titles.count("All products | Fernhill") == 1
+    assert "product-listing/index.html" not in built_site.rendered
+
+
+def test_the_collection_page_shows_a_real_collection_with_its_own_title(
+        built_site: BuildResult):
+    # given the demo rows in the bestsellers collection
+    rows = json.loads(read(built_site.out_dir / "_hubshop" / "hubdb" / "products.json"))
+    rows = rows.get("results", rows) if isinstance(rows, dict) else rows
+    bestsellers = {r["path"] for r in rows if any(
+        c == "bestsellers" or (isinstance(c, dict) and c.get("name") == "bestsellers")
+        for c in (r["values"].get("collections") or []))}
+    # when the collection page is read
+    page = soup(built_site.out_dir / "collection" / "index.html")
+    # then it is a shopper's page: its collection as h1, title and description, its products
+    assert page.find("h1").get_text(strip=True) == "Bestsellers"
+    assert page.title.get_text() == "Bestsellers | Fernhill"
+    assert "Fernhill" != page.find("meta", attrs={"name": "description"})["content"]
+    assert "Pick a collection" not in page.get_text()
+    cards = {li["data-handle"] for li in page.select("[data-product-grid-list] .product-card")}
+    assert cards and cards <= bestsellers
 
 
 def test_pages_have_one_h1_a_skip_link_and_landmarks(built_site: BuildResult):
