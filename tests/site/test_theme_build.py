@@ -326,3 +326,14 @@ def test_the_header_menu_has_about_and_contact(built_site: BuildResult):
     # then the demo's header menu carries the pages the footer links to
     assert [label for label, _ in links] == ["Home", "Shop", "About", "Contact"]
     assert dict(links)["About"] == "/about" and dict(links)["Contact"] == "/contact"
+
+
+def test_the_static_listing_says_its_filters_need_javascript(built_site: BuildResult):
+    # given the static build, which a file server serves whatever the query string
+    listing = soup(built_site.out_dir / "products" / "index.html")
+    home = soup(built_site.out_dir / "index.html")
+    # then a shopper without JavaScript is told, beside the filters, rather than shown all
+    # products under a filtered URL; a grid without filters (new arrivals) says nothing
+    note = listing.select_one("[data-product-grid] noscript")
+    assert note is not None and "JavaScript" in note.get_text()
+    assert home.select_one("[data-product-grid] noscript") is None

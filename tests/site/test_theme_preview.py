@@ -195,3 +195,23 @@ def test_the_synced_product_table_is_public_so_the_grid_can_read_it(site: Previe
     # given the product table the catalog sync created; when / then
     status, _, _ = get(site, "/cms/v3/hubdb/tables/products/rows?limit=1")
     assert status == 200
+
+
+def refresh_target(html: bytes) -> str | None:
+    """Where a page's ``<meta http-equiv="refresh">`` sends the browser, if it has one."""
+    meta = BeautifulSoup(html.decode(), "html.parser").find("meta", attrs={"http-equiv": "refresh"})
+    return meta["content"].split("url=", 1)[1] if meta else None
+
+
+def test_a_no_js_apply_is_sent_on_to_the_clean_url(site: PreviewSite):
+    # when the filter form is submitted without JavaScript: every field, empty or default
+    status, _, html = get(site, "/products/?category=Boots&min=&max=&tag=&sort=title")
+    # then the page is the filtered listing, and it moves the browser to the clean URL
+    assert status == 200 and set(cards(html)) == expected("Boots", 0, 10_000)
+    assert refresh_target(html) == "/products/?category=Boots"
+    # and a page past the first, a chosen sort and other parameters (tracking) are kept
+    _, _, html = get(site, "/products/?utm_source=mail&min=&sort=-price&page=2&available=")
+    assert refresh_target(html) == "/products/?utm_source=mail&sort=-price&page=2"
+    # and a clean URL stays where it is
+    for clean in ("/products/", "/products/?category=Boots", "/products/?sort=price&page=2"):
+        assert refresh_target(get(site, clean)[2]) is None, clean
