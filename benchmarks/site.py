@@ -182,14 +182,14 @@ def listing_render_ms(hub: LocalHubDB, runs: int = 7) -> dict[str, float]:
     page_times, all_times = [], []
     for _ in range(runs):
         started = time.perf_counter()
-        env.render_template("templates/product-listing.html",
-                            request=RequestContext.from_url("http://localhost/product-listing/"))
+        env.render_template("templates/product.html",
+                            request=RequestContext.from_url("http://localhost/products/"))
         page_times.append((time.perf_counter() - started) * 1000)
         started = time.perf_counter()
         for page in range(1, 11):
             env.render_module("../modules/product-grid", {"per_page": 100, "show_filters": True},
                               request=RequestContext.from_url(
-                                  f"http://localhost/product-listing/?page={page}"))
+                                  f"http://localhost/products/?page={page}"))
         all_times.append((time.perf_counter() - started) * 1000)
     return {"rows": hub_rows, "page_ms": statistics.median(page_times[1:]),
             "all_1000_cards_ms": statistics.median(all_times[1:])}

@@ -125,10 +125,12 @@ _static_option = click.option(
 @click.option("--base-url", default="http://localhost:8000", show_default=True,
               help="The address pages are rendered for (canonical URLs).")
 @_static_option
+@click.option("-v", "--verbose", is_flag=True,
+              help="List placeholders page by page (default: counted per template).")
 @json_option
 @pass_app
 def build_command(app: AppContext, theme_dir: str | None, out_dir: str | None, base_url: str,
-                  static: tuple[str, ...], as_json: bool) -> None:
+                  static: tuple[str, ...], verbose: bool, as_json: bool) -> None:
     """Render every page template and one page per product row to static HTML.
 
     Rows come from the local store's HubDB tables. Exits non-zero if any
@@ -163,7 +165,7 @@ def build_command(app: AppContext, theme_dir: str | None, out_dir: str | None, b
             click.echo(f"  note {template}: {why}")
         for template, error in result.failed:
             click.echo(f"  FAILED {template}: {error}", err=True)
-        click.echo("\n".join(summary_lines(result)))
+        click.echo("\n".join(summary_lines(result, verbose=verbose or app.verbose > 0)))
     if result.failed:
         raise click.exceptions.Exit(1)
 

@@ -33,6 +33,15 @@ STATIC_HEAD = ROWS_SNAPSHOT_META + (
 """Injected into every built page: where the rows are, and (with a query string, which a file
 server ignores) a class that keeps the product grid unpainted until its script has caught up
 with the URL, so the shopper never sees the unfiltered listing jump to the filtered one."""
+STATIC_NOSCRIPT = (
+    '<noscript><p class="product-grid__status">This copy of the shop filters, sorts and pages '
+    "with JavaScript: turn it on to narrow the list. Without it, every product is shown."
+    "</p></noscript>")
+"""Put before the list of each grid with filters in a static build: a file server ignores the
+query string, so without JavaScript ``?category=Boots`` would silently show every product."""
+_FILTER_GRID_LIST = re.compile(
+    r'(<section class="product-grid product-grid--filters"(?:(?!</section>).)*?)'
+    r'(<ul class="product-grid__list")', re.DOTALL)
 SKIPPED_FILES = frozenset({"fields.json", "theme.json", "meta.json", "module.html", "brand.yml"})
 SKIPPED_SUFFIXES = frozenset({".md", ".yml", ".yaml"})
 _PLACEHOLDER = re.compile(r'data-hubshop-placeholder="([^"]+)"')
@@ -94,7 +103,8 @@ class SiteOptions:
 
 
 # Links hubshop's own theme shows for the menu its header reads, before HubSpot hosts one.
-SHOP_SAMPLE_MENU = (("Home", "/"), ("Shop", "/products"))
+SHOP_SAMPLE_MENU = (("Home", "/"), ("Shop", "/products"), ("About", "/about"),
+                    ("Contact", "/contact"))
 
 
 def make_environment(theme_dir: Path, options: SiteOptions) -> HublEnvironment:
@@ -273,6 +283,7 @@ def _render_one(env: HublEnvironment, options: SiteOptions, page: PageTemplate, 
                     c.strip() for c in columns.split(",") if c.strip())
     if options.hubdb is not None:
         html = html.replace("</head>", STATIC_HEAD + "</head>", 1)
+        html = _FILTER_GRID_LIST.sub(lambda m: m.group(1) + STATIC_NOSCRIPT + m.group(2), html)
     target = result.out_dir / output_file(url)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(html, encoding="utf-8")

@@ -50,8 +50,25 @@ def summary_json(result: BuildResult) -> dict[str, Any]:
     }
 
 
-def summary_lines(result: BuildResult) -> list[str]:
-    """The summary as text: a count line, then warnings by template, then placeholders."""
+def placeholders_by_template(result: BuildResult) -> dict[str, tuple[dict[str, int], int]]:
+    """``{template: ({placeholder kind: count}, pages)}``: a dynamic page's rows folded into
+    their template, so 155 product pages are one line, not 155."""
+    kinds: dict[str, Counter[str]] = defaultdict(Counter)
+    pages: dict[str, set[str]] = defaultdict(set)
+    for page, kind in result.placeholders:
+        template = page.split(" [", 1)[0]
+        kinds[template][kind] += 1
+        pages[template].add(page)
+    return {template: (dict(sorted(kinds[template].items())), len(pages[template]))
+            for template in sorted(kinds)}
+
+
+def summary_lines(result: BuildResult, *, verbose: bool = False) -> list[str]:
+    """The summary as text: a count line, then warnings by template, then placeholders.
+
+    Placeholders are counted per template (with how many pages printed them);
+    ``verbose`` lists every page instead, which for a shop is one line per product.
+    """
     data = summary_json(result)
     counts = data["summary"]
     lines = [f"Summary: {counts['warnings']} warning(s) in {counts['warning_templates']} "
@@ -64,7 +81,14 @@ def summary_lines(result: BuildResult) -> list[str]:
             on = item["pages"][0] + (f" and {len(item['pages']) - 1} more"
                                      if len(item["pages"]) > 1 else "")
             lines.append(f"    {template}{where} {item['message']} (on {on})")
-    for page, kinds in placeholders_by_page(result).items():
+    if verbose:
+        for page, kinds in placeholders_by_page(result).items():
+            listed = ", ".join(f"{kind}×{count}" for kind, count in kinds.items())
+            lines.append(f"  placeholders {page}: {listed}")
+        return lines
+    for template, (kinds, pages) in placeholders_by_template(result).items():
         listed = ", ".join(f"{kind}×{count}" for kind, count in kinds.items())
-        lines.append(f"  placeholders {page}: {listed}")
+        lines.append(f"  placeholders {template}: {listed} on {pages} page(s)")
+    if result.placeholders:
+        lines.append("  (-v lists the placeholders page by page)")
     return lines

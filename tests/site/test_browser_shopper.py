@@ -30,6 +30,7 @@ PAGES = {
     "listing": "/products/",
     "listing-boots": "/products/?category=Boots",
     "product": "/products/willow-overshirt/",
+    "collection": "/collection/",
     "about": "/about/",
     "contact": "/contact/",
 }

@@ -83,6 +83,30 @@ def test_shopper_filters_by_category_and_price_without_a_reload(page: Any, previ
     assert shown_handles(page) == expected
 
 
+def test_without_javascript_apply_lands_on_the_clean_url(browser: Any, preview_url: str,
+                                                         static_url: str):
+    # given the live preview with JavaScript off, on the boots
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    try:
+        tab.goto(preview_url + "/products/?category=Boots")
+        # when the shopper opens "More filters and sort" and applies it as it is
+        tab.click("summary.product-grid__more-toggle")
+        tab.click("button.product-grid__apply")
+        tab.wait_for_url("**/products/?category=Boots")
+        # then the URL holds only the choice made, and the page is the boots
+        assert tab.url == preview_url + "/products/?category=Boots"
+        assert tab.inner_text("h1") == "Boots"
+        assert set(tab.eval_on_selector_all(
+            "[data-product-grid-list] .product-card", "c => c.map(x => x.dataset.handle)")
+        ) == boots_in_csv()
+        # and the static build, which cannot filter without its script, says so
+        tab.goto(static_url + "/products/?category=Boots")
+        assert "filters, sorts and pages with JavaScript" in tab.inner_text("main")
+    finally:
+        context.close()
+
+
 def boots_in_csv() -> set[str]:
     return {h for h, p in demo_products_by_csv().items() if p["category"] == "Boots"}
 

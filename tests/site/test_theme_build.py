@@ -39,9 +39,9 @@ def test_every_page_template_and_every_product_row_is_rendered(built_site: Build
     assert built_site.failed == []
     pages = set(built_site.rendered)
     assert {"index.html", "about/index.html", "contact/index.html", "collection/index.html",
-            "product-listing/index.html", "products/index.html", "404.html"} <= pages
+            "products/index.html", "404.html"} <= pages
     assert {f"products/{h}/index.html" for h in handles} <= pages
-    assert len(pages) == 7 + len(handles)
+    assert len(pages) == 6 + len(handles)
 
 
 def test_assets_are_copied_with_css_rendered_and_modules_merged(built_site: BuildResult):
@@ -79,7 +79,7 @@ def test_product_page_has_json_ld_offer_and_canonical(built_site: BuildResult):
     data = json.loads(page.find("script", type="application/ld+json").string)
     canonical = page.find("link", rel="canonical")["href"]
     # then
-    assert canonical == "http://localhost/products/willow-overshirt"
+    assert canonical == "http://localhost:8000/products/willow-overshirt"
     assert data["@type"] == "Product" and data["name"] == expected["title"]
     assert data["offers"]["price"] == f"{expected['price_min']:.2f}"
     assert data["offers"]["priceCurrency"] == "EUR"
@@ -98,8 +98,35 @@ def test_buy_button_has_reserved_slot_and_a_cart_link_fallback(built_site: Build
 
 
 def test_listing_page_points_its_canonical_at_itself(built_site: BuildResult):
-    page = soup(built_site.out_dir / "product-listing" / "index.html")
-    assert page.find("link", rel="canonical")["href"] == "http://localhost/product-listing/"
+    page = soup(built_site.out_dir / "products" / "index.html")
+    assert page.find("link", rel="canonical")["href"] == "http://localhost:8000/products"
+
+
+def test_the_shop_has_one_listing_page(built_site: BuildResult):
+    # when every built page's title is read
+    titles = [soup(built_site.out_dir / name).title.get_text() for name in built_site.rendered]
+    # then one page is the listing: the dynamic page's own URL, no second copy elsewhere
+    assert titles.count("All products | Fernhill") == 1
+    assert "product-listing/index.html" not in built_site.rendered
+
+
+def test_the_collection_page_shows_a_real_collection_with_its_own_title(
+        built_site: BuildResult):
+    # given the demo rows in the bestsellers collection
+    rows = json.loads(read(built_site.out_dir / "_hubshop" / "hubdb" / "products.json"))
+    rows = rows.get("results", rows) if isinstance(rows, dict) else rows
+    bestsellers = {r["path"] for r in rows if any(
+        c == "bestsellers" or (isinstance(c, dict) and c.get("name") == "bestsellers")
+        for c in (r["values"].get("collections") or []))}
+    # when the collection page is read
+    page = soup(built_site.out_dir / "collection" / "index.html")
+    # then it is a shopper's page: its collection as h1, title and description, its products
+    assert page.find("h1").get_text(strip=True) == "Bestsellers"
+    assert page.title.get_text() == "Bestsellers | Fernhill"
+    assert page.find("meta", attrs={"name": "description"})["content"] != "Fernhill"
+    assert "Pick a collection" not in page.get_text()
+    cards = {li["data-handle"] for li in page.select("[data-product-grid-list] .product-card")}
+    assert cards and cards <= bestsellers
 
 
 def test_pages_have_one_h1_a_skip_link_and_landmarks(built_site: BuildResult):
@@ -272,3 +299,41 @@ def test_every_page_template_including_the_404_has_a_dnd_area_for_marketers(
     assert area is not None, "404 has no rendered dnd section"
     assert "We could not find that page" in area.get_text()
     assert area.find("a", class_="button")["href"] == "/products"
+
+
+def test_the_text_summary_counts_placeholders_per_template_with_pages_behind_verbose(
+        built_site: BuildResult):
+    from sync.site.build_summary import summary_lines
+
+    # when the build is summarised as text, plainly and verbosely
+    plain = [line for line in summary_lines(built_site) if "placeholders" in line]
+    verbose = [line for line in summary_lines(built_site, verbose=True) if "placeholders" in line]
+    # then one line per template, counting its pages; the per-page list only with -v
+    product_lines = [line for line in plain if "templates/product.html" in line]
+    rows = sum(1 for page in built_site.rendered if page.startswith("products/")
+               and page.count("/") == 2)
+    assert len(product_lines) == 1
+    assert f"menu()×{rows + 1} on {rows + 1} page(s)" in product_lines[0]
+    assert not any("[willow-tote]" in line for line in plain)
+    assert any("templates/product.html [willow-tote]: menu()×1" in line for line in verbose)
+
+
+def test_the_header_menu_has_about_and_contact(built_site: BuildResult):
+    # when the home page's header nav is read
+    page = soup(built_site.out_dir / "index.html")
+    links = [(a.get_text(strip=True), a["href"])
+             for a in page.select(".header__nav a")]
+    # then the demo's header menu carries the pages the footer links to
+    assert [label for label, _ in links] == ["Home", "Shop", "About", "Contact"]
+    assert dict(links)["About"] == "/about" and dict(links)["Contact"] == "/contact"
+
+
+def test_the_static_listing_says_its_filters_need_javascript(built_site: BuildResult):
+    # given the static build, which a file server serves whatever the query string
+    listing = soup(built_site.out_dir / "products" / "index.html")
+    home = soup(built_site.out_dir / "index.html")
+    # then a shopper without JavaScript is told, beside the filters, rather than shown all
+    # products under a filtered URL; a grid without filters (new arrivals) says nothing
+    note = listing.select_one("[data-product-grid] noscript")
+    assert note is not None and "JavaScript" in note.get_text()
+    assert home.select_one("[data-product-grid] noscript") is None

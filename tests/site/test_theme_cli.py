@@ -45,7 +45,7 @@ def test_build_renders_the_store_s_products_and_reports_counts(tmp_path: Path):
     # then
     report = json.loads(result.output)
     assert result.exit_code == 0, result.output
-    assert report["failed"] == 0 and report["rendered"] == len(report["pages"]) == 7 + rows
+    assert report["failed"] == 0 and report["rendered"] == len(report["pages"]) == 6 + rows
     assert (tmp_path / "site" / "demo" / "images").is_dir()
 
 

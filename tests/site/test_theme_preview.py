@@ -48,7 +48,7 @@ def test_listing_filters_server_side_from_the_query_string(site: PreviewSite):
     page = BeautifulSoup(html.decode(), "html.parser")
     assert page.select_one("[data-facet=category] [aria-current]")["data-facet-value"] == "Shirts"
     assert page.find("input", attrs={"name": "min"})["value"] == "40"
-    assert page.find("link", rel="canonical")["href"] == "http://127.0.0.1/products"
+    assert page.find("link", rel="canonical")["href"] == "http://127.0.0.1:8000/products"
 
 
 def test_the_listing_names_the_filter_in_one_h1_and_its_title(site: PreviewSite):
@@ -255,3 +255,23 @@ def test_past_the_last_page_there_is_no_page_nine_of_seven(site: PreviewSite):
     # then the pages say only the way back, naming the last page
     last = -(-len(demo_products_by_csv()) // 24)
     assert nav.get_text(" ", strip=True) == f"Back to page {last}"
+
+
+def refresh_target(html: bytes) -> str | None:
+    """Where a page's ``<meta http-equiv="refresh">`` sends the browser, if it has one."""
+    meta = BeautifulSoup(html.decode(), "html.parser").find("meta", attrs={"http-equiv": "refresh"})
+    return meta["content"].split("url=", 1)[1] if meta else None
+
+
+def test_a_no_js_apply_is_sent_on_to_the_clean_url(site: PreviewSite):
+    # when the filter form is submitted without JavaScript: every field, empty or default
+    status, _, html = get(site, "/products/?category=Boots&min=&max=&tag=&sort=title")
+    # then the page is the filtered listing, and it moves the browser to the clean URL
+    assert status == 200 and set(cards(html)) == expected("Boots", 0, 10_000)
+    assert refresh_target(html) == "/products/?category=Boots"
+    # and a page past the first, a chosen sort and other parameters (tracking) are kept
+    _, _, html = get(site, "/products/?utm_source=mail&min=&sort=-price&page=2&available=")
+    assert refresh_target(html) == "/products/?utm_source=mail&sort=-price&page=2"
+    # and a clean URL stays where it is
+    for clean in ("/products/", "/products/?category=Boots", "/products/?sort=price&page=2"):
+        assert refresh_target(get(site, clean)[2]) is None, clean
