@@ -201,3 +201,16 @@ def test_the_later_of_two_stores_runs_is_the_jobs_last_run() -> None:
     # then
     assert merged["catalog"] is stack["catalog"] and merged["nightly"] is local["nightly"]
     assert merged["theme"] is None
+
+
+def test_a_paused_demo_says_writes_are_paused_and_queues_no_duplicates(home: Path) -> None:
+    # given the demo ran once and writes are paused
+    _cli("inventory", "pause", "--json")
+    # when the demo runs twice more
+    for _ in range(2):
+        result = CliRunner().invoke(main, ["demo"], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+    status = _cli("inventory", "status", "--json")
+    # then its inventory line says so, and only drift is queued (none: the demo is in step)
+    assert "writes paused: 0 change(s) queued, nothing written" in result.stdout
+    assert status["paused"] is True and status["pending"] == status["drift"]["count"] == 0
