@@ -214,3 +214,11 @@ def test_a_paused_demo_says_writes_are_paused_and_queues_no_duplicates(home: Pat
     # then its inventory line says so, and only drift is queued (none: the demo is in step)
     assert "writes paused: 0 change(s) queued, nothing written" in result.stdout
     assert status["paused"] is True and status["pending"] == status["drift"]["count"] == 0
+
+
+def test_a_catalog_run_names_the_target_it_ran_against(home: Path) -> None:
+    # when
+    _cli("catalog", "sync", "--json")
+    view = _cli("status", "--json")
+    # then
+    assert view["catalog"]["last_run"]["target"] == "local table"
