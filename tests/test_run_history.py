@@ -60,7 +60,9 @@ def test_status_is_one_object_with_each_jobs_state(home: Path) -> None:
     assert set(nightly) >= RUN_KEYS and nightly["result"] == "ok"
     assert nightly["counts"]["import_created"] == 2 and nightly["start"] <= nightly["end"]
     assert all(isinstance(v, int) for v in nightly["counts"].values())
-    assert view["theme"]["last_run"] is None
+    theme = view["theme"]["last_run"]  # the demo builds the site: the embedded default's theme job
+    assert set(theme) >= RUN_KEYS and theme["kind"] == "theme_build" and theme["result"] == "ok"
+    assert theme["counts"]["pages"] > 0 and theme["counts"]["failed"] == 0
 
 
 def test_catalog_and_inventory_runs_are_recorded_and_dry_runs_are_not(home: Path) -> None:
@@ -222,3 +224,22 @@ def test_a_catalog_run_names_the_target_it_ran_against(home: Path) -> None:
     view = _cli("status", "--json")
     # then
     assert view["catalog"]["last_run"]["target"] == "local table"
+
+
+def test_after_the_demo_status_text_shows_every_jobs_last_run(home: Path) -> None:
+    # when
+    result = CliRunner().invoke(main, ["status"], catch_exceptions=False)
+    # then
+    assert "never run" not in result.stdout and "None" not in result.stdout
+    assert "last run theme_build" in result.stdout
+
+
+def test_a_theme_build_is_recorded(home: Path, tmp_path: Path) -> None:
+    # when
+    result = CliRunner().invoke(main, ["theme", "build", "--out", str(tmp_path / "site")],
+                                catch_exceptions=False)
+    # then
+    assert result.exit_code == 0, result.output
+    run = _cli("status", "--json")["theme"]["last_run"]
+    assert run["kind"] == "theme_build" and run["out"] == str(tmp_path / "site")
+    assert run["start"] > "2026-11-30"  # a real build runs on the real clock
