@@ -243,3 +243,19 @@ def test_a_theme_build_is_recorded(home: Path, tmp_path: Path) -> None:
     run = _cli("status", "--json")["theme"]["last_run"]
     assert run["kind"] == "theme_build" and run["out"] == str(tmp_path / "site")
     assert run["start"] > "2026-11-30"  # a real build runs on the real clock
+
+
+def test_the_demos_runs_are_dated_yesterday_and_last_night_never_ahead(home: Path) -> None:
+    from datetime import timedelta
+
+    from sync.local.demo import demo_epoch
+
+    # when
+    view = _cli("status", "--json")
+    now = datetime.now(UTC)
+    # then every job's last run is from the demo's day (yesterday) or its night, in the past
+    for job in ("catalog", "inventory", "nightly", "theme"):
+        ended = datetime.fromisoformat(view[job]["last_run"]["end"])
+        assert now - timedelta(days=2) < ended <= now, (job, ended)
+    assert demo_epoch(datetime(2026, 12, 4, 0, 30, tzinfo=UTC)) == datetime(
+        2026, 12, 3, 8, tzinfo=UTC)
