@@ -51,9 +51,12 @@ _HOLD = ("INSERT INTO inventory_held (sku, location, at, seq, record) VALUES (?,
 
 def _key_the_queue(conn: sqlite3.Connection) -> None:
     """One held record per (SKU, location): the newest warehouse figure replaces older ones."""
-    conn.execute("CREATE TABLE inventory_held (sku TEXT NOT NULL, location TEXT NOT NULL,"
-                 " at TEXT NOT NULL, seq INTEGER NOT NULL, record TEXT NOT NULL,"
-                 " PRIMARY KEY (sku, location))")
+    conn.execute("CREATE TABLE IF NOT EXISTS inventory_held (sku TEXT NOT NULL,"
+                 " location TEXT NOT NULL, at TEXT NOT NULL, seq INTEGER NOT NULL,"
+                 " record TEXT NOT NULL, PRIMARY KEY (sku, location))")
+    tables = {r["name"] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if "inventory_pending" not in tables:
+        return  # already keyed (a store whose version record was set back)
     rows = conn.execute("SELECT id, record FROM inventory_pending ORDER BY id").fetchall()
     for row in rows:
         record = load_record(row["record"])
