@@ -154,3 +154,15 @@ def test_unwritable_home_is_a_clear_error(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "cannot open the local store" in result.output
     assert "Traceback" not in result.output
+
+
+def test_theme_coverage_without_the_contracts_names_the_setting(tmp_path: Path,
+                                                                monkeypatch) -> None:
+    # given a clone without the maintainers' contracts folder
+    monkeypatch.setenv("HUBSHOP_CONTRACTS", str(tmp_path / "no-contracts"))
+    # when
+    result = CliRunner().invoke(main, ["theme", "coverage"])
+    # then a clear message, not a traceback: what is missing and the setting that points at it
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "HUBSHOP_CONTRACTS" in result.output and "HubL catalogue" in result.output
+    assert "not shipped" in result.output

@@ -55,11 +55,14 @@ def test_pause_holds_writes_until_resume(cli):
     cli("pause")
     # when
     paused = cli("sync")
+    again = cli("sync")
     status = json.loads(cli("status", "--json").stdout)
     resumed = json.loads(cli("resume", "--json").stdout)
-    # then
-    assert "Paused" in paused.stdout
-    assert status["paused"] is True and status["pending"] > 0 and status["drift"]["count"] > 0
+    # then (two paused syncs queue only the drift, one change per SKU@location)
+    assert "writes paused: " in paused.stdout and "nothing written" in paused.stdout
+    assert f"writes paused: {status['pending']} change(s) queued" in again.stdout
+    assert status["paused"] is True and status["pending"] > 0
+    assert status["pending"] == status["drift"]["count"]
     assert resumed["written"] > 0 and resumed["queued"] == status["pending"]
     assert json.loads(cli("status", "--json").stdout)["drift"]["count"] == 0
 
@@ -80,3 +83,13 @@ def test_an_empty_store_with_a_real_feed_is_said_and_never_seeded(tmp_path, monk
     # then it says what to do, and no demo store appeared behind the user's back
     assert "The local store is empty: run `hubshop demo`" in result.stderr
     assert json.loads(result.stdout)["written"] == 0
+
+
+def test_resume_says_what_it_wrote(cli):
+    # given a paused sync that queued the drift
+    cli("pause")
+    cli("sync")
+    # when
+    resumed = cli("resume")
+    # then
+    assert "written" in resumed.stdout and "already in step" in resumed.stdout

@@ -34,7 +34,7 @@ def test_the_old_state_tables_are_dropped_and_their_flags_kept(tmp_path):
     assert not {t for t in _tables(conn) if t.startswith("state_")}
     assert SqliteState(conn).flag(MARKER) == "2"
     versions = {r["component"]: r["version"] for r in conn.execute("SELECT * FROM schema_versions")}
-    assert "state" not in versions and versions["inventory"] == 3
+    assert "state" not in versions and versions["inventory"] == 4
     conn.close()
     assert SqliteState(db.connect(path)).flag(MARKER) == "2"
 
@@ -45,3 +45,24 @@ def test_a_new_store_has_only_one_ledger(tmp_path):
     # then it holds the engine's ledger and none of the old one
     tables = _tables(conn)
     assert "inventory_ledger" in tables and not {t for t in tables if t.startswith("state_")}
+
+
+def test_an_old_pause_queue_keeps_one_record_per_key_the_newest(tmp_path):
+    # given a store whose pause queue held every record of every paused run
+    path = tmp_path / "hubshop.sqlite3"
+    conn = db.connect(path)
+    conn.executescript(
+        "DROP TABLE inventory_held;"
+        "CREATE TABLE inventory_pending (id INTEGER PRIMARY KEY AUTOINCREMENT, record TEXT);"
+        "INSERT INTO inventory_pending (record) VALUES"
+        " ('{\"sku\": \"A\", \"location\": \"MAIN\", \"on_hand\": 5,"
+        " \"updated_at\": \"2026-11-02T08:00:00+00:00\"}'),"
+        " ('{\"sku\": \"A\", \"location\": \"MAIN\", \"on_hand\": 3,"
+        " \"updated_at\": \"2026-11-01T08:00:00+00:00\"}'),"
+        " ('{\"sku\": \"B\", \"location\": \"MAIN\", \"on_hand\": 1}');"
+        "UPDATE schema_versions SET version = 3 WHERE component = 'inventory';")
+    conn.close()
+    # when it is opened by this version
+    held = SqliteState(db.connect(path)).pending()
+    # then one record per SKU@location is held, the newest warehouse figure
+    assert sorted((r.sku, r.on_hand) for r in held) == [("A", 5), ("B", 1)]

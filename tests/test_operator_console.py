@@ -179,11 +179,24 @@ def test_app_bridge_fetch_sends_a_bearer_token(app: ConsoleApp, clock: VirtualCl
     assert response.status == 200
 
 
+def _form_token(page: str) -> str:
+    return page.split('name="id_token" value="')[1].split('"')[0]
+
+
+def _follow(app: ConsoleApp, response: Any) -> str:
+    """What the browser does with a 303: GET the page the Location names."""
+    assert response.status == 303, response
+    path, _, query = response.headers["Location"].partition("?")
+    page = app.handle("GET", path, query, {})
+    assert page.status == 200
+    return page.body.decode()
+
+
 def test_actions_are_posts_carrying_the_forms_token(app: ConsoleApp, source: Source,
                                                     clock: VirtualClock) -> None:
     # given the page as loaded
     page = app.handle("GET", "/", f"id_token={_token(clock)}", {}).body.decode()
-    form_token = page.split('name="id_token" value="')[1].split('"')[0]
+    form_token = _form_token(page)
     # when, two minutes later (the App Bridge token has expired, the form's has not)
     clock.advance(120)
     reconcile = app.handle("POST", "/actions/reconcile", "",
@@ -191,11 +204,60 @@ def test_actions_are_posts_carrying_the_forms_token(app: ConsoleApp, source: Sou
                            urlencode({"id_token": form_token}).encode())
     retry = app.handle("POST", "/actions/retry-dead-letters", "", {},
                        urlencode({"id_token": form_token}).encode())
-    # then
-    assert reconcile.status == 200 and "Reconciled: 1 written." in reconcile.body.decode()
-    assert "4 dead letters sent back" in retry.body.decode()
+    # then each answers POST-redirect-GET: the page it sends to says what happened
+    assert "Reconciled: 1 written." in _follow(app, reconcile)
+    assert "4 dead letters sent back" in _follow(app, retry)
     assert source.actions == ["reconcile", "retry"]
-    assert app.handle("GET", "/actions/reconcile", f"id_token={form_token}", {}).status == 405
+
+
+def test_a_reload_after_an_action_does_not_run_it_again(app: ConsoleApp, source: Source,
+                                                        clock: VirtualClock) -> None:
+    # given an action's redirect
+    form_token = _form_token(app.handle("GET", "/", f"id_token={_token(clock)}", {}).body.decode())
+    answer = app.handle("POST", "/actions/reconcile", "", {},
+                        urlencode({"id_token": form_token}).encode())
+    # when the owner reloads the page it led to, twice
+    first, again = _follow(app, answer), _follow(app, answer)
+    # then the action ran once; the page still says what it did
+    assert source.actions == ["reconcile"]
+    assert "Reconciled: 1 written." in first and "Reconciled: 1 written." in again
+    assert answer.headers["Cache-Control"] == "no-store"
+
+
+def test_a_get_on_an_action_path_leads_to_the_page(app: ConsoleApp, source: Source,
+                                                   clock: VirtualClock) -> None:
+    # when (a bookmarked or reloaded action address)
+    answer = app.handle("GET", "/actions/reconcile", f"id_token={_token(clock)}", {})
+    # then
+    assert answer.status == 303 and answer.headers["Location"].startswith("/?id_token=")
+    assert "Reconcile now" in _follow(app, answer) and source.actions == []
+
+
+def test_a_form_token_lasts_as_long_as_the_link_that_loaded_the_page(
+        app: ConsoleApp, source: Source, clock: VirtualClock) -> None:
+    # given the page opened from a 12-hour link (what hubshop console prints)
+    link = issue_token(KEYS, SHOP, clock=clock, seconds=12 * 3600)
+    form_token = _form_token(app.handle("GET", "/", f"id_token={link}", {}).body.decode())
+    # when the owner presses an action after an 11-hour lunch
+    clock.advance(11 * 3600)
+    late = app.handle("POST", "/actions/reconcile", "", {},
+                      urlencode({"id_token": form_token}).encode())
+    # then it works; once the link's own time is up, the form is a bare 401 like the link
+    assert late.status == 303 and source.actions == ["reconcile"]
+    after = _form_token(_follow(app, late))
+    clock.advance(2 * 3600)
+    stale = app.handle("POST", "/actions/reconcile", "", {},
+                       urlencode({"id_token": after}).encode())
+    assert stale.status == 401 and stale.body == b"Unauthorized"
+    assert source.actions == ["reconcile"]
+
+
+def test_the_embedded_page_takes_a_fresh_app_bridge_token_for_each_action(
+        app: ConsoleApp, clock: VirtualClock) -> None:
+    page = app.handle("GET", "/", f"id_token={_token(clock)}&shop={SHOP}&host=aG9zdA",
+                      {}).body.decode()
+    assert "shopify.idToken()" in page
+    assert 'action="/actions/reconcile?shop=' in page and "host=aG9zdA" in page
 
 
 def test_a_failing_source_shows_a_problem_not_a_traceback(app: ConsoleApp, source: Source,
@@ -228,7 +290,13 @@ def test_the_lambda_http_function_can_serve_it(app: ConsoleApp, clock: VirtualCl
              "requestContext": {"http": {"method": "POST", "path": "/console/actions/reconcile"}},
              "body": body, "isBase64Encoded": True}
     answer = lambda_response(app, event)
-    assert answer["statusCode"] == 200 and "Reconciled" in answer["body"]
+    assert answer["statusCode"] == 303
+    location = answer["headers"]["Location"]
+    assert location.startswith("/console/?id_token=")
+    page = lambda_response(app, {**event, "rawPath": "/console/", "body": "",
+                                 "rawQueryString": location.partition("?")[2],
+                                 "requestContext": {"http": {"method": "GET"}}})
+    assert page["statusCode"] == 200 and "Reconciled" in page["body"]
     forged = lambda_response(app, {**event, "body": "id_token=x", "isBase64Encoded": False})
     assert forged == {"statusCode": 401, "headers": forged["headers"], "body": "Unauthorized",
                       "isBase64Encoded": False}

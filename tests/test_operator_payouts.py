@@ -138,3 +138,20 @@ def test_a_missing_scope_is_one_line_not_a_traceback(shopify_fake: Any,
     result = CliRunner().invoke(main, ["payouts"])
     assert result.exit_code == 1
     assert "read_shopify_payments_payouts" in result.output and "Traceback" not in result.output
+
+
+def test_demo_payouts_are_dated_from_today_none_scheduled_in_the_past() -> None:
+    from datetime import UTC, datetime
+
+    from sync.plumbing.clock import VirtualClock
+
+    # given the demo read on 2026-12-04
+    clock = VirtualClock(datetime(2026, 12, 4, 21, 30, tzinfo=UTC))
+    # when
+    summary = LocalPayouts(clock=clock).read(limit=10)
+    # then the scheduled payout is tomorrow, the rest before today, the file's spacing kept
+    dates = {p.status: p.issued_at[:10] for p in reversed(summary.payouts)}
+    assert dates["SCHEDULED"] == "2026-12-05"
+    assert all(p.issued_at[:10] < "2026-12-05" for p in summary.payouts
+               if p.status != "SCHEDULED")
+    assert [p.issued_at[:10] for p in summary.payouts][:2] == ["2026-12-05", "2026-12-02"]

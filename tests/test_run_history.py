@@ -60,7 +60,9 @@ def test_status_is_one_object_with_each_jobs_state(home: Path) -> None:
     assert set(nightly) >= RUN_KEYS and nightly["result"] == "ok"
     assert nightly["counts"]["import_created"] == 2 and nightly["start"] <= nightly["end"]
     assert all(isinstance(v, int) for v in nightly["counts"].values())
-    assert view["theme"]["last_run"] is None
+    theme = view["theme"]["last_run"]  # the demo builds the site: the embedded default's theme job
+    assert set(theme) >= RUN_KEYS and theme["kind"] == "theme_build" and theme["result"] == "ok"
+    assert theme["counts"]["pages"] > 0 and theme["counts"]["failed"] == 0
 
 
 def test_catalog_and_inventory_runs_are_recorded_and_dry_runs_are_not(home: Path) -> None:
@@ -201,3 +203,59 @@ def test_the_later_of_two_stores_runs_is_the_jobs_last_run() -> None:
     # then
     assert merged["catalog"] is stack["catalog"] and merged["nightly"] is local["nightly"]
     assert merged["theme"] is None
+
+
+def test_a_paused_demo_says_writes_are_paused_and_queues_no_duplicates(home: Path) -> None:
+    # given the demo ran once and writes are paused
+    _cli("inventory", "pause", "--json")
+    # when the demo runs twice more
+    for _ in range(2):
+        result = CliRunner().invoke(main, ["demo"], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+    status = _cli("inventory", "status", "--json")
+    # then its inventory line says so, and only drift is queued (none: the demo is in step)
+    assert "writes paused: 0 change(s) queued, nothing written" in result.stdout
+    assert status["paused"] is True and status["pending"] == status["drift"]["count"] == 0
+
+
+def test_a_catalog_run_names_the_target_it_ran_against(home: Path) -> None:
+    # when
+    _cli("catalog", "sync", "--json")
+    view = _cli("status", "--json")
+    # then
+    assert view["catalog"]["last_run"]["target"] == "local table"
+
+
+def test_after_the_demo_status_text_shows_every_jobs_last_run(home: Path) -> None:
+    # when
+    result = CliRunner().invoke(main, ["status"], catch_exceptions=False)
+    # then
+    assert "never run" not in result.stdout and "None" not in result.stdout
+    assert "last run theme_build" in result.stdout
+
+
+def test_a_theme_build_is_recorded(home: Path, tmp_path: Path) -> None:
+    # when
+    result = CliRunner().invoke(main, ["theme", "build", "--out", str(tmp_path / "site")],
+                                catch_exceptions=False)
+    # then
+    assert result.exit_code == 0, result.output
+    run = _cli("status", "--json")["theme"]["last_run"]
+    assert run["kind"] == "theme_build" and run["out"] == str(tmp_path / "site")
+    assert run["start"] > "2026-11-30"  # a real build runs on the real clock
+
+
+def test_the_demos_runs_are_dated_yesterday_and_last_night_never_ahead(home: Path) -> None:
+    from datetime import timedelta
+
+    from sync.local.demo import demo_epoch
+
+    # when
+    view = _cli("status", "--json")
+    now = datetime.now(UTC)
+    # then every job's last run is from the demo's day (yesterday) or its night, in the past
+    for job in ("catalog", "inventory", "nightly", "theme"):
+        ended = datetime.fromisoformat(view[job]["last_run"]["end"])
+        assert now - timedelta(days=2) < ended <= now, (job, ended)
+    assert demo_epoch(datetime(2026, 12, 4, 0, 30, tzinfo=UTC)) == datetime(
+        2026, 12, 3, 8, tzinfo=UTC)

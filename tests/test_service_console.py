@@ -129,6 +129,13 @@ def _stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shop: Any,
 
 
 def _page(answer: dict[str, Any]) -> str:
+    """The page an answer shows: an action's 303 is followed as a browser would."""
+    if answer["statusCode"] == 303:
+        request = event("apigw_console_page")
+        location = answer["headers"]["Location"]
+        assert location.startswith("/console/?")
+        request["rawQueryString"] = location.partition("?")[2]
+        answer = console_handler.handler(request, LambdaContext())
     assert answer["statusCode"] == 200, answer
     return answer["body"]
 

@@ -194,7 +194,8 @@ def resume_command(app: AppContext, dry_run: bool, as_json: bool) -> None:
     if as_json:
         emit_json({**run_json(report), "where": _where(app)})
         return
-    click.echo(f"Resumed; {report.queued} queued change(s) applied.")
+    click.echo(f"Resumed; {report.queued} queued change(s): {report.written} written, "
+               f"{report.unchanged} already in step.")
     render_run(report)
 
 
@@ -215,7 +216,8 @@ def _resume_answer(app: AppContext, state: StateStore, dry_run: bool, as_json: b
 def render_run(report: RunReport) -> None:
     """The human summary of a run: counts, then what was written, skipped or refused."""
     if report.paused:
-        click.echo(f"Paused: nothing written; {report.queued} change(s) queued.")
+        click.echo(f"Inventory {report.paused_note()}; {report.unchanged} in step with the "
+                   "warehouse. `hubshop inventory resume` applies the queue.")
         return
     verb = "would write" if report.dry_run else "wrote"
     click.echo(f"Inventory: {verb} {report.written}, unchanged {report.unchanged}, conflicts "

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import click
 
 from sync.cli.context import AppContext, pass_app
 from sync.cli.options import emit_json, json_option
+from sync.model.time import when
 
 
 @click.command("status")
@@ -35,17 +38,20 @@ def status_command(app: AppContext, as_json: bool) -> None:
         return
     from sync.jobs.key_ages import key_lines
 
+    now = app.clock.now()
     for job in ("catalog", "inventory", "nightly", "theme"):
-        click.echo(_line(job, view[job]))
+        click.echo(_line(job, view[job], now))
         for line in key_lines(view[job].get("keys") or {}):
             click.echo(f"           key {line}")
 
 
-def _line(job: str, state: dict[str, object]) -> str:
+def _line(job: str, state: dict[str, object], now: datetime) -> str:
+    """One job's line: times as people read them, never Python's ``None``."""
     last = state.get("last_run")
     if isinstance(last, dict):
-        ran = (f"last run {last.get('kind')} {last.get('end') or last.get('at')} "
-               f"{last.get('result', 'ok')}")
+        target = f" on {last['target']}" if last.get("target") else ""
+        ran = (f"last run {last.get('kind')}{target} {when(last.get('end') or last.get('at'), now)}"
+               f" {last.get('result', 'ok')}")
         counts = [f"{k.replace('_', ' ')} {v}" for k, v in (last.get("counts") or {}).items() if v]
         calls = [f"{k} {v}" for k, v in (last.get("api_calls") or {}).items()]
         if counts:
@@ -58,7 +64,8 @@ def _line(job: str, state: dict[str, object]) -> str:
     for key in ("drift", "pending", "dead_letters", "paused", "next_run"):
         value = state.get(key)
         if value is not None:
-            parts.append(f"{key.replace('_', ' ')} {_text(value)}")
+            shown = when(value, now) if key == "next_run" else _text(value)
+            parts.append(f"{key.replace('_', ' ')} {shown}")
     alarms = state.get("alarms")
     if isinstance(alarms, list):
         firing = [a["name"] for a in alarms if a.get("state") == "ALARM"]
@@ -73,6 +80,9 @@ def _text(value: object) -> str:
     if isinstance(value, dict):
         for key in ("count", "depth"):  # drift's count, a queue's depth
             if key in value:
+                if value[key] is None:
+                    reason = value.get("error") or value.get("reason") or "not checked"
+                    return f"unknown ({reason})"
                 return str(value[key])
         return ", ".join(f"{k.replace('_', ' ')} {_text(v)}" for k, v in value.items())
-    return str(value)
+    return "unknown" if value is None else str(value)

@@ -140,7 +140,7 @@ def build_command(app: AppContext, theme_dir: str | None, out_dir: str | None, b
     Example:
       hubshop theme build --out site/
     """
-    from sync.site.build import build_site
+    from sync.jobs.theme import build_theme
     from sync.site.build_summary import summary_json, summary_lines
 
     folder, modules = _resolve_theme(app, theme_dir)
@@ -150,7 +150,8 @@ def build_command(app: AppContext, theme_dir: str | None, out_dir: str | None, b
     from sync.site.embedded import default_out
 
     out = Path(out_dir) if out_dir else default_out(app.settings())
-    result = build_site(folder, out, _site_options(app, modules, base_url, static))
+    result = build_theme(app.settings(), folder, out,
+                         _site_options(app, modules, base_url, static), clock=app.clock)
     if as_json:
         emit_json({"out": str(out), "rendered": len(result.rendered),
                    "pages": list(result.rendered), "failed": len(result.failed),

@@ -25,6 +25,11 @@ def inventory_step(settings: Settings) -> DemoStep:
     edits = "; ".join(
         f"hand edit {h.sku} {h.delta:+d} kept ({h.policy})" for h in report.hand_edits
     )
+    if report.paused:
+        line = (f"{report.paused_note()} ({counts['unchanged']} in step with the warehouse);"
+                " `hubshop inventory resume` applies the queue")
+        return DemoStep("inventory", line, {**counts, "api_calls": {"shopify": counts["api_calls"]},
+                                            "paused": True, "queued": report.queued})
     line = (
         f"reconciled with the warehouse feed: {counts['written']} written, "
         f"{counts['unchanged']} unchanged, {counts['skipped']} skipped "

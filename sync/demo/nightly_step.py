@@ -20,7 +20,7 @@ from sync.catalog.feed_jsonl import product_line
 from sync.config import Settings
 from sync.demo.step import DemoStep
 from sync.local.db import connect
-from sync.local.demo import DEMO_EPOCH, IMAGE_BASE
+from sync.local.demo import IMAGE_BASE, demo_epoch
 from sync.paths import DEMO_DIR
 from sync.plumbing.clock import VirtualClock
 
@@ -62,7 +62,7 @@ def _served(product):  # type: ignore[no-untyped-def]
 def tonight() -> VirtualClock:
     """The demo's first midnight: the nightly runs after the day's edits, not at their instant
     (a product it changes must look newer than the row synced during the day)."""
-    midnight = DEMO_EPOCH.replace(hour=0, minute=0, second=0, microsecond=0)
+    midnight = demo_epoch().replace(hour=0, minute=0, second=0, microsecond=0)
     return VirtualClock(midnight + timedelta(days=1))
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sync.inventory.ports import LedgerEntry
 from sync.model.stock import StockRecord, record_from_json
@@ -38,3 +38,18 @@ def load_entry(text: str) -> LedgerEntry:
 def load_record(text: str) -> StockRecord:
     """A stock record (the same JSON form as queue messages carry)."""
     return record_from_json(json.loads(text))
+
+
+def queue_time(record: StockRecord) -> str:
+    """The record's warehouse time as text that sorts as the times do ("" when it has none).
+
+    Both state stores hold one queued record per (SKU, location) and replace it
+    only with one whose text is greater or equal, so the comparison must not
+    depend on how the warehouse wrote its offset: UTC, fixed width.
+    """
+    if record.updated_at is None:
+        return ""
+    at = record.updated_at
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

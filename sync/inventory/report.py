@@ -95,6 +95,10 @@ class RunReport:
         """Keys left alone because another run's write may still land: retry them."""
         return [p for p in self.problems if p.code == "busy"]
 
+    def paused_note(self) -> str:
+        """What a paused run did, in the words the CLI and the demo share."""
+        return f"writes paused: {self.queued} change(s) queued, nothing written"
+
     def counts(self) -> dict[str, int]:
         """The integer counts ``--json`` prints."""
         return {

@@ -42,8 +42,9 @@ def reconcile(
     after a webhook). ``order_ids`` (orders webhooks named) are re-read from
     Shopify first and their SKUs added to the reconcile: what a webhook's body
     says is never counted on its own (not on a dry run, which reads nothing
-    extra). While paused, nothing is written: the snapshot's records
-    are queued and the report says ``paused``. A snapshot record without a time
+    extra). While paused, nothing is written: the snapshot's records that
+    differ from Shopify are queued (one per SKU and location, the newest
+    figure) and the report says ``paused``. A snapshot record without a time
     takes the time the snapshot was read (records are ordered by the
     warehouse's clock: one older than the figure applied is skipped as stale).
     """
@@ -63,8 +64,9 @@ def reconcile(
         records = [r for r in records if r.sku in wanted]
         rejected = [r for r in rejected if r.sku in wanted]
     if is_paused(state) and not dry_run:
-        state.enqueue(stamped(records, read_at))
-        return RunReport(paused=True, queued=len(records), rejected=rejected, orders=notes)
+        held = _hold_drift(records, store, warehouse, state, policy, clock, read_at)
+        held.rejected, held.orders = rejected + held.rejected, notes
+        return held
     report = engine.run(records, store, warehouse, state, policy, full=True,
                         dry_run=dry_run, clock=clock, received_at=read_at)
     report.orders = notes
@@ -121,6 +123,25 @@ def apply_stock_records(
     report.rejected = rejected + report.rejected
     report.skipped += len(rejected)
     return report
+
+
+def _hold_drift(records: Sequence[StockRecord], store: InventoryStore, warehouse: Warehouse,
+                state: StateStore, policy: Policy, clock: Clock, read_at: datetime) -> RunReport:
+    """While paused: queue the records that differ from Shopify (a dry-run plan), nothing else.
+
+    A record for a key already queued is queued too even when it no longer
+    differs, so the newest warehouse figure replaces the held one (resume then
+    writes nothing for it). The report counts what was planned (``unchanged``,
+    ``skipped``) with ``paused`` set, ``written`` 0 and ``queued`` the records held.
+    """
+    plan = engine.run(records, store, warehouse, state, policy, full=True, dry_run=True,
+                      clock=clock, received_at=read_at)
+    drifting = {(w.sku, w.location) for w in plan.writes}
+    drifting |= {(r.sku, r.location) for r in state.pending()}
+    held = [r for r in records if (r.sku, r.location) in drifting]
+    state.enqueue(stamped(held, read_at))
+    return dataclasses.replace(plan, dry_run=False, paused=True, queued=len(held), writes=[],
+                               written=0, products=[])
 
 
 def stamped(records: Sequence[StockRecord], at: datetime) -> list[StockRecord]:

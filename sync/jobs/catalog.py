@@ -223,6 +223,7 @@ def sync_catalog(
             writer, target_name = open_target(target, settings, name, clock=clock,
                                               connection=conn)
         with recorded_run(runs or _run_log(conn), "catalog_sync", clock, dry_run=dry_run) as run:
+            run.extra = {"table": name, "target": target_label(target_name, settings)}
             report = run_sync(reader, writer, settings.catalog, target=target_name, table=name,
                               products=products, since=since, rebuild_text=rebuild_text,
                               dry_run=dry_run, clock=clock, show_progress=show_progress,
@@ -230,8 +231,16 @@ def sync_catalog(
             counts = report.counts()
             run.api_calls = counts.pop("api_calls")
             run.counts = counts
-            run.extra = {"table": name, "published": report.published}
+            run.extra["published"] = report.published
         return report
+
+
+def target_label(kind: str, settings: Settings) -> str:
+    """Which table a run wrote, for the run record: the local table or a HubDB portal's."""
+    if kind == "hubdb":
+        portal = settings.hubspot.account_id or settings.hubspot.account_name
+        return f"HubDB portal {portal}" if portal else "HubDB"
+    return "local table" if kind == "local" else kind
 
 
 class _RunLog:

@@ -45,7 +45,7 @@ def rollback_catalog(settings: Settings, *, target: str | None = None, table: st
         InputError: no snapshot is kept for this table yet (names the file).
     """
     from sync.catalog.rollback import apply_rollback, plan_rollback
-    from sync.jobs.catalog import _LazyConnection, _run_log
+    from sync.jobs.catalog import _LazyConnection, _run_log, target_label
     from sync.jobs.runs import recorded_run
 
     with ExitStack() as stack, catalog_target(settings, target, table, clock=clock) as writer:
@@ -63,7 +63,8 @@ def rollback_catalog(settings: Settings, *, target: str | None = None, table: st
                 run.api_calls = plan.api_calls
             run.counts = {"created": len(plan.create), "updated": len(plan.update),
                           "deleted": len(plan.purge), "unchanged": plan.unchanged}
-            run.extra = {"table": plan.table, "restored": plan.taken_at}
+            run.extra = {"table": plan.table, "restored": plan.taken_at,
+                         "target": target_label(getattr(writer, "kind", target or ""), settings)}
         return plan
 
 

@@ -32,5 +32,5 @@ def open_payouts(settings: Settings, *, source: str | None = None,
     if kind == "local":
         from sync.local.payouts import LocalPayouts
 
-        return LocalPayouts()
+        return LocalPayouts(clock=clock)
     raise ConfigError(f"unknown payouts source {kind!r}; choose shopify or local")

@@ -23,7 +23,7 @@ JOB_KINDS: dict[str, tuple[str, ...]] = {
     "catalog": ("catalog_sync", "catalog_rollback"),
     "inventory": ("reconcile", "resume", "poll", "stock"),
     "nightly": ("nightly", "products_import"),  # the nightly's import, also run by hand
-    "theme": ("theme_upload", "theme_rollback"),
+    "theme": ("theme_upload", "theme_rollback", "theme_build"),  # build: the local site
 }
 
 
@@ -35,6 +35,7 @@ class RunRecord:
     api_calls: dict[str, int] = field(default_factory=dict)
     extra: dict[str, object] = field(default_factory=dict)
     dry_run: bool = False
+    result: str = "ok"  # or "failed" for a block that finished but did not do its job
 
 
 @contextmanager
@@ -52,8 +53,9 @@ def recorded_run(state: StateStore, kind: str, clock: Clock, *,
                                          error=str(exc)[:500], **record.extra))
         raise
     if not record.dry_run:
+        extra = {"result": record.result, **record.extra}  # an extra ``result`` has the say
         state.record_run(run_summary(kind, start, clock.now(), counts=record.counts,
-                                     api_calls=record.api_calls, **record.extra))
+                                     api_calls=record.api_calls, **extra))
 
 
 def last_runs(state: StateStore, *, scan: int = 200) -> dict[str, dict[str, object] | None]:

@@ -1,4 +1,4 @@
-"""Theme upload and rollback as recorded jobs, for ``theme upload|rollback`` and ``deploy``.
+"""Theme build, upload and rollback as recorded jobs, for ``theme …``, the demo and ``deploy``.
 
 Whoever uploads the theme — the command itself or ``hubshop deploy`` — the
 run lands in the state store the same way, so ``hubshop status`` shows the
@@ -40,6 +40,26 @@ def upload_theme(settings: Settings, folder: Path, modules: tuple[Path, ...], *,
             run.api_calls = {"hubspot": client.stats.calls - before}
             run.extra = {"environment": environment, "dest": dest}
         return report, run
+
+
+def build_theme(settings: Settings, folder: Path, out: Path, options: Any, *,
+                clock: Clock = SYSTEM_CLOCK, state: StateStore | None = None) -> Any:
+    """Build the site into ``out`` and record a ``theme_build`` run (pages built and failed).
+
+    On the embedded default the local build is the theme's job (upload needs
+    HubSpot), so ``hubshop status`` shows it like any other run; a build with
+    failed pages is recorded as ``failed``.
+    """
+    from sync.site.build import build_site
+
+    with ExitStack() as stack, recorded_run(state or _local_log(settings, stack),
+                                            "theme_build", clock) as run:
+        result = build_site(folder, out, options)
+        run.counts = {"pages": len(result.rendered), "failed": len(result.failed),
+                      "assets": int(result.assets)}
+        run.extra = {"out": str(out)}
+        run.result = "failed" if result.failed else "ok"
+        return result
 
 
 def rollback_theme(settings: Settings, *, environment: str, dry_run: bool = False,

@@ -13,7 +13,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from sync.errors import HubshopError
@@ -24,7 +24,7 @@ from sync.model.shop import Collection, Product, ProductStatus
 from sync.paths import DEMO_DIR
 from sync.plumbing.clock import VirtualClock
 
-DEMO_EPOCH = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
+DEMO_DAY_STARTS = time(8, 0, tzinfo=UTC)
 MARKER = "demo_store_version"
 DEMO_VERSION = "2"
 IMAGE_BASE = "/demo/"
@@ -69,9 +69,21 @@ class DemoSummary:
         }
 
 
-def demo_clock() -> VirtualClock:
-    """The clock every demo step runs on, so timestamps repeat exactly."""
-    return VirtualClock(DEMO_EPOCH)
+def demo_epoch(now: datetime | None = None) -> datetime:
+    """When the demo's day starts: 08:00 UTC yesterday.
+
+    The demo replays one trading day and the night after it, so its runs read
+    as "yesterday" and "last night" in ``hubshop status`` beside real runs,
+    never in the future whatever the time of day. Within one UTC day every
+    demo gets the same times, so the demo stays repeatable.
+    """
+    today = (now or datetime.now(UTC)).astimezone(UTC).date()
+    return datetime.combine(today - timedelta(days=1), DEMO_DAY_STARTS)
+
+
+def demo_clock(now: datetime | None = None) -> VirtualClock:
+    """The clock every demo step runs on (from :func:`demo_epoch`), so timestamps repeat."""
+    return VirtualClock(demo_epoch(now))
 
 
 def create_demo_store(

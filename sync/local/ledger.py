@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sync.inventory.codec import dump, load_entry, load_record
+from sync.inventory.codec import dump, load_entry, load_record, queue_time
 from sync.inventory.ports import LedgerEntry, StateConflict, StockRecord
 from sync.local import db
 from sync.local.db import transaction
@@ -44,6 +44,27 @@ def _add_revisions(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE inventory_ledger ADD COLUMN rev INTEGER NOT NULL DEFAULT 0")
 
 
+_HOLD = ("INSERT INTO inventory_held (sku, location, at, seq, record) VALUES (?, ?, ?, ?, ?)"
+         " ON CONFLICT(sku, location) DO UPDATE SET at = excluded.at, seq = excluded.seq,"
+         " record = excluded.record WHERE excluded.at >= inventory_held.at")
+
+
+def _key_the_queue(conn: sqlite3.Connection) -> None:
+    """One held record per (SKU, location): the newest warehouse figure replaces older ones."""
+    conn.execute("CREATE TABLE IF NOT EXISTS inventory_held (sku TEXT NOT NULL,"
+                 " location TEXT NOT NULL, at TEXT NOT NULL, seq INTEGER NOT NULL,"
+                 " record TEXT NOT NULL, PRIMARY KEY (sku, location))")
+    tables = {r["name"] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if "inventory_pending" not in tables:
+        return  # already keyed (a store whose version record was set back)
+    rows = conn.execute("SELECT id, record FROM inventory_pending ORDER BY id").fetchall()
+    for row in rows:
+        record = load_record(row["record"])
+        conn.execute(_HOLD, (record.sku, record.location, queue_time(record), row["id"],
+                             row["record"]))
+    conn.execute("DROP TABLE inventory_pending")
+
+
 db.register(
     "inventory",
     [
@@ -69,6 +90,7 @@ db.register(
         """,
         _drop_old_state,
         _add_revisions,
+        _key_the_queue,
     ],
 )
 
@@ -86,6 +108,7 @@ class SqliteState:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self._revs: dict[tuple[str, str], int] = {}
+        self._taken: list[tuple[str, str, int]] | None = None
         db.apply_migrations(conn)
 
     # ledger ----------------------------------------------------------------------------
@@ -187,17 +210,33 @@ class SqliteState:
     # pause queue -----------------------------------------------------------------------
 
     def enqueue(self, records: Sequence[StockRecord]) -> None:
+        """Hold each record, one per (SKU, location): a newer-or-equal warehouse time wins."""
         with transaction(self.conn):
-            self.conn.executemany("INSERT INTO inventory_pending (record) VALUES (?)",
-                                  [(dump(r),) for r in records])
+            seq = self.conn.execute(
+                "SELECT COALESCE(MAX(seq), 0) FROM inventory_held").fetchone()[0]
+            for number, record in enumerate(records, start=seq + 1):
+                self.conn.execute(_HOLD, (record.sku, record.location, queue_time(record), number,
+                                          dump(record)))
 
     def pending(self) -> list[StockRecord]:
-        rows = self.conn.execute("SELECT record FROM inventory_pending ORDER BY id")
+        rows = self.conn.execute(
+            "SELECT sku, location, seq, record FROM inventory_held ORDER BY seq").fetchall()
+        self._taken = [(r["sku"], r["location"], r["seq"]) for r in rows]
         return [load_record(r["record"]) for r in rows]
 
     def clear_pending(self) -> None:
+        """Delete the records :meth:`pending` returned (all, if it was not called).
+
+        A record that replaced one of them since (a newer figure) stays held.
+        """
         with transaction(self.conn):
-            self.conn.execute("DELETE FROM inventory_pending")
+            if self._taken is None:
+                self.conn.execute("DELETE FROM inventory_held")
+            else:
+                self.conn.executemany(
+                    "DELETE FROM inventory_held WHERE sku = ? AND location = ? AND seq = ?",
+                    self._taken)
+        self._taken = None
 
     # products --------------------------------------------------------------------------
 

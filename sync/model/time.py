@@ -49,3 +49,26 @@ def epoch_millis(value: Any) -> int | None:
         except ValueError:
             return None
     return None
+
+
+def when(text: object, now: datetime) -> str:
+    """A stored time as a person reads it: ``2026-12-04 21:30 UTC (2 h ago)``.
+
+    For text output only (``--json`` keeps ISO 8601); anything that is not a
+    time is returned as given.
+    """
+    try:
+        moment = utc(datetime.fromisoformat(str(text).replace("Z", "+00:00")))
+    except ValueError:
+        return str(text)
+    seconds = (utc(now) - moment).total_seconds()
+    ahead, span = seconds < 0, abs(seconds)
+    if span < 60:
+        relative = "just now"
+    else:
+        for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+            if span >= size:
+                amount = f"{int(span // size)} {unit}"
+                break
+        relative = f"in {amount}" if ahead else f"{amount} ago"
+    return f"{moment.strftime('%Y-%m-%d %H:%M')} UTC ({relative})"

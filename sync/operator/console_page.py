@@ -64,6 +64,7 @@ class ConsoleView:
     client_id: str | None = None
     embedded: bool = False
     base_path: str = ""
+    form_query: str = ""  # the admin's display parameters, carried through an action
 
 
 def render_page(view: ConsoleView) -> str:
@@ -77,6 +78,7 @@ def render_page(view: ConsoleView) -> str:
     if view.embedded and view.client_id:
         head.append(f'<meta name="shopify-api-key" content="{_e(view.client_id)}">')
         head.append(f'<script src="{APP_BRIDGE_SRC}"></script>')
+        head.append(f"<script>{_FRESH_ID_SCRIPT}</script>")
     body = [
         '<a class="skip" href="#main">Skip to content</a>',
         '<header class="top"><h1>hubshop console</h1>'
@@ -87,7 +89,8 @@ def render_page(view: ConsoleView) -> str:
         body.append(f'<p class="notice" role="status">{_e(view.message)}</p>')
     for problem in view.problems:
         body.append(f'<p class="problem" role="alert">{_e(problem)}</p>')
-    body += [_inventory(view.inventory), _actions(view.form_token, view.base_path),
+    body += [_inventory(view.inventory), _actions(view.form_token, view.base_path,
+                                                         view.form_query),
              _payouts(view.payouts), "</main>"]
     return ("<!doctype html>\n<html lang=\"en\"><head>" + "".join(head) + "</head><body>"
             + "\n".join(body) + "</body></html>\n")
@@ -173,9 +176,10 @@ def _alarms(alarms: Any) -> str:
             f"<tbody>{lines}</tbody></table>")
 
 
-def _actions(token: str, base: str) -> str:
+def _actions(token: str, base: str, query: str = "") -> str:
+    suffix = f"?{query}" if query else ""
     forms = "".join(
-        f'<form method="post" action="{_e(base)}/actions/{name}">'
+        f'<form method="post" action="{_e(base)}/actions/{name}{_e(suffix)}">'
         f'<input type="hidden" name="id_token" value="{_e(token)}">'
         f'<button type="submit">{_e(label)}</button></form>'
         for name, label in ACTIONS.items())
@@ -203,6 +207,17 @@ def _payouts(summary: PayoutsSummary | None) -> str:
             f"<p>{_e(NO_WITHDRAWAL_API)}</p>"
             f'<p><a href="{_e(summary.settings_url)}" target="_top">Change the payout '
             "schedule in Shopify</a></p></section>")
+
+
+# Inside Shopify's admin: swap the form's token for a fresh App Bridge one just before the
+# action is sent (App Bridge tokens last a minute; the page may have sat open for hours).
+# Without App Bridge (or if it fails) the form's own signed token goes as rendered.
+_FRESH_ID_SCRIPT = (
+    "document.addEventListener('submit',async function(e){var f=e.target;"
+    "if(!(window.shopify&&shopify.idToken)||f.dataset.fresh)return;e.preventDefault();"
+    "try{f.elements.id_token.value=await shopify.idToken();}catch(x){}"
+    "f.dataset.fresh='1';f.submit();});"
+)
 
 
 def _e(value: Any) -> str:

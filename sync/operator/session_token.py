@@ -72,12 +72,21 @@ def verify_token(token: str | None, keys: SessionKeys, *, clock: Clock = SYSTEM_
 
 
 def issue_token(keys: SessionKeys, shop: str, *, clock: Clock = SYSTEM_CLOCK,
-                seconds: int = FORM_TOKEN_SECONDS, subject: str = "console") -> str:
-    """A token shaped like App Bridge's, signed with the same secret (forms, local console)."""
+                seconds: int = FORM_TOKEN_SECONDS, subject: str = "console",
+                expires_at: float | None = None, extra: dict[str, str] | None = None) -> str:
+    """A token shaped like App Bridge's, signed with the same secret (forms, local console).
+
+    ``expires_at`` (epoch seconds), when later than ``now + seconds``, is the
+    expiry instead: a page's form token lives as long as the token that loaded
+    the page (see :mod:`sync.operator.console_app`). ``extra`` claims ride along
+    signed (an action's outcome, shown once by the page it redirects to).
+    """
     now = int(_epoch(clock.now()))
-    claims = {"iss": f"https://{shop}/admin", "dest": f"https://{shop}", "aud": keys.client_id,
-              "sub": subject, "exp": now + seconds, "nbf": now, "iat": now,
-              "jti": _secrets.token_hex(8)}
+    expires = max(now + seconds, int(expires_at or 0))
+    claims: dict[str, Any] = {
+        "iss": f"https://{shop}/admin", "dest": f"https://{shop}", "aud": keys.client_id,
+        "sub": subject, "exp": expires, "nbf": now, "iat": now, "jti": _secrets.token_hex(8)}
+    claims.update(extra or {})
     return jwt.encode(claims, keys.secret, algorithm=ALGORITHM)
 
 

@@ -9,7 +9,7 @@ pk                     sk                     what
 ``line#<line id>``     ``-``                  an order line's counts seen so far
 ``webhook#<id>``       ``-``                  a handled webhook id (expires after 3 days)
 ``flag``               name                   flags: ``paused``, cursors, location map
-``pending``            time + sequence        warehouse records held while paused
+``pending``            ``["SKU","WH-MAIN"]``  the newest record held while paused
 ``product``            product gid            products for the site-freshness function
 ``run``                time + sequence        run summaries (expire after 90 days)
 =====================  =====================  ==============================================
@@ -24,6 +24,7 @@ many entries go in transactions of up to 100, each all-or-nothing.
 from __future__ import annotations
 
 import json
+import uuid
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
@@ -31,8 +32,7 @@ from decimal import Decimal
 from itertools import count
 from typing import Any
 
-from sync.errors import HubshopError
-from sync.inventory.codec import dump, load_entry, load_record
+from sync.inventory.codec import dump, load_entry, load_record, queue_time
 from sync.inventory.ports import LedgerEntry, StateConflict, StockRecord
 from sync.plumbing.clock import SYSTEM_CLOCK, Clock
 from sync.service.settings import LINE_STATE_TTL_SECONDS, RUN_TTL_SECONDS, WEBHOOK_ID_TTL_SECONDS
@@ -117,21 +117,49 @@ class DynamoState:
     # pause queue -----------------------------------------------------------------------
 
     def enqueue(self, records: Sequence[StockRecord]) -> None:
-        self._write_all("pending", [{"record": {"S": dump(r)}} for r in records])
+        """Hold each record, one per (SKU, location): a newer-or-equal warehouse time wins.
+
+        Each put is conditioned on the held record's time, so two writers
+        queueing at once keep the newer figure whichever lands last.
+        """
+        for record in records:
+            item = {**_key("pending", json.dumps([record.sku, record.location],
+                                                 ensure_ascii=False)),
+                    "record": {"S": dump(record)}, "at": {"S": queue_time(record)},
+                    "queued": {"S": f"{self._time_key()}#{uuid.uuid4().hex[:8]}"}}
+            try:
+                self.client.put_item(
+                    TableName=self.table, Item=item,
+                    ConditionExpression="attribute_not_exists(pk) OR #at <= :at",
+                    ExpressionAttributeNames={"#at": "at"},
+                    ExpressionAttributeValues={":at": item["at"]})
+            except self.client.exceptions.ConditionalCheckFailedException:
+                continue  # a newer figure for this key is already held
 
     def pending(self) -> list[StockRecord]:
-        items = list(self._query("pending"))
+        items = sorted(self._query("pending"), key=lambda i: i.get("queued", i["sk"])["S"])
         self._taken_pending = items
         return [load_record(item["record"]["S"]) for item in items]
 
     def clear_pending(self) -> None:
         """Delete the records :meth:`pending` returned (all, if it was not called).
 
-        Records queued after that read stay queued for the next resume.
+        Records queued after that read stay queued for the next resume, also
+        one that replaced a record read (conditioned on its ``queued`` token).
         """
         items = self._taken_pending if self._taken_pending is not None else list(
             self._query("pending"))
-        self._delete_all(items)
+        for item in items:
+            delete: dict[str, Any] = {"TableName": self.table,
+                                      "Key": {"pk": item["pk"], "sk": item["sk"]}}
+            if "queued" in item:
+                delete.update(ConditionExpression="#q = :q",
+                              ExpressionAttributeNames={"#q": "queued"},
+                              ExpressionAttributeValues={":q": item["queued"]})
+            try:
+                self.client.delete_item(**delete)
+            except self.client.exceptions.ConditionalCheckFailedException:
+                continue  # replaced by a newer figure since it was read: keep it
         self._taken_pending = None
 
     # products --------------------------------------------------------------------------
@@ -219,26 +247,6 @@ class DynamoState:
             if "LastEvaluatedKey" not in answer:
                 return
             kwargs["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
-
-    def _write_all(self, pk: str, values: list[dict[str, Any]]) -> None:
-        requests = [{"PutRequest": {"Item": {**_key(pk, self._time_key()), **v}}} for v in values]
-        self._batch(requests)
-
-    def _delete_all(self, items: list[dict[str, Any]]) -> None:
-        self._batch([{"DeleteRequest": {"Key": {"pk": i["pk"], "sk": i["sk"]}}} for i in items])
-
-    def _batch(self, requests: list[dict[str, Any]]) -> None:
-        for start in range(0, len(requests), 25):
-            todo = {self.table: requests[start:start + 25]}
-            for _ in range(8):
-                left = self.client.batch_write_item(RequestItems=todo).get("UnprocessedItems")
-                if not left:
-                    break
-                todo = left
-                self.clock.sleep(0.05)
-            else:
-                raise HubshopError(f"DynamoDB kept {len(todo[self.table])} writes unprocessed"
-                                   f" in {self.table}; retry")
 
     def _time_key(self) -> str:
         return f"{self.clock.now().isoformat()}#{next(self._sequence):06d}"

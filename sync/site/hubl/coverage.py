@@ -40,7 +40,11 @@ def catalogue(contracts: Path) -> list[tuple[str, str]]:
     """``(kind, name)`` for every entry of the HubL catalogue plus the dnd tags."""
     folder = contracts / "hubl"
     if not folder.is_dir():
-        raise FileNotFoundError(f"HubL catalogue not found at {folder} (set HUBSHOP_CONTRACTS)")
+        raise FileNotFoundError(
+            f"HubL catalogue not found at {folder}: theme coverage compares the renderer with "
+            "HubSpot's HubL catalogue (hubl/hubl_*.json), which is not shipped with hubshop; "
+            "set HUBSHOP_CONTRACTS to a contracts folder that holds hubl/ (the maintainers' "
+            "shared contracts) to run it")
     names: list[tuple[str, str]] = []
     for kind, filename in _CATALOGUE.items():
         path = folder / filename
