@@ -37,19 +37,27 @@ TEMPLATE = {
 }
 
 
+def create_stack(name: str = STACK) -> dict[str, str]:
+    """The service's stack in moto, as CloudFormation makes it: ``{logical id: physical id}``.
+
+    CloudFormation names an alarm without AlarmName "<stack>-<logical id>-<suffix>";
+    moto's CloudFormation has no alarms, so the alarm is made as the stack would.
+    """
+    cfn = boto3.client("cloudformation")
+    cfn.create_stack(StackName=name, TemplateBody=json.dumps(TEMPLATE))
+    resources = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in
+                 cfn.describe_stack_resources(StackName=name)["StackResources"]}
+    boto3.client("cloudwatch").put_metric_alarm(
+        AlarmName=f"{name}-DeadLettersAlarm-X1Y2", Namespace="AWS/SQS",
+        MetricName="ApproximateNumberOfMessagesVisible", Statistic="Maximum", Period=300,
+        EvaluationPeriods=1, Threshold=0, ComparisonOperator="GreaterThanThreshold")
+    return resources
+
+
 @pytest.fixture
 def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
     for _ in moto_aws(monkeypatch):
-        cfn = boto3.client("cloudformation")
-        cfn.create_stack(StackName=STACK, TemplateBody=json.dumps(TEMPLATE))
-        resources = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in
-                     cfn.describe_stack_resources(StackName=STACK)["StackResources"]}
-        # CloudFormation names an alarm without AlarmName "<stack>-<logical id>-<suffix>"
-        # (moto's CloudFormation has no alarms, so the test makes it as the stack would)
-        boto3.client("cloudwatch").put_metric_alarm(
-            AlarmName=f"{STACK}-DeadLettersAlarm-X1Y2", Namespace="AWS/SQS",
-            MetricName="ApproximateNumberOfMessagesVisible", Statistic="Maximum", Period=300,
-            EvaluationPeriods=1, Threshold=0, ComparisonOperator="GreaterThanThreshold")
+        resources = create_stack()
         monkeypatch.setenv("HUBSHOP_STACK", STACK)
         yield resources
 

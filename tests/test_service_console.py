@@ -32,7 +32,7 @@ from sync.service.console_source import NOT_CONFIGURED, DeployedConsole
 from sync.service.messages import ReconcileMessage, decode
 from sync.service.secrets import SecretReader, staged_provider
 from tests.fakes.shopify.fake import ShopifyFake
-from tests.test_deployed_stack import TEMPLATE
+from tests.test_deployed_stack import create_stack
 from tests.test_service_world import FEED, TOML, LambdaContext, event, moto_aws
 
 STACK = "hubshop-prod"
@@ -94,14 +94,7 @@ def _stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shop: Any,
                                client_secret="shpss_" + "5c1e9a7f3b2d4c6e8a0f1b3d5e7c9a2b")
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         shopify_fake.install(mock)
-        cfn = boto3.client("cloudformation")
-        cfn.create_stack(StackName=STACK, TemplateBody=json.dumps(TEMPLATE))
-        resources = {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in
-                     cfn.describe_stack_resources(StackName=STACK)["StackResources"]}
-        boto3.client("cloudwatch").put_metric_alarm(
-            AlarmName=f"{STACK}-DeadLettersAlarm-X1Y2", Namespace="AWS/SQS",
-            MetricName="ApproximateNumberOfMessagesVisible", Statistic="Maximum", Period=300,
-            EvaluationPeriods=1, Threshold=0, ComparisonOperator="GreaterThanThreshold")
+        resources = create_stack(STACK)
         secrets = boto3.client("secretsmanager")
         shopify = secrets.create_secret(Name="hubshop/shopify", SecretString=json.dumps(
             {"client_id": shopify_fake.client_id,
