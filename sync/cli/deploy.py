@@ -6,7 +6,7 @@ import click
 
 from sync import env_names as E
 from sync.cli.context import AppContext, pass_app
-from sync.cli.options import dry_run_option, emit_json, json_option
+from sync.cli.options import dry_run_option, finish, json_option
 
 
 @click.command("deploy")
@@ -18,8 +18,7 @@ from sync.cli.options import dry_run_option, emit_json, json_option
 @dry_run_option
 @json_option
 @pass_app
-@click.pass_context
-def deploy(ctx: click.Context, app: AppContext, stack: str | None, theme_env: str, dry_run: bool,
+def deploy(app: AppContext, stack: str | None, theme_env: str, dry_run: bool,
            as_json: bool) -> None:
     """Deploy everything, then say what is left: theme, table, stack, webhooks.
 
@@ -46,10 +45,4 @@ def deploy(ctx: click.Context, app: AppContext, stack: str | None, theme_env: st
     stack = stack or settings.service.stack or "hubshop"
     report = run_deploy(settings, stack=stack, dry_run=dry_run, theme_env=theme_env,
                         clock=app.clock)
-    if as_json:
-        emit_json(report.as_dict())
-    else:
-        for line in report.lines():
-            click.echo(line)
-    if not report.ok:
-        ctx.exit(1)
+    finish(report, as_json)

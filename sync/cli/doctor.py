@@ -6,7 +6,7 @@ import click
 
 from sync import env_names as E
 from sync.cli.context import AppContext, pass_app
-from sync.cli.options import emit_json, json_option
+from sync.cli.options import finish, json_option
 
 
 @click.command("doctor")
@@ -14,8 +14,7 @@ from sync.cli.options import emit_json, json_option
               help=f"Also check this deployed CloudFormation stack (env {E.HUBSHOP_STACK}).")
 @json_option
 @pass_app
-@click.pass_context
-def doctor(ctx: click.Context, app: AppContext, stack: str | None, as_json: bool) -> None:
+def doctor(app: AppContext, stack: str | None, as_json: bool) -> None:
     """Check settings, credentials and scopes for every feature; exit 1 if any check fails.
 
     Shopify: the token, and the app's access scopes against each feature's.
@@ -41,10 +40,4 @@ def doctor(ctx: click.Context, app: AppContext, stack: str | None, as_json: bool
     else:
         stack = stack or settings.service.stack  # the root --stack / [service] stack
         report = run_probes(doctor_probes(settings, stack=stack, clock=app.clock))
-    if as_json:
-        emit_json(report.as_dict())
-    else:
-        for line in report.lines():
-            click.echo(line)
-    if not report.ok:
-        ctx.exit(1)
+    finish(report, as_json)

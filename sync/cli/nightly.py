@@ -7,7 +7,7 @@ import re
 import click
 
 from sync.cli.context import AppContext, pass_app
-from sync.cli.options import dry_run_option, emit_json, json_option
+from sync.cli.options import dry_run_option, finish, json_option
 
 
 def _time(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -50,12 +50,7 @@ def nightly(app: AppContext, dry_run: bool, as_json: bool, feed: str | None,
         return
     report = run_nightly(settings, conn=app.connection(), clock=app.clock, dry_run=dry_run,
                          feed=feed)
-    if as_json:
-        emit_json(report.as_dict())
-    else:
-        render(report)
-    if not report.ok:
-        raise SystemExit(1)
+    finish(report, as_json, render)
 
 
 def render(report) -> None:

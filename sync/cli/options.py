@@ -39,3 +39,20 @@ def dry_run_option(fn: Callable[..., Any]) -> Callable[..., Any]:
 def emit_json(data: Any) -> None:
     """Write ``data`` as indented JSON (Decimals and dates as strings)."""
     click.echo(json.dumps(data, indent=2, sort_keys=True, default=str))
+
+
+def finish(report: Any, as_json: bool, render: Callable[[Any], None] | None = None) -> None:
+    """Print a job's report — one JSON object, or its text — and exit 1 when it failed.
+
+    The commands whose report carries ``ok`` (doctor, deploy, nightly, products import)
+    end the same way, so a script sees the same contract from each of them.
+    """
+    if as_json:
+        emit_json(report.as_dict())
+    elif render is not None:
+        render(report)
+    else:
+        for line in report.lines():
+            click.echo(line)
+    if not report.ok:
+        raise SystemExit(1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from sync.cli.context import AppContext, pass_app
-from sync.cli.options import dry_run_option, emit_json, json_option
+from sync.cli.options import dry_run_option, finish, json_option
 
 PROBLEM_LINES = 50
 
@@ -54,12 +54,7 @@ def import_command(app: AppContext, feed: str, dry_run: bool, as_json: bool,
         app.announce(settings)
     report = import_products(settings, feed, conn=app.connection(), clock=app.clock,
                              dry_run=dry_run, skip_invalid=skip_invalid, force=force)
-    if as_json:
-        emit_json(report.as_dict())
-    else:
-        render(report)
-    if not report.ok:
-        raise SystemExit(1)
+    finish(report, as_json, render)
 
 
 def render(report) -> None:
